@@ -1,0 +1,44 @@
+"""Errors that name the file and the reason: ``str(err)`` is one line, ``"{path}: {reason}"``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class ReportLensError(Exception):
+    """Base class of every error ReportLens raises on purpose."""
+
+
+class UnreadableReport(ReportLensError):
+    """A report file that cannot be turned into clean text (empty, binary, corrupt, scanned …)."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class BadCodebook(ReportLensError):
+    """A theme codebook, user dictionary or stopword list that cannot be used as it is."""
+
+    def __init__(self, path: str, line: int | None, reason: str):
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class StoreCorrupt(ReportLensError):
+    """A data store whose manifest or tables are missing, unreadable or of another schema."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+def value_invalid_msg(name: str, value: object, valid_values: Iterable[object]) -> str:
+    """One line naming the parameter, the bad value and the allowed set."""
+    valid = ", ".join(repr(v) for v in valid_values)
+    return f"{name}={value!r} is not valid; options are: {valid}"
