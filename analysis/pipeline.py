@@ -14,7 +14,7 @@ from analysis.figures import find_figures
 from analysis.io import read_report
 from analysis.masks import find_masks
 from analysis.meta import infer_metadata
-from analysis.outline import split_sections
+from analysis.outline import assign_kinds, split_sections
 from analysis.terms import count_terms
 
 
@@ -34,6 +34,15 @@ def doc_id_for(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+def outline_and_metadata(text: str, *, doc_id: str, file: str, manifest_row: dict | None = None):
+    """The SECTIONS table and the metadata dict; kinds are decided once the report's year is known."""
+    sections = split_sections(text, doc_id=doc_id)
+    meta = infer_metadata(text, sections, file=file, manifest_row=manifest_row)
+    if meta["year"] is not None:
+        sections = assign_kinds(sections, report_year=int(meta["year"]))
+    return sections, meta
+
+
 def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
                  manifest_row: dict | None = None, segmenter=None) -> ReportTables:
     """Build every table's rows for one cleaned report text.
@@ -46,8 +55,7 @@ def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "
         a ReportTables with one DOCUMENTS row and its SECTIONS, TERMS, FIGURES and REDACTIONS rows.
     """
     doc_id = doc_id_for(text)
-    sections = split_sections(text, doc_id=doc_id)
-    meta = infer_metadata(text, sections, file=file, manifest_row=manifest_row)
+    sections, meta = outline_and_metadata(text, doc_id=doc_id, file=file, manifest_row=manifest_row)
     doc = {"doc_id": doc_id, "file": file, **meta, "chars": len(text), "n_sections": len(sections),
            "format": format, "encoding": encoding}
     documents = pd.DataFrame([{c: doc.get(c) for c in schema.DOCUMENTS}])
@@ -80,3 +88,31 @@ def _rows(rows: list[dict], table: dict) -> pd.DataFrame:
     if not rows:
         return schema.empty_frame(table)
     return pd.DataFrame(rows, columns=list(table))
+
+
+INSPECT_KEYS = ("file", "title", "year", "period", "unit", "unit_level", "region", "sources", "evidence",
+                "sections", "errors")
+
+
+def inspect_report(path: str | Path) -> dict:
+    """One report's metadata with sources and evidence, and its outline: the stable ``inspect --json`` shape.
+
+    Errors (unreadable file …) are listed under ``errors`` instead of raised.
+    """
+    from analysis.errors import UnreadableReport
+
+    out: dict = dict.fromkeys(INSPECT_KEYS)
+    out.update(file=str(path), sources={}, evidence={}, sections=[], errors=[])
+    try:
+        raw = read_report(path)
+    except UnreadableReport as err:
+        out["errors"].append(str(err))
+        return out
+    sections, meta = outline_and_metadata(raw.text, doc_id=doc_id_for(raw.text), file=str(path))
+    for f in ("title", "year", "period", "unit", "unit_level", "region"):
+        out[f] = meta[f]
+        out["sources"][f] = meta[f"{f}_source"]
+        out["evidence"][f] = meta[f"{f}_evidence"]
+    out["sections"] = [dict(path=r.path, level=int(r.level), marker=r.marker, heading=r.heading, kind=r.kind,
+                            start=int(r.start), end=int(r.end)) for r in sections.itertuples()]
+    return out

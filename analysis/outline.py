@@ -1,0 +1,431 @@
+"""Split a cleaned report into its outline: 一、/（一）/一是/第一，/1./(1)/㈠/【】 and unnumbered headings.
+
+The tree is built from the markers as the report uses them, not from a fixed ranking: a marker type seen for
+the first time opens a level below the current one, a type already open closes everything below it. The
+usual ranks (一、 > （一） > 一是/第一/1. > (1)) only decide which open levels a more important marker closes.
+Each node's own text runs from its marker to the next node, so the nodes tile the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis import schema
+from analysis.numerals import cn_to_int
+
+CN = "一二三四五六七八九十"
+MARKER_RE = re.compile(
+    rf"(?P<cn_paren>[（(](?P<cp>[{CN}]{{1,3}})[）)][、，,．.]?)"
+    r"|(?P<num_paren>[（(](?P<np>\d{1,2})[）)][、，,．.]?)"
+    r"|(?P<circled>(?P<ci>[㈠-㈩])[、．.]?)"
+    rf"|(?P<cn_di>第(?P<cd>[{CN}]{{1,3}})[，,、：:])"
+    rf"|(?P<cn_shi>(?P<cs>[{CN}]{{1,3}})是(?![的否不]))"
+    rf"|(?P<cn_dun>(?P<cu>[{CN}]{{1,3}})(?:[、．]|\.(?!\d)))"
+    r"|(?P<num>(?P<nu>\d{1,2})(?:[、．]|\.(?![\d.])))"
+    r"|(?P<bracket>【(?P<br>[^】\n]{1,15})】)"
+)
+ORDINAL_GROUP = {"cn_paren": "cp", "num_paren": "np", "circled": "ci", "cn_di": "cd", "cn_shi": "cs",
+                 "cn_dun": "cu", "num": "nu", "bracket": "br"}
+# Usual importance: a marker closes open levels of strictly less important types (higher rank).
+RANK = {"plain": 0, "bracket": 1, "cn_dun": 1, "cn_paren": 2, "circled": 2, "cn_di": 3, "cn_shi": 3,
+        "num": 3, "num_paren": 4}
+# Which markers may stand where: at a line start, after a sentence end or colon, after a space run.
+AFTER_SPACE = {"cn_dun", "cn_paren", "circled", "bracket"}
+SENTENCE_END = "。；！？!?;"
+COLONS = "：:"
+SPACES = " \t\u3000"
+QUOTES = "”’\"」』)）"
+CLAUSE_END = "。；！？;!?"
+MAX_HEADING = 80
+LONG_LINE = 40  # a line longer than this holds body text too: a space run ends its heading
+
+KIND_WORDS = (
+    ("problems", ("存在问题", "存在的问题", "问题与不足", "问题和不足", "不足之处", "薄弱环节", "短板", "差距",
+                  "困难和问题", "问题及原因", "存在不足", "不足与", "主要问题")),
+    ("plans", ("下一步", "工作安排", "工作打算", "工作措施", "工作计划", "工作思路", "下半年", "明年", "努力方向",
+               "工作重点", "工作要点", "几点建议", "意见建议", "工作设想", "今后", "计划", "打算")),
+    ("achievements", ("工作情况", "工作总结", "完成情况", "进展情况", "开展情况", "工作回顾", "主要做法",
+                      "主要成效", "工作成效", "取得成效", "总体情况", "基本情况", "主要工作", "工作开展", "上半年工作",
+                      "成绩", "回顾", "做法", "成效", "概况")),
+)
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class _Node:
+    kind: str  # marker type
+    ordinal: int | None
+    start: int
+    marker: str
+    head_start: int  # where the heading text starts
+    level: int = 0
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+    heading: str = ""
+    head_end: int | None = None  # fixed heading end (plain headings)
+    where: str = "line"  # what stands before the marker: line / sentence / colon / space
+    restart: bool = False  # a list that starts again at 1 (a new part, or a contents block)
+    marker_text: str = ""  # a 【】 heading as written
+
+
+def split_sections(text: str, *, doc_id: str = "doc", report_year: int | None = None) -> pd.DataFrame:
+    """Split a cleaned report text into outline nodes.
+
+    Args:
+        text: the cleaned report text (offsets refer to it).
+        doc_id: the document id, prefixed to each section_id.
+        report_year: the year the report covers, if known: a top-level heading naming a later year is a plan.
+    Returns:
+        a SECTIONS table in document order: the preamble (text before the first heading, when there is any) and
+        one row per heading, whose own texts concatenated give ``text`` back.
+
+    Example:
+        >>> df = split_sections("导语。\\n一、工作情况\\n（一）学习。正文。\\n二、存在问题\\n一是不足。")
+        >>> df[["path", "level", "marker", "heading", "kind"]].values.tolist()[1]
+        ['1', 1, '一、', '工作情况', 'achievements']
+    """
+    lines = _line_starts(text)
+    title_end = find_title(text)[1]
+    wrapped = _looks_wrapped(text)
+    nodes = _build_tree(text, _candidates(text, title_end, wrapped), lines)
+    nodes = _drop_contents_block(nodes, text)
+    for node, nxt in zip(nodes, [*nodes[1:], None]):
+        node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text))
+    return assign_kinds(_to_frame(text, nodes, doc_id), report_year=report_year)
+
+
+def find_title(text: str) -> tuple[str | None, int]:
+    """The report's own title lines and the offset where they end (0 when it starts with its body).
+
+    A title is one or two short leading lines with no sentence punctuation that read like a title
+    (总结/计划/报告/汇报/综述/小结/要点/情况/材料 …); a second line continues it when it is short too.
+    """
+    pos, parts, end = 0, [], 0
+    for _ in range(3):
+        nl = text.find("\n", pos)
+        line = text[pos:] if nl < 0 else text[pos:nl]
+        stripped = line.strip()
+        if not stripped:
+            if nl < 0:
+                break
+            pos = nl + 1
+            continue
+        head = _title_part(stripped, first=not parts)
+        if head is None:
+            break
+        parts.append(head)
+        end = pos + line.find(head) + len(head)
+        complete = len(head) < len(stripped) or nl < 0 or _is_titleish_end("".join(parts))
+        if complete and not _continues(text, nl):
+            break
+        pos = nl + 1
+    title = "".join(parts) or None
+    return title, end if title else 0
+
+
+TITLE_WORDS = re.compile(r"总结|總結|计划|計劃|报告|報告|汇报|匯報|综述|綜述|小结|小結|要点|要點|情况|情況|材料|打算|安排"
+                         r"|讲话|講話|范文|述职|总体|工作|综合|通报")
+
+
+def _title_part(line: str, *, first: bool) -> str | None:
+    # one-line documents: the title is the first space-separated chunk
+    chunk = re.split(r"[ \t\u3000]{1,}(?=\S)", line, maxsplit=1)[0] if len(line) > 60 else line
+    if len(chunk) > 60 or any(ch in chunk for ch in "。；;！？!?") or chunk.endswith(("：", ":")):
+        return None
+    if MARKER_RE.match(chunk) and not chunk.startswith("【"):
+        m = MARKER_RE.match(chunk)
+        if m.start() == 0 and m.lastgroup not in ("bracket",):
+            return None
+    if first and not TITLE_WORDS.search(chunk):
+        return None
+    if not first and not (len(chunk) <= 20 or TITLE_WORDS.search(chunk)):
+        return None
+    if chunk.count("，") + chunk.count(",") > 1:
+        return None
+    return chunk
+
+
+def _is_titleish_end(title: str) -> bool:
+    return bool(re.search(r"(总结|總結|计划|計劃|报告|報告|汇报|匯報|综述|綜述|小结|小結|要点|要點|材料|打算|范文|安排)"
+                          r"(（[^）]*）|\([^)]*\))?$", title))
+
+
+def _continues(text: str, nl: int) -> bool:
+    """A next line that starts with a connective (及/和/的/暨/与) continues a split title."""
+    if nl < 0:
+        return False
+    nxt = text[nl + 1: nl + 40].lstrip()
+    return bool(nxt) and nxt[0] in "及和的暨与之" and "\n" in text[nl + 1: nl + 40]
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def _looks_wrapped(text: str) -> bool:
+    try:
+        from analysis.io import looks_hard_wrapped
+    except ImportError:  # pragma: no cover - the reader module is part of the package
+        return False
+    return looks_hard_wrapped(text)
+
+
+def _candidates(text: str, title_end: int, wrapped: bool) -> list[_Node]:
+    """Every marker at a place a heading may start, plus unnumbered heading lines, in order."""
+    found: list[_Node] = []
+    for m in MARKER_RE.finditer(text, title_end):
+        kind = m.lastgroup
+        where = _boundary(text, m.start(), title_end)
+        if where is None or (where == "space" and kind not in AFTER_SPACE):
+            continue
+        if kind == "bracket" and where not in ("line", "space"):
+            continue
+        raw = m.group(ORDINAL_GROUP[kind])
+        ordinal = _ordinal(kind, raw)
+        head_start = m.end()
+        while head_start < len(text) and text[head_start] in SPACES:
+            head_start += 1
+        marker = "" if kind == "bracket" else m.group(kind)
+        found.append(_Node(kind, ordinal, m.start(), marker, head_start, where=where,
+                           marker_text=m.group(kind) if kind == "bracket" else ""))
+    found.extend(_plain_headings(text, title_end, wrapped))
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+def _boundary(text: str, pos: int, floor: int) -> str | None:
+    """What stands before a marker: 'line' (line start), 'sentence' (。；), 'colon' or 'space'; else None."""
+    i, spaced = pos - 1, False
+    while i >= floor and text[i] in SPACES:
+        i, spaced = i - 1, True
+    if i < floor or text[i] == "\n":
+        return "line"
+    j = i
+    while j >= floor and j > i - 3 and text[j] in QUOTES:
+        j -= 1
+    ch = text[j] if j >= floor else "\n"
+    if ch in SENTENCE_END:
+        return "sentence"
+    if ch in COLONS:
+        return "colon"
+    return "space" if spaced else None
+
+
+def _ordinal(kind: str, raw: str) -> int | None:
+    if kind == "bracket":
+        return None
+    if kind in ("num", "num_paren"):
+        return int(raw)
+    if kind == "circled":
+        return ord(raw) - ord("㈠") + 1
+    return cn_to_int(raw)
+
+
+PLAIN_EXCLUDE = re.compile(r"^(作者|来源|發布|发布|时间|日期|编辑|责任编辑|附件|联系人|电话)|\d{4}\s*年\s*\d{1,2}\s*月"
+                           r"|(部|委|局|办|中心|政府|公司|学校|办公室|支部|党委|党组)$")
+
+
+def _plain_headings(text: str, title_end: int, wrapped: bool) -> list[_Node]:
+    """Unnumbered heading lines: short, no sentence punctuation, between body paragraphs.
+
+    Only looked for when the report has no 一、 or 【】 headings at line starts (then they would be noise).
+    Consecutive such lines form one heading (a couplet split over two lines).
+    """
+    if re.search(rf"(?m)^[{SPACES}]*(?:[{CN}]{{1,3}}[、．]|【)", text[title_end:]):
+        return []
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text) if m.start() >= title_end]
+    widths = sorted(len(s) for _, s in lines)
+    limit = 0.8 * widths[int(len(widths) * 0.9)] if wrapped and widths else 30
+    out: list[_Node] = []
+    prev_body_end = True  # the title (or the start) counts as a paragraph end
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        s = line.strip()
+        if _is_plain(s, limit) and prev_body_end and i + 1 < len(lines):
+            j = i
+            while j + 1 < len(lines) and _is_plain(lines[j + 1][1].strip(), limit) and j - i < 1:
+                j += 1
+            end = lines[j][0] + len(lines[j][1])
+            if j + 1 < len(lines) and len(lines[j + 1][1].strip()) > len(s):
+                offset = start + (len(line) - len(line.lstrip()))
+                out.append(_Node("plain", None, offset, "", offset, head_end=end))
+                i = j + 1
+                prev_body_end = False
+                continue
+        prev_body_end = s.endswith(tuple(CLAUSE_END + "。") + ("”", "\"", "）", ")"))
+        i += 1
+    return out
+
+
+def _is_plain(s: str, limit: float) -> bool:
+    return (2 <= len(s) <= limit and len(CJK_RE.findall(s)) >= 2 and not any(ch in s for ch in "。，,；;：:！？!?、")
+            and not MARKER_RE.match(s) and not PLAIN_EXCLUDE.search(s))
+
+
+def _build_tree(text: str, cands: list[_Node], lines: list[int]) -> list[_Node]:
+    """Accept the candidates that continue or open a list; nest by first appearance, close by rank."""
+    stack: list[_Node] = []
+    accepted: list[_Node] = []
+    top_types = _top_candidates(cands)
+    for c in cands:
+        where = c.where
+        if not stack and c.kind not in top_types:
+            continue  # markers before the first top-level heading stay in the preamble
+        idx = next((i for i, n in enumerate(stack) if n.kind == c.kind), None)
+        if idx is not None:
+            prev = stack[idx].ordinal
+            step = 2 if where == "line" else 1  # a line-start marker may skip one number (a lost item)
+            if c.kind in ("plain", "bracket") or (
+                    prev is not None and c.ordinal is not None and prev < c.ordinal <= prev + step):
+                ok = True
+            elif c.ordinal == 1 and where == "line":
+                ok = True  # a list that starts again (a new part, or a contents block before the body)
+                c.restart = True
+            else:
+                ok = False
+            if not ok:
+                continue
+            del stack[idx:]
+        else:
+            first_ok = c.ordinal in (None, 1) or (where == "line" and c.ordinal == 2)
+            if not first_ok:
+                continue
+            while stack and RANK[stack[-1].kind] > RANK[c.kind]:
+                stack.pop()
+        c.parent = stack[-1] if stack else None
+        c.level = len(stack) + 1
+        if c.parent:
+            c.parent.children.append(c)
+        stack.append(c)
+        accepted.append(c)
+    return accepted
+
+
+def _top_candidates(cands: list[_Node]) -> set[str]:
+    """The marker types that may open the outline: the most important type seen at a line start."""
+    line_kinds = [c.kind for c in cands if c.where == "line" and c.ordinal in (None, 1, 2)]
+    pool = line_kinds or [c.kind for c in cands if c.ordinal in (None, 1)]
+    if not pool:
+        return set()
+    best = min(RANK[k] for k in pool)
+    return {k for k in pool if RANK[k] == best}
+
+
+def _drop_contents_block(nodes: list[_Node], text: str) -> list[_Node]:
+    """A run of bare top-level headings that starts again at 一 later is a contents block: fold it away."""
+    tops = [n for n in nodes if n.level == 1]
+    restart = next((i for i, n in enumerate(tops) if n.restart), None)
+    if restart is None:
+        return nodes
+    block = tops[:restart]
+    following = {id(n) for n in nodes}
+    nxt = {id(a): b.start for a, b in zip(nodes, nodes[1:])}
+    bare = all(not n.children and len(text[n.start:nxt.get(id(n), len(text))].strip()) <= MAX_HEADING
+               and "。" not in text[n.start:nxt.get(id(n), len(text))] for n in block)
+    if not bare:
+        return nodes
+    drop = {id(n) for n in block} & following
+    return [n for n in nodes if id(n) not in drop]
+
+
+def _heading(text: str, node: _Node, wrapped: bool, next_start: int) -> str:
+    if node.head_end is not None:
+        return re.sub(r"\s*\n\s*", "", text[node.head_start:node.head_end]).strip()
+    if node.kind == "bracket":
+        return node.marker_text
+    end = min(len(text), node.head_start + MAX_HEADING * 2, next_start)
+    segment = text[node.head_start:end]
+    nl = segment.find("\n")
+    line = segment if nl < 0 else segment[:nl]
+    if wrapped and node.level > 1 and nl >= 0:
+        line = re.sub(r"\n", "", segment)
+    stop = len(line)
+    for ch in CLAUSE_END:
+        k = line.find(ch)
+        if 0 <= k < stop:
+            stop = k
+    if len(line) > LONG_LINE:
+        gap = re.search(rf"\S[{SPACES}]+(?=\S)", line)
+        if gap and gap.start() + 1 < stop:
+            stop = gap.start() + 1
+    return line[:min(stop, MAX_HEADING)].strip()
+
+
+def classify_kind(heading: str, *, report_year: int | None = None) -> str | None:
+    """The kind a top-level heading names (achievements/problems/plans), or None when it names none."""
+    h = _simplified(heading)
+    years = [int(y) for y in YEAR_RE.findall(h)]
+    if report_year and any(y > report_year for y in years):
+        return "plans"
+    for kind, words in KIND_WORDS:
+        if any(w in h for w in words):
+            return kind
+    if re.search(r"做好\S*(?:19|20)\d{2}\s*年", h):
+        return "plans"
+    return None
+
+
+def _simplified(s: str) -> str:
+    table = str.maketrans("總結計劃報告匯報況開展進題問顯薄環節", "总结计划报告汇报况开展进题问显薄环节")
+    return s.translate(table)
+
+
+def assign_kinds(sections: pd.DataFrame, *, report_year: int | None = None) -> pd.DataFrame:
+    """Each top-level section's kind from its heading, inherited by its descendants.
+
+    Topical headings (naming no kind) before any problems or plans section are achievements, after one "other".
+    Returns a new SECTIONS table; the preamble keeps kind "preamble".
+    """
+    out = sections.copy()
+    kinds: dict[str, str] = {}
+    seen_other = False
+    for row in out[out["level"] == 1].itertuples():
+        k = classify_kind(row.heading, report_year=report_year)
+        if k is None:
+            k = "other" if seen_other else "achievements"
+        seen_other = seen_other or k in ("problems", "plans")
+        kinds[row.path] = k
+    top = out["path"].str.split(".").str[0]
+    out["kind"] = [("preamble" if lvl == 0 else kinds.get(t, "other")) for lvl, t in zip(out["level"], top)]
+    return out
+
+
+def _to_frame(text: str, nodes: list[_Node], doc_id: str) -> pd.DataFrame:
+    rows = []
+    first = nodes[0].start if nodes else len(text)
+    if first > 0 or not nodes:
+        rows.append(dict(section_id=f"{doc_id}/0", doc_id=doc_id, parent_id=None, path="0", level=0,
+                         marker_type="preamble", ordinal=None, marker="", heading="", kind="preamble",
+                         start=0, end=first, span_end=first))
+    index = {id(n): i for i, n in enumerate(nodes)}
+    paths: dict[int, str] = {}
+    counters: dict[int | None, int] = {}
+    ends = [n.start for n in nodes[1:]] + [len(text)]
+    for node, end in zip(nodes, ends):
+        key = id(node.parent) if node.parent else None
+        counters[key] = counters.get(key, 0) + 1
+        path = (paths[id(node.parent)] + "." if node.parent else "") + str(counters[key])
+        paths[id(node)] = path
+        rows.append(dict(section_id=f"{doc_id}/{path}", doc_id=doc_id,
+                         parent_id=f"{doc_id}/{paths[id(node.parent)]}" if node.parent else None,
+                         path=path, level=node.level, marker_type=node.kind, ordinal=node.ordinal,
+                         marker=node.marker, heading=node.heading, kind=None, start=node.start, end=end,
+                         span_end=ends[index[id(_last_descendant(node))]]))
+    df = pd.DataFrame(rows, columns=[c for c in schema.SECTIONS if c not in ("chars", "text")])
+    df["ordinal"] = df["ordinal"].astype("Int64")
+    for col in ("level", "start", "end", "span_end"):
+        df[col] = df[col].astype("int64")
+    df["chars"] = (df["span_end"] - df["start"]).astype("int64")
+    df["text"] = [text[s:e] for s, e in zip(df["start"], df["end"])]
+    return df
+
+
+def _last_descendant(node: _Node) -> _Node:
+    while node.children:
+        node = node.children[-1]
+    return node
