@@ -125,9 +125,12 @@ def _missing(value) -> bool:
     return value is None or value == "" or (isinstance(value, float) and value != value)
 
 
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _norm(s: str) -> str:
-    """Digits and 年 with the PDF spaces between them removed ('2024 年' → '2024年')."""
-    return re.sub(r"(?<=\d)\s+(?=[\d年])", "", s)
+    """Full-width digits as ASCII, and the PDF spaces between digits and 年 removed ('２０２４ 年' → '2024年')."""
+    return re.sub(r"(?<=\d)\s+(?=[\d年])", "", s.translate(FULLWIDTH_DIGITS))
 
 
 def _year_from(phrase: str) -> tuple[int, str] | None:

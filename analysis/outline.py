@@ -25,7 +25,7 @@ MARKER_RE = re.compile(
     rf"|(?P<cn_shi>(?P<cs>[{CN}]{{1,3}})是(?![的否不]))"
     rf"|(?P<cn_dun>(?P<cu>[{CN}]{{1,3}})(?:[、．]|\.(?!\d)))"
     r"|(?P<num>(?P<nu>\d{1,2})(?:[、．]|\.(?![\d.])))"
-    r"|(?P<bracket>【(?P<br>[^】\n]{1,15})】)"
+    r"|(?P<bracket>【(?P<br>[\u4e00-\u9fff]{2,12})】)"
 )
 ORDINAL_GROUP = {"cn_paren": "cp", "num_paren": "np", "circled": "ci", "cn_di": "cd", "cn_shi": "cs",
                  "cn_dun": "cu", "num": "nu", "bracket": "br"}
@@ -40,7 +40,7 @@ SPACES = " \t\u3000"
 QUOTES = "”’\"」』)）"
 CLAUSE_END = "。；！？;!?"
 MAX_HEADING = 80
-LONG_LINE = 40  # a line longer than this holds body text too: a space run ends its heading
+RUN_TOGETHER = 400  # mean line length of a report whose paragraphs run together: a space run ends a heading
 
 KIND_WORDS = (
     ("problems", ("存在问题", "存在的问题", "问题与不足", "问题和不足", "不足之处", "薄弱环节", "短板", "差距",
@@ -93,8 +93,9 @@ def split_sections(text: str, *, doc_id: str = "doc", report_year: int | None = 
     wrapped = _looks_wrapped(text)
     nodes = _build_tree(text, _candidates(text, title_end, wrapped), lines)
     nodes = _drop_contents_block(nodes, text)
+    run_together = len(text) > RUN_TOGETHER * (text.count("\n") + 1)
     for node, nxt in zip(nodes, [*nodes[1:], None]):
-        node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text))
+        node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text), run_together)
     return assign_kinds(_to_frame(text, nodes, doc_id), report_year=report_year)
 
 
@@ -333,7 +334,7 @@ def _drop_contents_block(nodes: list[_Node], text: str) -> list[_Node]:
     return [n for n in nodes if id(n) not in drop]
 
 
-def _heading(text: str, node: _Node, wrapped: bool, next_start: int) -> str:
+def _heading(text: str, node: _Node, wrapped: bool, next_start: int, run_together: bool) -> str:
     if node.head_end is not None:
         return re.sub(r"\s*\n\s*", "", text[node.head_start:node.head_end]).strip()
     if node.kind == "bracket":
@@ -349,7 +350,7 @@ def _heading(text: str, node: _Node, wrapped: bool, next_start: int) -> str:
         k = line.find(ch)
         if 0 <= k < stop:
             stop = k
-    if len(line) > LONG_LINE:
+    if run_together:
         gap = re.search(rf"\S[{SPACES}]+(?=\S)", line)
         if gap and gap.start() + 1 < stop:
             stop = gap.start() + 1
