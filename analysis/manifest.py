@@ -1,0 +1,147 @@
+"""The source folder's ``manifest.csv``: what a person wrote down about each report (it overrides inference).
+
+Columns are ``MANIFEST_COLUMNS``; one row per report, keyed by ``file`` (its path relative to the folder).
+An empty cell means "not given": inference fills it in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from analysis import schema
+from analysis.errors import value_invalid_msg
+
+MANIFEST_COLUMNS = ("file", "title", "unit", "unit_level", "region", "year", "period")
+MANIFEST_NAME = "manifest.csv"
+YEAR_RANGE = (1949, 2100)
+
+_LEVEL_FROM_ZH = {zh: level for level, zh in schema.LEVEL_ZH.items()}
+_PERIOD_FROM_ZH = {zh: period for period, zh in schema.PERIOD_ZH.items()}
+
+
+def read_manifest(folder: str | Path) -> tuple[dict[str, dict], list[tuple[str, str]]]:
+    """Read ``folder/manifest.csv`` into one dict per report, and list what is wrong with it.
+
+    Args:
+        folder: the source folder of the reports.
+    Returns:
+        (rows, problems): rows maps ``file`` to a dict with every MANIFEST_COLUMNS key (None = not given,
+        ``year`` an int); problems are ``("manifest.csv:LINE", reason)`` pairs; a bad cell is left out (None).
+        No manifest gives ``({}, [])``.
+
+    Example:
+        >>> rows, problems = read_manifest("seeds")
+        >>> rows["002_f8c08a2de05a6de6.txt"]["year"]
+        2023
+    """
+    path = Path(folder) / MANIFEST_NAME
+    if not path.is_file():
+        return {}, []
+    try:
+        text = _decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as err:
+        return {}, [(MANIFEST_NAME, f"cannot read the manifest ({type(err).__name__}): save it as UTF-8 CSV")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    if "file" not in header:
+        return {}, [(f"{MANIFEST_NAME}:1", "no 'file' column; columns are: " + ", ".join(MANIFEST_COLUMNS))]
+    problems = [(f"{MANIFEST_NAME}:1", f"unknown column {h!r} ignored; columns are: " + ", ".join(MANIFEST_COLUMNS))
+                for h in header if h and h not in MANIFEST_COLUMNS]
+    rows: dict[str, dict] = {}
+    for cells in reader:
+        where = f"{MANIFEST_NAME}:{reader.line_num}"
+        if not any(c.strip() for c in cells):
+            continue
+        raw = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h in MANIFEST_COLUMNS}
+        row, row_problems = _parse_row(raw)
+        problems += [(where, reason) for reason in row_problems]
+        if not row["file"]:
+            problems.append((where, "the 'file' cell is empty; the row is ignored"))
+        elif row["file"] in rows:
+            problems.append((where, f"{row['file']} is listed twice; this row is ignored"))
+        else:
+            rows[row["file"]] = row
+    return rows, problems
+
+
+def write_manifest(folder: str | Path, rows: Mapping[str, Mapping] | Iterable[Mapping]) -> Path:
+    """Write ``folder/manifest.csv`` atomically, as UTF-8 with a BOM so that Excel opens it.
+
+    Args:
+        folder: the source folder of the reports.
+        rows: dicts with MANIFEST_COLUMNS keys (missing or None = empty cell), or a mapping file -> such dict
+            (what ``read_manifest`` returns).
+    Returns:
+        the path written.
+
+    Example:
+        >>> rows, _ = read_manifest("seeds")
+        >>> write_manifest("seeds", rows)
+        PosixPath('seeds/manifest.csv')
+    """
+    folder = Path(folder)
+    items = [{**row, "file": row.get("file") or file} for file, row in rows.items()] if isinstance(rows, Mapping) \
+        else list(rows)
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for row in items:
+        writer.writerow(["" if row.get(c) is None else str(row.get(c)) for c in MANIFEST_COLUMNS])
+    target = folder / MANIFEST_NAME
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(buf.getvalue())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (BOM or not) first; then GB18030, as Excel on a Chinese Windows saves "CSV"."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _parse_row(raw: dict[str, str]) -> tuple[dict, list[str]]:
+    """Cells -> typed values; a bad cell becomes None and a reason."""
+    row: dict = {c: (raw.get(c) or None) for c in MANIFEST_COLUMNS}
+    problems: list[str] = []
+    if row["file"]:
+        row["file"] = row["file"].replace("\\", "/").removeprefix("./")
+    if row["unit_level"]:
+        level = _LEVEL_FROM_ZH.get(row["unit_level"], row["unit_level"])
+        if level not in schema.LEVELS:
+            problems.append(value_invalid_msg("unit_level", row["unit_level"], schema.LEVELS))
+            level = None
+        row["unit_level"] = level
+    if row["period"]:
+        period = _PERIOD_FROM_ZH.get(row["period"], row["period"])
+        if period not in schema.PERIODS:
+            problems.append(value_invalid_msg("period", row["period"], schema.PERIODS))
+            period = None
+        row["period"] = period
+    if row["year"]:
+        year = _parse_year(row["year"])
+        if year is None:
+            problems.append(f"year={row['year']!r} is not valid; options are: a whole year "
+                            f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}")
+        row["year"] = year
+    return row, problems
+
+
+def _parse_year(cell: str) -> int | None:
+    text = cell.removesuffix("年").removesuffix(".0")
+    if not text.isascii() or not text.isdigit():
+        return None
+    year = int(text)
+    return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
