@@ -37,7 +37,7 @@ CALENDAR = [
     (r"新冠肺炎|决战脱贫攻坚|决胜全面建成小康社会", 2020, 2020, 2020),
     (r"疫情防控", 2020, 2020, 2022),
     (r"党史学习教育|黨史學習教育|建党100周年|建党一百周年|建党百年|十四五”?开局", 2021, 2021, 2021),
-    (r"喜迎二十大|迎接党的二十大|谈治国理政》第四卷", 2022, 2022, 2022),
+    (r"喜迎二十大|迎接党的二十大|二十大胜利召开|谈治国理政》第四卷", 2022, 2022, 2022),
     (r"学习(?:宣传)?贯彻党的二十大精神|建党102周年|习近平新时代中国特色社会主义思想主题教育", 2023, 2022, 2027),
     (r"党纪学习教育|新中国成立75周年", 2024, 2024, 2025),
     (r"十五五", 2025, 2025, 2026),
@@ -200,11 +200,10 @@ def calendar_year(text: str) -> tuple[int, str, str] | None:
             hits.append((year, y, y + 2, m.group(0)))
     if not hits:
         return None
-    best = max(hits, key=lambda h: h[0])
-    year = best[0]
+    year = max(h[0] for h in hits)
     min_hi = min(h[2] for h in hits)
     max_lo = max(h[1] for h in hits)
-    evidence = [best[3]]
+    evidence = [h[3] for h in hits if h[0] == year]
     if year > min_hi >= max_lo:
         year = min_hi
         evidence.append(next(h[3] for h in hits if h[2] == min_hi))

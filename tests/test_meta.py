@@ -1,0 +1,103 @@
+"""Metadata inference: year, period, level, unit, region and title, each with its source and evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.meta import calendar_year, infer_metadata
+from analysis.outline import split_sections
+
+
+def infer(text, manifest_row=None):
+    return infer_metadata(text, split_sections(text), manifest_row=manifest_row)
+
+
+@pytest.mark.parametrize("text,year,source", [
+    ("2022年区宣传思想文化工作总结及2023年工作计划\n今年以来，我区扎实推进。", 2022, "title"),
+    ("区委宣传部关于2022年工作总结和2023年工作打算\n今年以来，全区扎实推进。", 2022, "title"),
+    # the plan year of a heading never dates a report
+    ("导语，今年以来。\n一、工作情况\n正文。\n二、2024年工作安排\n一是继续。", None, None),
+    ("一、2023年上半年工作完成情况\n正文。\n二、2024年工作安排\n正文。", 2023, "heading"),
+    ("年度宣传思想文化工作总结范文\n\n2020年以来,在镇党委的坚强领导下,XX镇扎实推进。", 2020, "body"),
+    ("文化局2017年工作总结及2018年工作打算\n按照思路，现将2017年工作总结如下:", 2017, "title"),
+    # masked years give nothing, never a guess from the mask
+    ("市委宣传部202x年宣传工作总结\n一、宣传工作总结\n正文。", None, None),
+    ("宣传部xx年上半年工作总结\n今年以来，各项工作稳步推进。", None, None),
+    # the political calendar: the latest plenum named, narrowed by markers that ended earlier
+    ("乡镇上半年宣传思想工作总结\n今年以来，我镇以贯彻党的十八大和十八届三中、四中、五中、六中全会精神为指针。", 2017, "calendar"),
+    ("宣传部xx年上半年工作总结\n今年以来，以纪念建党90周年为重点。", 2011, "calendar"),
+    ("一、工作开展情况\n举办党的二十大精神专题读书班，围绕学习宣传贯彻党的二十大精神、疫情防控等主题开设专栏。", 2022, "calendar"),
+    ("一、工作开展情况\n深入学习贯彻党的二十大精神，推动二十届三中全会精神落地。", 2024, "calendar"),
+    # relative years are not resolved ('去年' in a report written early next year)
+    ("综述\n过去一年，全市宣传战线扎实工作。去年是党的二十大胜利召开之年。", 2022, "calendar"),
+    ("今年以来，我县深入贯彻落实意识形态工作责任制。", None, None),
+    # full-width digits and PDF spaces
+    ("２０２４ 年宣传思想文化工作总结材料\n２０２４ 年，全省宣传思想文化战线。", 2024, "title"),
+])
+def test_infer_year(text, year, source):
+    meta = infer(text)
+    assert meta["year"] == year
+    assert meta["year_source"] == source
+    if year:
+        assert meta["year_evidence"]
+
+
+@pytest.mark.parametrize("text,period", [
+    ("市委宣传部上半年工作总结\n及下半年工作计划\n\n上半年，市委宣传部深入贯彻。", "H1"),
+    ("2022年区宣传思想文化工作总结及2023年工作计划\n今年以来。", "annual"),
+    ("一、2023年上半年工作完成情况\n正文。", "H1"),
+    # a half-year date inside an annual report's body does not make it H1
+    ("区乡村文化振兴2022年度工作总体情况汇报\n一、年度工作完成情况\n上半年打造了示范点。", "annual"),
+    ("街道宣传思想文化工作经验汇报材料\n一、坚持贴近实际\n上半年已开展6次中心组学习。", "H1"),
+    ("一、工作开展情况\n全年组织中心组集中学习20次。", "annual"),
+    ("一、工作开展情况\n正文，年初至今迎接检查。\n二、下一步工作措施\n制定2023年实施方案。", "annual"),
+    ("今年以来，我县深入贯彻落实意识形态工作责任制。", None),
+    ("2023年第一季度宣传工作总结\n一季度，全区宣传工作。", "Q1"),
+])
+def test_infer_period(text, period):
+    assert infer(text)["period"] == period
+
+
+@pytest.mark.parametrize("text,level", [
+    ("市委宣传部202x年宣传工作总结\n正文。", "city"),
+    ("区委宣传部关于2022年工作总结\n正文。", "district"),
+    ("县2023年文明城市创建工作总结\n正文。", "county"),
+    ("镇关于宣传思想文化2022年工作总结\n正文。", "township"),
+    ("鄉鎮2021年宣傳思想精神文明建設工作總結\n正文。", "township"),
+    ("学校2020年意识形态工作总结\n正文。", "organisation"),
+    ("区乡村文化振兴2022年度工作总体情况汇报\n正文。", "district"),
+    ("2024年宣传思想文化工作总结材料\n2024年，全省宣传战线深入学习。我省获奖总数位居全国前列，全省旅游收入增长。", "province"),
+    # an addressee line names the receiver, not the issuer
+    ("县委宣传部：\n今年以来，中心的宣传工作在上级宣传部门的指导下稳步推进。中心把党员干部政治思想摆上日程。", "organisation"),
+    ("当前我区宣传思想工作还存在如下问题。全区上下共同努力。", "district"),
+    ("正文没有任何层级线索。", "unknown"),
+])
+def test_infer_unit_level(text, level):
+    assert infer(text)["unit_level"] == level
+
+
+def test_infer_region_from_place_name_and_null_when_masked():
+    meta = infer("中共通山县委2020年落实意识形态工作责任制情况汇报\n2020年，通山县委坚决贯彻落实。")
+    assert meta["region"] == "湖北省" and meta["region_evidence"] == "通山县"
+    assert infer("**区2022年宣传思想文化工作总结\n**区扎实推进。")["region"] is None
+
+
+def test_infer_unit_from_title_and_body():
+    assert infer("市委宣传部上半年工作总结\n正文。")["unit"] == "市委宣传部"
+    assert infer("2023年市政府宣传工作总结\n正文。")["unit"] == "市政府"
+    assert infer("上半年，市委宣传部深入贯彻落实党中央决策部署。")["unit"] == "市委宣传部"
+
+
+def test_infer_metadata_manifest_overrides_and_inference_fills():
+    text = "2022年区宣传思想文化工作总结及2023年工作计划\n今年以来，我区扎实推进。"
+    meta = infer(text, {"year": "2021", "unit": "区委宣传部", "period": "", "region": None})
+    assert (meta["year"], meta["year_source"]) == (2021, "manifest")
+    assert (meta["unit"], meta["unit_source"]) == ("区委宣传部", "manifest")
+    assert (meta["period"], meta["period_source"]) == ("annual", "title")
+    assert meta["unit_level_source"] == "title"
+
+
+def test_calendar_year_evidence_names_the_markers():
+    year, source, evidence = calendar_year("全面贯彻党的十九大和十九届二中、三中、四中全会精神，统筹疫情防控")
+    assert (year, source) == (2020, "calendar") and "四中" in evidence
+    assert calendar_year("没有任何时代标记的文字。") is None
