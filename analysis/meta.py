@@ -19,6 +19,8 @@ YEAR = r"((?:19|20)\d{2})\s*年"
 YEAR_RE = re.compile(YEAR)
 PLAN_AFTER = re.compile(r"计划|計劃|打算|安排|要点|要點|思路|规划|規劃|设想")
 SUMMARY_WORDS = re.compile(r"总结|總結|小结|小結|汇报|匯報|综述|綜述|情况|情況|回顾|回顧")
+SPEECH_START = re.compile(r"^同志们[：:，,]", re.MULTILINE)
+MEETING_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 SPEECH = re.compile(r"会议上的|會議上的|讲话|講話|发言|發言")
 
 # (pattern, typical year, earliest, latest): the political calendar of DOMAIN.md and before.
@@ -152,8 +154,8 @@ def _year(text: str, title: str | None, sections: pd.DataFrame) -> tuple:
         hit = _year_from(title)
         if hit:
             return hit[0], "title", title
-    elif title:
-        meeting = _year_from(title)
+    elif title or SPEECH_START.search(text[:600]):
+        meeting = _year_from(title or "") or _meeting_date(text)
     tops = sections[(sections["level"] >= 1) & (sections["level"] <= 2)]
     for row in tops.head(6).itertuples():
         if row.kind == "plans":
@@ -169,13 +171,19 @@ def _year(text: str, title: str | None, sections: pd.DataFrame) -> tuple:
     cal = calendar_year(text)
     if cal:
         return cal
-    if meeting:
-        return meeting[0] - 1, "title", title
+    if meeting:  # a speech at a meeting early in the year reviews the year before
+        return meeting[0] - 1, "title" if title and meeting[1] in title else "body", meeting[1]
     years = _body_years(text, sections)
     if years:
         year, phrase = years
         return year, "body", phrase
     return None, None, None
+
+
+def _meeting_date(text: str) -> tuple[int, str] | None:
+    """The date line under a speech's title: '（2019年1月10日）'."""
+    m = MEETING_DATE.search(_norm(text[:300]))
+    return (int(m.group(1)), m.group(0)) if m else None
 
 
 def _opening(text: str, sections: pd.DataFrame, limit: int = 600) -> str:
@@ -211,13 +219,14 @@ def calendar_year(text: str) -> tuple[int, str, str] | None:
 
 
 def _body_years(text: str, sections: pd.DataFrame) -> tuple[int, str] | None:
-    """The most frequent year named outside plans sections (not a plan year, not a masked year)."""
+    """The most frequent year named outside plans sections (not a plan year, a masked year or a speech date)."""
+    meeting_line = (_meeting_date(text) or (None, ""))[1] if SPEECH_START.search(text[:600]) else ""
     counts: dict[int, int] = {}
     first: dict[int, str] = {}
     for row in sections.itertuples():
         if row.kind == "plans":
             continue
-        body = _norm(row.text)
+        body = _norm(row.text if row.level or not meeting_line else row.text.replace(meeting_line, ""))
         for m in YEAR_RE.finditer(body):
             rest = body[m.end(): m.end() + 8]
             if PLAN_AFTER.search(rest[:6]) and "工作计划" not in rest:

@@ -40,7 +40,7 @@ SPACES = " \t\u3000"
 QUOTES = "”’\"」』)）"
 CLAUSE_END = "。；！？;!?"
 MAX_HEADING = 80
-RUN_TOGETHER = 400  # mean line length of a report whose paragraphs run together: a space run ends a heading
+RUN_TOGETHER = 150  # a line this long runs paragraphs together: a space after a word ends a heading
 
 KIND_WORDS = (
     ("problems", ("存在问题", "存在的问题", "问题与不足", "问题和不足", "不足之处", "薄弱环节", "短板", "差距",
@@ -93,36 +93,33 @@ def split_sections(text: str, *, doc_id: str = "doc", report_year: int | None = 
     wrapped = _looks_wrapped(text)
     nodes = _build_tree(text, _candidates(text, title_end, wrapped), lines)
     nodes = _drop_contents_block(nodes, text)
-    run_together = len(text) > RUN_TOGETHER * (text.count("\n") + 1)
     for node, nxt in zip(nodes, [*nodes[1:], None]):
-        node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text), run_together)
+        node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text))
     return assign_kinds(_to_frame(text, nodes, doc_id), report_year=report_year)
 
 
 def find_title(text: str) -> tuple[str | None, int]:
     """The report's own title lines and the offset where they end (0 when it starts with its body).
 
-    A title is one or two short leading lines with no sentence punctuation that read like a title
-    (总结/计划/报告/汇报/综述/小结/要点/情况/材料 …); a second line continues it when it is short too.
+    A title is a short leading line with no sentence punctuation that reads like a title (总结/计划/报告/汇报/
+    综述/小结/要点/情况/材料 …); a next line continues it only when it starts with a connective (及/和/的/暨/与).
+    A byline or a date after the title is not part of it.
     """
     pos, parts, end = 0, [], 0
-    for _ in range(3):
+    while True:
         nl = text.find("\n", pos)
         line = text[pos:] if nl < 0 else text[pos:nl]
         stripped = line.strip()
-        if not stripped:
-            if nl < 0:
-                break
+        if not stripped and not parts and nl >= 0 and pos < 200:
             pos = nl + 1
             continue
-        head = _title_part(stripped, first=not parts)
+        head = _title_part(stripped, first=not parts) if stripped else None
         if head is None:
             break
         parts.append(head)
         end = pos + line.find(head) + len(head)
-        complete = len(head) < len(stripped) or nl < 0 or _is_titleish_end("".join(parts))
-        if complete and not _continues(text, nl):
-            break
+        if len(head) < len(stripped) or not _continues(text, nl):
+            break  # a second line joins only when it starts with a connective: 及下半年工作计划, 的总结报告
         pos = nl + 1
     title = "".join(parts) or None
     return title, end if title else 0
@@ -137,29 +134,23 @@ def _title_part(line: str, *, first: bool) -> str | None:
     chunk = re.split(r"[ \t\u3000]{1,}(?=\S)", line, maxsplit=1)[0] if len(line) > 60 else line
     if len(chunk) > 60 or any(ch in chunk for ch in "。；;！？!?") or chunk.endswith(("：", ":")):
         return None
-    if MARKER_RE.match(chunk) and not chunk.startswith("【"):
-        m = MARKER_RE.match(chunk)
-        if m.start() == 0 and m.lastgroup not in ("bracket",):
-            return None
+    marker = MARKER_RE.match(chunk)
+    if marker and marker.lastgroup != "bracket":
+        return None
     if first and not TITLE_WORDS.search(chunk):
         return None
-    if not first and not (len(chunk) <= 20 or TITLE_WORDS.search(chunk)):
+    if not first and (len(chunk) > 30 or re.search(r"\d{4}\s*年\s*\d{1,2}\s*月", chunk)):
         return None
     if chunk.count("，") + chunk.count(",") > 1:
         return None
     return chunk
 
 
-def _is_titleish_end(title: str) -> bool:
-    return bool(re.search(r"(总结|總結|计划|計劃|报告|報告|汇报|匯報|综述|綜述|小结|小結|要点|要點|材料|打算|范文|安排)"
-                          r"(（[^）]*）|\([^)]*\))?$", title))
-
-
 def _continues(text: str, nl: int) -> bool:
     """A next line that starts with a connective (及/和/的/暨/与) continues a split title."""
     if nl < 0:
         return False
-    nxt = text[nl + 1: nl + 40].lstrip()
+    nxt = text[nl + 1: nl + 40].lstrip(" \t\u3000")
     return bool(nxt) and nxt[0] in "及和的暨与之" and "\n" in text[nl + 1: nl + 40]
 
 
@@ -334,7 +325,7 @@ def _drop_contents_block(nodes: list[_Node], text: str) -> list[_Node]:
     return [n for n in nodes if id(n) not in drop]
 
 
-def _heading(text: str, node: _Node, wrapped: bool, next_start: int, run_together: bool) -> str:
+def _heading(text: str, node: _Node, wrapped: bool, next_start: int) -> str:
     if node.head_end is not None:
         return re.sub(r"\s*\n\s*", "", text[node.head_start:node.head_end]).strip()
     if node.kind == "bracket":
@@ -350,8 +341,10 @@ def _heading(text: str, node: _Node, wrapped: bool, next_start: int, run_togethe
         k = line.find(ch)
         if 0 <= k < stop:
             stop = k
-    if run_together:
-        gap = re.search(rf"\S[{SPACES}]+(?=\S)", line)
+    line_start = text.rfind("\n", 0, node.start) + 1
+    line_end = text.find("\n", node.start)
+    if (len(text) if line_end < 0 else line_end) - line_start > RUN_TOGETHER:
+        gap = re.search(rf"[^\s，,、：:；;“‘《（(][{SPACES}]+(?=\S)", line)
         if gap and gap.start() + 1 < stop:
             stop = gap.start() + 1
     return line[:min(stop, MAX_HEADING)].strip()

@@ -31,6 +31,9 @@ def infer(text, manifest_row=None):
     # relative years are not resolved ('去年' in a report written early next year)
     ("综述\n过去一年，全市宣传战线扎实工作。去年是党的二十大胜利召开之年。", 2022, "calendar"),
     ("今年以来，我县深入贯彻落实意识形态工作责任制。", None, None),
+    # a speech: the title or date line names the meeting year, the review covers the year before
+    ("在2016年全县宣传思想文化工作会议上的讲话\n（2016年2月20日）\n同志们：\n下面我讲两点。\n一、2015年工作回顾\n正文。", 2015, "heading"),
+    ("在全市宣传思想文化工作会议上的讲话\n（2019年1月10日）\n同志们：\n下面我讲两点。\n一、过去一年工作回顾\n正文。", 2018, "body"),
     # full-width digits and PDF spaces
     ("２０２４ 年宣传思想文化工作总结材料\n２０２４ 年，全省宣传思想文化战线。", 2024, "title"),
 ])
