@@ -1,0 +1,491 @@
+"""The data store: every table as Parquet in one folder, plus ``manifest.json`` that says what they were built from.
+
+``build(src, dst)`` is incremental (only new or changed reports are processed), crash-safe (tables are written to
+temporary files and ``os.replace``d; ``manifest.json`` last) and writes nothing when nothing changed.
+``version(dst)`` reads only the manifest, so it is a cheap cache key; ``load(dst)`` returns the tables.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis import schema
+from analysis.errors import ReportLensError, StoreCorrupt, UnreadableReport
+from analysis.io import list_reports
+from analysis.manifest import MANIFEST_NAME, read_manifest
+from analysis.pipeline import process_report
+from analysis.terms import get_segmenter
+
+PIPELINE_VERSION = "1"
+"""Bump when a change to the pipeline changes its output: every report is then processed again."""
+
+MANIFEST_JSON = "manifest.json"
+REPORT_TABLES = ("documents", "sections", "terms", "figures", "redactions")
+TABLE_NAMES = (*REPORT_TABLES, "problems")
+
+_ARROW_TYPES = {"str": pa.string(), "int64": pa.int64(), "Int64": pa.int64(), "float64": pa.float64(),
+                "bool": pa.bool_()}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What one ``build`` did: report counts, the problems table and whether any file was written."""
+
+    loaded: int
+    unchanged: int
+    failed: int
+    removed: int
+    seconds: float
+    problems: pd.DataFrame
+    wrote: bool
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Every table of a store, and the store's ``version`` (a cache key that changes with any rebuild)."""
+
+    documents: pd.DataFrame
+    sections: pd.DataFrame
+    terms: pd.DataFrame
+    figures: pd.DataFrame
+    redactions: pd.DataFrame
+    problems: pd.DataFrame
+    version: str
+
+
+# ---------------------------------------------------------------------------------------------------- build
+
+
+def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, strict: bool = False,
+          jobs: int = 1) -> BuildResult:
+    """Build (or bring up to date) the store in ``dst`` from the reports in ``src``.
+
+    A report is processed again only when its bytes, its manifest.csv row, the dictionaries or PIPELINE_VERSION
+    changed; other rows are kept from the existing tables, and rows of removed files are dropped. Bad files do not
+    stop the build: each becomes a row of the PROBLEMS table.
+
+    Args:
+        src: folder of reports (and an optional manifest.csv).
+        dst: store folder; created when missing.
+        progress: show a progress bar on stderr; None shows it only when stderr is a terminal.
+        strict: when any problem is found, write nothing (the old store stays as it was).
+        jobs: processes for parsing; 1 parses in this process.
+    Returns:
+        a BuildResult (its ``problems`` is a PROBLEMS table).
+
+    Example:
+        >>> result = build("seeds", "data")
+        >>> result.loaded + result.unchanged
+        5
+    """
+    started = time.perf_counter()
+    src, dst = Path(src), Path(dst)
+    if not src.is_dir():
+        raise UnreadableReport(str(src), "no such folder")
+    stamp = _stamp(src, dst)
+    old = previous = _read_manifest_json(dst)
+    old_tables = _old_tables(dst, old)
+    if old_tables is None:
+        old = None
+    segmenter = get_segmenter()
+    settings = {"schema_version": schema.SCHEMA_VERSION, "pipeline_version": PIPELINE_VERSION,
+                "dictionary_hash": str(segmenter.dictionary_hash)}
+    if old is not None and any(old.get(k) != v for k, v in settings.items()):
+        old = None
+
+    paths, io_problems = list_reports(src)
+    rel_paths = sorted({_relative(p, src) for p in paths} - {MANIFEST_NAME})
+    rel_paths = [r for r in rel_paths if not _inside(src / r, dst)]
+    problems = [(rel, "read", reason) for p, reason in io_problems
+                if (rel := _relative(p, src)) != MANIFEST_NAME and not _inside(src / rel, dst)]
+    manifest_rows, manifest_problems = read_manifest(src)
+    problems += [(where, "manifest", reason) for where, reason in manifest_problems]
+    problems += [(MANIFEST_NAME, "manifest", f"{file}: no such report in the folder")
+                 for file in manifest_rows if file not in rel_paths]
+
+    entries, todo = _plan(src, rel_paths, manifest_rows, old)
+    outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, jobs=jobs,
+                    progress=sys.stderr.isatty() if progress is None else progress)
+
+    pieces: dict[str, list[pa.Table]] = {name: [] for name in REPORT_TABLES}
+    holders: dict[str, str] = {}
+    loaded = unchanged = 0
+    for rel in rel_paths:
+        entry = entries[rel]
+        outcome = outcomes.get(rel)
+        if outcome is not None:
+            entry["status"], entry["doc_id"], entry["problems"] = outcome[0], outcome[1], outcome[2]
+        if entry["status"] in ("loaded", "duplicate"):
+            first = holders.setdefault(entry["doc_id"], rel)
+            if first != rel:
+                entry.update(status="duplicate", problems=[["store", f"same text as {first}"]])
+            elif outcome is not None:
+                entry.update(status="loaded", problems=[])
+                _append(pieces, outcome[3])
+                loaded += 1
+            else:
+                entry.update(status="loaded", problems=[])
+                unchanged += 1
+        problems += [(rel, stage, reason) for stage, reason in entry["problems"]]
+    kept_old = [entries[r]["doc_id"] for r in rel_paths if entries[r]["status"] == "loaded" and r not in outcomes]
+    if kept_old and old_tables:
+        _append(pieces, {name: _rows_of(old_tables[name], kept_old) for name in REPORT_TABLES})
+
+    order = {entries[r]["doc_id"]: i for i, r in enumerate(rel_paths) if entries[r]["status"] == "loaded"}
+    tables = {name: _ordered(pieces[name], schema.TABLES[name], order) for name in REPORT_TABLES}
+    problems_df = _problems_frame(problems)
+    tables["problems"] = _to_arrow(problems_df, schema.PROBLEMS)
+
+    failed = len({p for p, stage, _ in problems if stage != "manifest"})
+    removed = len(set((previous or {}).get("files") or {}) - set(rel_paths))
+    wrote = False
+    if not (strict and problems):
+        wrote = _commit(dst, tables, settings=settings, entries=entries, stamp=stamp)
+    return BuildResult(loaded=loaded, unchanged=unchanged, failed=failed, removed=removed,
+                       seconds=time.perf_counter() - started, problems=problems_df, wrote=wrote)
+
+
+def _plan(src: Path, rel_paths: list[str], manifest_rows: dict[str, dict],
+          old: dict | None) -> tuple[dict[str, dict], list[str]]:
+    """Each file's manifest entry (reused from ``old`` when its inputs are unchanged) and the files to process."""
+    old_files = (old or {}).get("files", {})
+    entries: dict[str, dict] = {}
+    todo: list[str] = []
+    for rel in rel_paths:
+        try:
+            digest = hashlib.sha256((src / rel).read_bytes()).hexdigest()
+        except OSError as err:
+            digest = f"unreadable: {err}"
+        entry = {"sha256": digest, "row": _row_hash(manifest_rows.get(rel)), "status": None, "doc_id": None,
+                 "problems": []}
+        prev = old_files.get(rel, {})
+        if prev.get("sha256") == digest and prev.get("row") == entry["row"] and prev.get("status") in (
+                "loaded", "duplicate", "unreadable"):
+            entry.update(status=prev["status"], doc_id=prev.get("doc_id"), problems=prev.get("problems", []))
+        else:
+            todo.append(rel)
+        entries[rel] = entry
+    # A duplicate is kept as it was only while the file it repeats keeps its text unchanged and loaded.
+    for rel in rel_paths:
+        entry = entries[rel]
+        if entry["status"] == "duplicate" and not any(
+                entries[o]["status"] == "loaded" and entries[o]["doc_id"] == entry["doc_id"] and o < rel
+                for o in rel_paths):
+            entry.update(status=None, doc_id=None, problems=[])
+            todo.append(rel)
+    return entries, sorted(todo)
+
+
+def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, jobs: int, progress: bool) -> dict:
+    """Process every file in ``todo``; returns rel -> (status, doc_id, problems, arrow tables or None)."""
+    from tqdm import tqdm
+
+    outcomes: dict[str, tuple] = {}
+    bar = tqdm(total=len(todo), disable=not progress or not todo, file=sys.stderr, unit="report", leave=False)
+    tasks = [(str(src / rel), str(src), manifest_rows.get(rel)) for rel in todo]
+    try:
+        if jobs <= 1 or len(todo) <= 1:
+            for rel, task in zip(todo, tasks):
+                outcomes[rel] = _process_one(process_report, task, segmenter=segmenter)
+                bar.update()
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                futures = {pool.submit(_process_in_worker, process_report, get_segmenter, task): rel
+                           for rel, task in zip(todo, tasks)}
+                for future in concurrent.futures.as_completed(futures):
+                    rel = futures[future]
+                    try:
+                        outcomes[rel] = future.result()
+                    except Exception as err:  # noqa: BLE001 - a dead worker fails its report, not the build
+                        outcomes[rel] = ("failed", None, [["parse", f"{type(err).__name__}: {err}"]], None)
+                    bar.update()
+    finally:
+        bar.close()
+    return outcomes
+
+
+_WORKER_SEGMENTERS: dict = {}
+
+
+def _process_in_worker(func: Callable, segmenter_factory: Callable, task: tuple) -> tuple:
+    """Pool entry point: one segmenter per worker process, then ``_process_one``."""
+    if segmenter_factory not in _WORKER_SEGMENTERS:
+        _WORKER_SEGMENTERS[segmenter_factory] = segmenter_factory()
+    return _process_one(func, task, segmenter=_WORKER_SEGMENTERS[segmenter_factory])
+
+
+def _process_one(func: Callable, task: tuple, *, segmenter) -> tuple:
+    """One report through ``func`` (``process_report``); any failure becomes a problem of this report only."""
+    path, root, manifest_row = task
+    try:
+        result = func(path, root=root, manifest_row=manifest_row, segmenter=segmenter)
+        tables = {name: getattr(result, name) for name in REPORT_TABLES}
+        for name, df in tables.items():
+            schema.assert_table(df, schema.TABLES[name], name)
+        if len(tables["documents"]) != 1:
+            raise ValueError(f"documents: expected 1 row, got {len(tables['documents'])}")
+        doc_id = str(tables["documents"]["doc_id"].iloc[0])
+        arrow = {name: _to_arrow(df, schema.TABLES[name]) for name, df in tables.items()}
+    except UnreadableReport as err:
+        return ("unreadable", None, [["read", err.reason]], None)
+    except Exception as err:  # noqa: BLE001 - one bad report must not stop the others
+        return ("failed", None, [["parse", f"{type(err).__name__}: {err}"]], None)
+    return ("loaded", doc_id, [], arrow)
+
+
+# ---------------------------------------------------------------------------------------------------- writing
+
+
+def _commit(dst: Path, tables: dict[str, pa.Table], *, settings: dict, entries: dict, stamp: str) -> bool:
+    """Write the tables whose bytes changed, then manifest.json; returns whether any file was written."""
+    dst.mkdir(parents=True, exist_ok=True)
+    blobs = {name: _parquet_bytes(table) for name, table in tables.items()}
+    digests = {name: hashlib.sha256(blob).hexdigest() for name, blob in blobs.items()}
+    changed = [name for name in TABLE_NAMES if _file_digest(dst / f"{name}.parquet") != digests[name]]
+    manifest = {**settings, "files": entries, "tables": digests}
+    manifest["version"] = hashlib.sha256(json.dumps(manifest, sort_keys=True, ensure_ascii=False)
+                                         .encode("utf-8")).hexdigest()[:16]
+    manifest["stamp"] = stamp
+    text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    if changed:
+        _replace_all(dst, {f"{name}.parquet": blobs[name] for name in changed})
+    manifest_path = dst / MANIFEST_JSON
+    if not changed and manifest_path.is_file() and manifest_path.read_text(encoding="utf-8") == text:
+        return False
+    _replace_all(dst, {MANIFEST_JSON: text.encode("utf-8")})
+    return True
+
+
+def _replace_all(dst: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary name first, then ``os.replace`` them in turn; a failure replaces none."""
+    temps: dict[str, str] = {}
+    try:
+        for name, blob in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=dst)
+            temps[name] = tmp
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for name, tmp in temps.items():
+            os.replace(tmp, dst / name)
+    finally:
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _parquet_bytes(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table.combine_chunks(), buf, compression="zstd")
+    return buf.getvalue()
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------- tables
+
+
+def _arrow_schema(table: dict[str, schema.Column]) -> pa.Schema:
+    return pa.schema([(c, _ARROW_TYPES[col.dtype]) for c, col in table.items()])
+
+
+def _to_arrow(df: pd.DataFrame, table: dict[str, schema.Column]) -> pa.Table:
+    """The table's columns, in contract order and types, without pandas metadata (so bytes are reproducible)."""
+    out = pa.Table.from_pandas(df[list(table)], schema=_arrow_schema(table), preserve_index=False)
+    return out.replace_schema_metadata(None)
+
+
+def _to_pandas(arrow: pa.Table, table: dict[str, schema.Column]) -> pd.DataFrame:
+    df = arrow.to_pandas()
+    for c, col in table.items():
+        if col.dtype in ("int64", "Int64", "float64", "bool"):
+            df[c] = df[c].astype(col.dtype)
+    return df
+
+
+def _append(pieces: dict[str, list[pa.Table]], tables: dict[str, pa.Table]) -> None:
+    for name, table in tables.items():
+        pieces[name].append(table)
+
+
+def _rows_of(table: pa.Table, doc_ids: list[str]) -> pa.Table:
+    return table.filter(pc.is_in(table["doc_id"], value_set=pa.array(doc_ids, pa.string())))
+
+
+def _ordered(pieces: list[pa.Table], table: dict[str, schema.Column], order: dict[str, int]) -> pa.Table:
+    """All pieces as one table, documents in file order, each document's rows in their own order."""
+    if not pieces:
+        return _arrow_schema(table).empty_table()
+    combined = pa.concat_tables(pieces).combine_chunks()
+    rank = pa.array([order[d] for d in combined["doc_id"].to_pylist()], pa.int64())
+    keyed = combined.append_column("_rank", rank).append_column("_row", pa.array(range(len(combined)), pa.int64()))
+    return combined.take(pc.sort_indices(keyed, sort_keys=[("_rank", "ascending"), ("_row", "ascending")]))
+
+
+def _problems_frame(problems: list[tuple[str, str, str]]) -> pd.DataFrame:
+    stages = {"manifest": 0, "read": 1, "parse": 2, "store": 3}
+    rows = sorted(set(problems), key=lambda p: (p[0] != MANIFEST_NAME and not p[0].startswith(MANIFEST_NAME + ":"),
+                                                p[0], stages.get(p[1], 9), p[2]))
+    if not rows:
+        return schema.empty_frame(schema.PROBLEMS)
+    return pd.DataFrame(rows, columns=list(schema.PROBLEMS))
+
+
+# ---------------------------------------------------------------------------------------------------- reading
+
+
+def version(dst: str | Path) -> str | None:
+    """The store's version digest from ``manifest.json`` alone; None when there is no readable store.
+
+    Example:
+        >>> version("data")
+        '3f1c2a9b0d4e5f61'
+    """
+    manifest = _read_manifest_json(Path(dst))
+    return None if manifest is None else manifest.get("version")
+
+
+def load(dst: str | Path) -> Tables:
+    """Every table of the store in ``dst``.
+
+    Args:
+        dst: the store folder written by ``build``.
+    Returns:
+        Tables: DOCUMENTS, SECTIONS, TERMS, FIGURES, REDACTIONS and PROBLEMS tables, and the version.
+    Raises:
+        StoreCorrupt: naming the file and the reason (missing, unreadable, other schema, missing columns).
+
+    Example:
+        >>> tables = load("data")
+        >>> tables.documents[["file", "year"]].head(2)
+    """
+    dst = Path(dst)
+    manifest_path = dst / MANIFEST_JSON
+    if not manifest_path.is_file():
+        raise StoreCorrupt(str(manifest_path), "no store here; run `python -m analysis build SOURCE --out DIR`")
+    manifest = _read_manifest_json(dst)
+    if manifest is None or not isinstance(manifest.get("tables"), dict) or "version" not in manifest:
+        raise StoreCorrupt(str(manifest_path), "unreadable manifest; rebuild the store")
+    if manifest.get("schema_version") != schema.SCHEMA_VERSION:
+        raise StoreCorrupt(str(manifest_path), f"schema version {manifest.get('schema_version')!r}, "
+                                               f"this ReportLens reads {schema.SCHEMA_VERSION}; rebuild the store")
+    frames = {}
+    for name in TABLE_NAMES:
+        frames[name] = _to_pandas(_read_table(dst / f"{name}.parquet", manifest["tables"].get(name)),
+                                  schema.TABLES[name])
+    return Tables(**frames, version=manifest["version"])
+
+
+def _read_table(path: Path, digest: str | None) -> pa.Table:
+    try:
+        blob = path.read_bytes()
+    except OSError as err:
+        raise StoreCorrupt(str(path), f"cannot read the table ({type(err).__name__}); rebuild the store") from None
+    if hashlib.sha256(blob).hexdigest() != digest:
+        raise StoreCorrupt(str(path), "does not match manifest.json (changed by hand or a build was cut short); "
+                                      "rebuild the store")
+    try:
+        table = pq.read_table(io.BytesIO(blob))
+    except (pa.ArrowException, OSError) as err:
+        raise StoreCorrupt(str(path), f"not a Parquet table ({err})") from None
+    try:
+        schema.assert_table(table.slice(0, 0).to_pandas(), schema.TABLES[path.stem], path.stem)
+    except ValueError as err:
+        raise StoreCorrupt(str(path), str(err)) from None
+    return table
+
+
+def _read_manifest_json(dst: Path) -> dict | None:
+    try:
+        data = json.loads((dst / MANIFEST_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _old_tables(dst: Path, old: dict | None) -> dict[str, pa.Table] | None:
+    """The existing report tables, or None when there are none or they cannot be trusted (then all is rebuilt)."""
+    if old is None or not isinstance(old.get("tables"), dict) or not isinstance(old.get("files"), dict):
+        return None
+    try:
+        return {name: _read_table(dst / f"{name}.parquet", old["tables"].get(name)) for name in REPORT_TABLES}
+    except ReportLensError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------- staleness
+
+
+def is_stale(src: str | Path, dst: str | Path) -> bool:
+    """Whether ``build(src, dst)`` may change something: no store, another version, or files added, removed,
+    resized or touched since the last build (sizes and modification times; no file is read).
+
+    Example:
+        >>> if is_stale("seeds", "data"):
+        ...     build("seeds", "data")
+    """
+    manifest = _read_manifest_json(Path(dst))
+    if manifest is None or manifest.get("schema_version") != schema.SCHEMA_VERSION:
+        return True
+    if manifest.get("pipeline_version") != PIPELINE_VERSION:
+        return True
+    return manifest.get("stamp") != _stamp(Path(src), Path(dst))
+
+
+def _stamp(src: Path, dst: Path) -> str:
+    """A digest of every file's relative path, size and mtime under ``src`` (hidden files and ``dst`` left out)."""
+    h = hashlib.sha256()
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if any(part.startswith(".") for part in rel.parts) or _inside(path, dst) or not path.is_file():
+            continue
+        st = path.stat()
+        h.update(f"{rel.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+
+
+def _relative(path: str | Path, src: Path) -> str:
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = src / path
+    return Path(os.path.relpath(path.absolute(), src.absolute())).as_posix()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.absolute().relative_to(folder.absolute())
+    except ValueError:
+        return False
+    return True
+
+
+def _row_hash(row: dict | None) -> str | None:
+    if not row:
+        return None
+    return hashlib.sha256(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+                          .encode("utf-8")).hexdigest()[:16]

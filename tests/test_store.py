@@ -1,0 +1,420 @@
+"""The store: incremental, crash-safe, versioned builds, checked with a small fake pipeline (and the seeds)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analysis import schema, store
+from analysis.errors import StoreCorrupt, UnreadableReport
+from analysis.pipeline import ReportTables
+
+# ---------------------------------------------------------------------------------------------------- fake pipeline
+# Module-level so that worker processes (jobs > 1) can import them by name.
+
+
+class FakeSegmenter:
+    dictionary_hash = "dict-1"
+
+
+def fake_get_segmenter() -> FakeSegmenter:
+    return FakeSegmenter()
+
+
+def fake_list_reports(folder):
+    folder = Path(folder)
+    paths, problems = [], []
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.name.startswith("."):
+            if p.suffix == ".txt":
+                paths.append(p)
+            elif p.name != "manifest.csv":
+                problems.append((p, f"unsupported file type {p.suffix!r}"))
+    return paths, problems
+
+
+def fake_process_report(path, *, root=None, manifest_row=None, segmenter=None) -> ReportTables:
+    """One document row, one section per line, one term row per line, one figure per digit run."""
+    path = Path(path)
+    rel = path.relative_to(root).as_posix()
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise UnreadableReport(str(path), "empty file")
+    if "BOOM" in text:
+        raise RuntimeError("the parser fell over")
+    doc_id = hashlib.sha1(text.encode()).hexdigest()[:16]
+    row = dict.fromkeys(schema.DOCUMENTS) | {"doc_id": doc_id, "file": rel, "chars": len(text), "format": "txt",
+                                             "encoding": "utf-8", "n_sections": text.count("\n") + 1}
+    row["year"] = (manifest_row or {}).get("year")
+    lines = text.split("\n")
+    sections = pd.DataFrame([
+        dict.fromkeys(schema.SECTIONS) | {"section_id": f"{doc_id}/{i + 1}", "doc_id": doc_id, "path": str(i + 1),
+                                          "level": 1, "kind": "other", "start": 0, "end": len(line),
+                                          "span_end": len(line), "chars": len(line), "text": line}
+        for i, line in enumerate(lines)])
+    terms = pd.DataFrame([{"doc_id": doc_id, "section_id": f"{doc_id}/{i + 1}", "term": line[:2], "count": 1}
+                          for i, line in enumerate(lines) if line])
+    return ReportTables(documents=pd.DataFrame([row]), sections=sections,
+                        terms=terms if len(terms) else schema.empty_frame(schema.TERMS),
+                        figures=schema.empty_frame(schema.FIGURES), redactions=schema.empty_frame(schema.REDACTIONS))
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[str]:
+    """Install the fake pipeline; the list collects the files it processed, in order."""
+    seen: list[str] = []
+
+    def counting(path, **kw):
+        seen.append(Path(path).name)
+        return fake_process_report(path, **kw)
+
+    monkeypatch.setattr(store, "process_report", counting)
+    monkeypatch.setattr(store, "list_reports", fake_list_reports)
+    monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
+    return seen
+
+
+@pytest.fixture
+def src(tmp_path) -> Path:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for name, text in {"a.txt": "一、甲\n内容1", "b.txt": "二、乙\n内容2\n内容3", "c.txt": "三、丙"}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _snapshot(dst: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(dst.iterdir())}
+
+
+# ---------------------------------------------------------------------------------------------------- build
+
+
+def test_build_writes_every_table_and_manifest_last(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    result = store.build(src, dst)
+    assert (result.loaded, result.unchanged, result.failed, result.removed, result.wrote) == (3, 0, 0, 0, True)
+    names = sorted(p.name for p in dst.iterdir())
+    assert names == sorted([f"{t}.parquet" for t in store.TABLE_NAMES] + ["manifest.json"])
+    mtimes = {p.name: p.stat().st_mtime_ns for p in dst.iterdir()}
+    assert mtimes["manifest.json"] == max(mtimes.values())
+    tables = store.load(dst)
+    for name in store.TABLE_NAMES:
+        schema.assert_table(getattr(tables, name), schema.TABLES[name], name)
+    assert tables.documents["file"].tolist() == ["a.txt", "b.txt", "c.txt"]
+    assert len(tables.sections) == 6
+    assert tables.version == store.version(dst)
+    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["schema_version"] == schema.SCHEMA_VERSION
+    assert manifest["pipeline_version"] == store.PIPELINE_VERSION
+    assert manifest["dictionary_hash"] == "dict-1"
+    assert manifest["files"]["a.txt"]["sha256"] == hashlib.sha256((src / "a.txt").read_bytes()).hexdigest()
+
+
+def test_build_again_writes_nothing(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    before = _snapshot(dst)
+    calls.clear()
+    result = store.build(src, dst)
+    assert (result.loaded, result.unchanged, result.wrote) == (0, 3, False)
+    assert calls == []
+    assert _snapshot(dst) == before
+
+
+def test_build_changed_file_only_reprocessed(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    v1 = store.version(dst)
+    (src / "b.txt").write_text("二、乙改\n新内容", encoding="utf-8")
+    calls.clear()
+    result = store.build(src, dst)
+    assert calls == ["b.txt"]
+    assert (result.loaded, result.unchanged) == (1, 2)
+    assert store.version(dst) != v1
+    tables = store.load(dst)
+    assert tables.documents["file"].tolist() == ["a.txt", "b.txt", "c.txt"]
+    assert "新内容" in tables.sections["text"].tolist()
+    assert "内容3" not in tables.sections["text"].tolist()
+
+
+def test_build_incremental_equals_fresh_build(src, tmp_path, calls):
+    store.build(src, tmp_path / "inc")
+    (src / "a.txt").write_text("一、甲改", encoding="utf-8")
+    (src / "d.txt").write_text("四、丁", encoding="utf-8")
+    store.build(src, tmp_path / "inc")
+    store.build(src, tmp_path / "fresh")
+    for name in store.TABLE_NAMES:
+        assert (tmp_path / "inc" / f"{name}.parquet").read_bytes() == (tmp_path / "fresh" / f"{name}.parquet")\
+            .read_bytes(), name
+    assert store.version(tmp_path / "inc") == store.version(tmp_path / "fresh")
+
+
+def test_build_manifest_row_change_reprocesses_that_file(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    (src / "manifest.csv").write_text("file,year\nc.txt,2021\n", encoding="utf-8")
+    calls.clear()
+    result = store.build(src, dst)
+    assert calls == ["c.txt"]
+    assert result.problems.empty
+    docs = store.load(dst).documents.set_index("file")
+    assert docs.loc["c.txt", "year"] == 2021
+    assert pd.isna(docs.loc["a.txt", "year"])
+
+
+@pytest.mark.parametrize("change", ["dictionary", "pipeline"])
+def test_build_dictionary_or_pipeline_change_reprocesses_all(src, tmp_path, calls, monkeypatch, change):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    if change == "dictionary":
+        monkeypatch.setattr(FakeSegmenter, "dictionary_hash", "dict-2")
+    else:
+        monkeypatch.setattr(store, "PIPELINE_VERSION", store.PIPELINE_VERSION + "-next")
+    calls.clear()
+    result = store.build(src, dst)
+    assert sorted(calls) == ["a.txt", "b.txt", "c.txt"]
+    assert (result.loaded, result.unchanged) == (3, 0)
+
+
+def test_build_removed_file_rows_dropped(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    (src / "a.txt").unlink()
+    result = store.build(src, dst)
+    assert (result.loaded, result.unchanged, result.removed) == (0, 2, 1)
+    tables = store.load(dst)
+    assert tables.documents["file"].tolist() == ["b.txt", "c.txt"]
+    assert set(tables.sections["doc_id"]) == set(tables.documents["doc_id"])
+    assert set(tables.terms["doc_id"]) == set(tables.documents["doc_id"])
+
+
+def test_build_bad_reports_become_problems(src, tmp_path, calls):
+    (src / "empty.txt").write_text("", encoding="utf-8")
+    (src / "crash.txt").write_text("BOOM", encoding="utf-8")
+    (src / "notes.xyz").write_text("?", encoding="utf-8")
+    result = store.build(src, tmp_path / "data")
+    assert (result.loaded, result.failed) == (3, 3)
+    got = {(r.path, r.stage, r.reason) for r in result.problems.itertuples()}
+    assert got == {("crash.txt", "parse", "RuntimeError: the parser fell over"),
+                   ("empty.txt", "read", "empty file"),
+                   ("notes.xyz", "read", "unsupported file type '.xyz'")}
+    schema.assert_table(result.problems, schema.PROBLEMS)
+    pd.testing.assert_frame_equal(store.load(tmp_path / "data").problems.astype(object),
+                                  result.problems.astype(object))
+
+
+def test_build_bad_manifest_cells_are_problems(src, tmp_path, calls):
+    (src / "manifest.csv").write_text("file,year,period\na.txt,1800,H1\ngone.txt,2020,\n", encoding="utf-8")
+    result = store.build(src, tmp_path / "data")
+    got = [(r.path, r.stage) for r in result.problems.itertuples()]
+    assert got == [("manifest.csv", "manifest"), ("manifest.csv:2", "manifest")]
+    assert "gone.txt" in result.problems["reason"].iloc[0]
+    assert result.failed == 0 and result.loaded == 3
+
+
+def test_build_same_text_twice_is_a_problem(src, tmp_path, calls):
+    (src / "z.txt").write_text((src / "a.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    dst = tmp_path / "data"
+    result = store.build(src, dst)
+    assert [(r.path, r.stage, r.reason) for r in result.problems.itertuples()] == [
+        ("z.txt", "store", "same text as a.txt")]
+    assert store.load(dst).documents["file"].tolist() == ["a.txt", "b.txt", "c.txt"]
+    again = store.build(src, dst)
+    assert (again.wrote, again.failed) == (False, 1)
+    (src / "a.txt").unlink()
+    third = store.build(src, dst)
+    assert third.problems.empty
+    assert store.load(dst).documents["file"].tolist() == ["b.txt", "c.txt", "z.txt"]
+
+
+def test_build_failed_table_write_keeps_old_store(src, tmp_path, calls, monkeypatch):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    before = _snapshot(dst)
+    old = store.load(dst)
+    (src / "a.txt").write_text("一、全新\n内容", encoding="utf-8")
+    real = store._parquet_bytes
+    written = []
+
+    def failing(table):
+        written.append(table)
+        if len(written) == 3:
+            raise OSError("disk full")
+        return real(table)
+
+    monkeypatch.setattr(store, "_parquet_bytes", failing)
+    with pytest.raises(OSError, match="disk full"):
+        store.build(src, dst)
+    assert _snapshot(dst) == before
+    pd.testing.assert_frame_equal(store.load(dst).documents, old.documents)
+
+
+def test_build_failed_replace_leaves_no_temp_files(src, tmp_path, calls, monkeypatch):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    before = _snapshot(dst)
+    (src / "c.txt").write_text("三、变了", encoding="utf-8")
+
+    def fail(*args):
+        raise OSError("no space")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        store.build(src, dst)
+    assert _snapshot(dst) == before
+
+
+def test_build_strict_with_problems_writes_nothing(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    before = _snapshot(dst)
+    (src / "empty.txt").write_text("", encoding="utf-8")
+    (src / "a.txt").write_text("一、变", encoding="utf-8")
+    result = store.build(src, dst, strict=True)
+    assert result.wrote is False and len(result.problems) == 1
+    assert _snapshot(dst) == before
+
+
+def test_build_prints_nothing_without_a_terminal(src, tmp_path, calls, capsys):
+    store.build(src, tmp_path / "data")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_build_missing_source_names_it(tmp_path, calls):
+    with pytest.raises(UnreadableReport, match="nope: no such folder"):
+        store.build(tmp_path / "nope", tmp_path / "data")
+
+
+def test_build_jobs_gives_the_same_store(src, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "process_report", fake_process_report)
+    monkeypatch.setattr(store, "list_reports", fake_list_reports)
+    monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
+    (src / "crash.txt").write_text("BOOM", encoding="utf-8")
+    one = store.build(src, tmp_path / "one")
+    two = store.build(src, tmp_path / "two", jobs=2)
+    assert (two.loaded, two.failed) == (one.loaded, one.failed) == (3, 1)
+    assert store.version(tmp_path / "one") == store.version(tmp_path / "two")
+
+
+# ---------------------------------------------------------------------------------------------------- load, version
+
+
+def test_load_missing_store(tmp_path):
+    with pytest.raises(StoreCorrupt, match="no store here"):
+        store.load(tmp_path / "nothing")
+    assert store.version(tmp_path / "nothing") is None
+
+
+def test_load_corrupt_manifest(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    (dst / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="manifest"):
+        store.load(dst)
+    assert store.version(dst) is None
+
+
+def test_load_table_changed_by_hand(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    (dst / "terms.parquet").write_bytes(b"garbage")
+    with pytest.raises(StoreCorrupt, match=r"terms\.parquet: does not match manifest"):
+        store.load(dst)
+
+
+def test_load_missing_columns_named(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    path = dst / "sections.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["heading", "kind"]), path)
+    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"]["sections"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (dst / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="sections: missing columns heading, kind"):
+        store.load(dst)
+
+
+def test_load_other_schema_version(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    manifest["schema_version"] = schema.SCHEMA_VERSION + 1
+    (dst / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="schema version"):
+        store.load(dst)
+
+
+def test_load_dtypes_follow_the_contract(src, tmp_path, calls):
+    (src / "manifest.csv").write_text("file,year\na.txt,2021\n", encoding="utf-8")
+    store.build(src, tmp_path / "data")
+    tables = store.load(tmp_path / "data")
+    assert str(tables.documents["year"].dtype) == "Int64"
+    assert str(tables.documents["chars"].dtype) == "int64"
+    assert str(tables.figures["is_masked"].dtype) == "bool"
+
+
+def test_build_corrupt_store_is_rebuilt(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    (dst / "sections.parquet").write_bytes(b"garbage")
+    calls.clear()
+    result = store.build(src, dst)
+    assert result.loaded == 3 and result.wrote
+    assert len(store.load(dst).sections) == 6
+
+
+# ---------------------------------------------------------------------------------------------------- is_stale
+
+
+def test_is_stale_tracks_the_source_folder(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    assert store.is_stale(src, dst)
+    store.build(src, dst)
+    assert not store.is_stale(src, dst)
+    (src / "d.txt").write_text("四、丁", encoding="utf-8")
+    assert store.is_stale(src, dst)
+    store.build(src, dst)
+    assert not store.is_stale(src, dst)
+    st = (src / "a.txt").stat()
+    os.utime(src / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert store.is_stale(src, dst)
+    result = store.build(src, dst)
+    assert result.unchanged == 4 and not store.is_stale(src, dst)
+
+
+def test_is_stale_ignores_a_store_inside_the_source(src, calls):
+    dst = src / "data"
+    store.build(src, dst)
+    assert not store.is_stale(src, dst)
+    result = store.build(src, dst)
+    assert result.problems.empty and not result.wrote
+
+
+# ---------------------------------------------------------------------------------------------------- the seeds
+
+
+@pytest.fixture(scope="module")
+def seeds_store(tmp_path_factory) -> Path:
+    root = Path(__file__).resolve().parent.parent
+    dst = tmp_path_factory.mktemp("seeds_store")
+    store.build(root / "seeds", dst)
+    return dst
+
+
+def test_seeds_build_loads_all_five(seeds_store):
+    tables = store.load(seeds_store)
+    assert tables.problems.empty
+    docs = tables.documents.set_index("file")
+    assert len(docs) == 5
+    assert docs["year"].tolist() == [2023, 2020, 2023, 2022, 2022]
+    assert docs["period"].tolist() == ["H1", "H1", "annual", "annual", "annual"]
+    assert docs.loc["002_f8c08a2de05a6de6.txt", "title"] == "2023年市政府宣传工作总结"
+    assert set(tables.sections["doc_id"]) == set(docs["doc_id"])
+    assert not tables.terms["term"].str.contains(r"[*＊]|^[Xx]+$").any()
