@@ -8,6 +8,7 @@ report, and a masked year (20xx, ____年) gives nothing rather than a guess.
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 import pandas as pd
@@ -88,18 +89,20 @@ SELF_REF = [  # self-references in the body: 我县, 全区, 县委宣传部 …
 ADDRESSEE = re.compile(r"^[^\n。，,]{2,20}[:：]\s*$", re.MULTILINE)  # "县委宣传部：" names the receiver, not the issuer
 
 
-def infer_metadata(text: str, sections: pd.DataFrame, *, file: str = "",
+def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str = "",
                    manifest_row: dict | None = None) -> dict:
     """Every document field with its source and evidence: the manifest first, inference for the rest.
 
     Args:
         text: the cleaned report text.
-        sections: its SECTIONS table (from ``split_sections``).
+        sections: its SECTIONS table (from ``split_sections``), or that table's rows as dicts.
         manifest_row: fields a person wrote down (empty values mean "not given").
     Returns:
         a dict with title, unit, unit_level, region, year, period and ``<field>_source``/``<field>_evidence``.
     """
     given = {k: v for k, v in (manifest_row or {}).items() if k in FIELDS and not _missing(v)}
+    if isinstance(sections, pd.DataFrame):
+        sections = sections.to_dict("records")
     title, _ = find_title(text)
     guesses = {
         "title": (title, "title", title),
@@ -124,7 +127,7 @@ def infer_metadata(text: str, sections: pd.DataFrame, *, file: str = "",
 
 
 def _missing(value) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and value != value)
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -148,7 +151,7 @@ def _year_from(phrase: str) -> tuple[int, str] | None:
     return None
 
 
-def _year(text: str, title: str | None, sections: pd.DataFrame) -> tuple:
+def _year(text: str, title: str | None, sections: list[dict]) -> tuple:
     meeting = None
     if title and not SPEECH.search(title):
         hit = _year_from(title)
@@ -156,14 +159,13 @@ def _year(text: str, title: str | None, sections: pd.DataFrame) -> tuple:
             return hit[0], "title", title
     elif title or SPEECH_START.search(text[:600]):
         meeting = _year_from(title or "") or _meeting_date(text)
-    tops = sections[(sections["level"] >= 1) & (sections["level"] <= 2)]
-    for row in tops.head(6).itertuples():
-        if row.kind == "plans":
+    for row in [r for r in sections if 1 <= r["level"] <= 2][:6]:
+        if row["kind"] == "plans":
             continue
-        hit = _year_from(row.heading)
+        hit = _year_from(row["heading"])
         if hit:
-            return hit[0], "heading", (row.marker or "") + row.heading
-    opening = _norm(_opening(text, sections))
+            return hit[0], "heading", (row["marker"] or "") + row["heading"]
+    opening = _norm(_opening(text))
     m = STRONG_BODY_YEAR.search(opening)
     if m:
         year = int(m.group(1) or m.group(2))
@@ -186,8 +188,8 @@ def _meeting_date(text: str) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group(0)) if m else None
 
 
-def _opening(text: str, sections: pd.DataFrame, limit: int = 600) -> str:
-    """The preamble and the first section's opening: where a report says which year it reviews."""
+def _opening(text: str, limit: int = 600) -> str:
+    """The report's opening: where it says which year it reviews."""
     return text[:limit]
 
 
@@ -218,15 +220,15 @@ def calendar_year(text: str) -> tuple[int, str, str] | None:
     return year, "calendar", " + ".join(dict.fromkeys(evidence))
 
 
-def _body_years(text: str, sections: pd.DataFrame) -> tuple[int, str] | None:
+def _body_years(text: str, sections: list[dict]) -> tuple[int, str] | None:
     """The most frequent year named outside plans sections (not a plan year, a masked year or a speech date)."""
     meeting_line = (_meeting_date(text) or (None, ""))[1] if SPEECH_START.search(text[:600]) else ""
     counts: dict[int, int] = {}
     first: dict[int, str] = {}
-    for row in sections.itertuples():
-        if row.kind == "plans":
+    for row in sections:
+        if row["kind"] == "plans":
             continue
-        body = _norm(row.text if row.level or not meeting_line else row.text.replace(meeting_line, ""))
+        body = _norm(row["text"] if row["level"] or not meeting_line else row["text"].replace(meeting_line, ""))
         for m in YEAR_RE.finditer(body):
             rest = body[m.end(): m.end() + 8]
             if PLAN_AFTER.search(rest[:6]) and "工作计划" not in rest:
@@ -240,26 +242,25 @@ def _body_years(text: str, sections: pd.DataFrame) -> tuple[int, str] | None:
     return y, first[y]
 
 
-def _period(text: str, title: str | None, sections: pd.DataFrame, year: int | None) -> tuple:
+def _period(text: str, title: str | None, sections: list[dict], year: int | None) -> tuple:
     if title:
         hit = _period_words(title, year_named=bool(YEAR_RE.search(_norm(title))))
         if hit:
             return hit, "title", title
-    tops = sections[sections["level"] == 1]
-    for row in tops.head(3).itertuples():
-        if row.kind == "plans":
+    for row in [r for r in sections if r["level"] == 1][:3]:
+        if row["kind"] == "plans":
             continue
-        hit = _period_words(row.heading, year_named=bool(YEAR_RE.search(_norm(row.heading))))
+        hit = _period_words(row["heading"], year_named=bool(YEAR_RE.search(_norm(row["heading"]))))
         if hit:
-            return hit, "heading", (row.marker or "") + row.heading
-    body = "".join(sections.loc[sections["kind"] != "plans", "text"])
+            return hit, "heading", (row["marker"] or "") + row["heading"]
+    body = "".join(r["text"] for r in sections if r["kind"] != "plans")
     m = ANNUAL_WORDS.search(body) or re.search(r"现将\s*(?:19|20)\d{2}\s*年", _norm(body))
     if m:
         return "annual", "body", _around(body, m)
     m = BODY_H1.search(body)
     if m:
         return "H1", "body", _around(body, m)
-    plans = _norm("".join(sections.loc[sections["kind"] == "plans", "text"]))
+    plans = _norm("".join(r["text"] for r in sections if r["kind"] == "plans"))
     if year and re.search(rf"{year + 1}\s*年", plans):
         m = re.search(rf"{year + 1}\s*年", plans)
         return "annual", "body", _around(plans, m)

@@ -8,6 +8,7 @@ Each node's own text runs from its marker to the next node, so the nodes tile th
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -88,14 +89,21 @@ def split_sections(text: str, *, doc_id: str = "doc", report_year: int | None = 
         >>> df[["path", "level", "marker", "heading", "kind"]].values.tolist()[1]
         ['1', 1, '一、', '工作情况', 'achievements']
     """
-    lines = _line_starts(text)
+    records = assign_kinds(outline_records(text, doc_id=doc_id), report_year=report_year)
+    return to_frame(records)
+
+
+def outline_records(text: str, *, doc_id: str = "doc") -> list[dict]:
+    """The rows of ``split_sections`` as plain dicts, kinds not yet decided (see ``assign_kinds``).
+
+    The build works on these and makes one DataFrame per table at the end: far cheaper than a frame per report.
+    """
     title_end = find_title(text)[1]
     wrapped = _looks_wrapped(text)
-    nodes = _build_tree(text, _candidates(text, title_end, wrapped), lines)
-    nodes = _drop_contents_block(nodes, text)
-    for node, nxt in zip(nodes, [*nodes[1:], None]):
+    nodes = _drop_contents_block(_build_tree(_candidates(text, title_end, wrapped)), text)
+    for node, nxt in itertools.zip_longest(nodes, nodes[1:]):
         node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text))
-    return assign_kinds(_to_frame(text, nodes, doc_id), report_year=report_year)
+    return _records(text, nodes, doc_id)
 
 
 def find_title(text: str) -> tuple[str | None, int]:
@@ -152,10 +160,6 @@ def _continues(text: str, nl: int) -> bool:
         return False
     nxt = text[nl + 1: nl + 40].lstrip(" \t\u3000")
     return bool(nxt) and nxt[0] in "及和的暨与之" and "\n" in text[nl + 1: nl + 40]
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def _looks_wrapped(text: str) -> bool:
@@ -259,7 +263,7 @@ def _is_plain(s: str, limit: float) -> bool:
             and not MARKER_RE.match(s) and not PLAIN_EXCLUDE.search(s))
 
 
-def _build_tree(text: str, cands: list[_Node], lines: list[int]) -> list[_Node]:
+def _build_tree(cands: list[_Node]) -> list[_Node]:
     """Accept the candidates that continue or open a list; nest by first appearance, close by rank."""
     stack: list[_Node] = []
     accepted: list[_Node] = []
@@ -316,7 +320,7 @@ def _drop_contents_block(nodes: list[_Node], text: str) -> list[_Node]:
         return nodes
     block = tops[:restart]
     following = {id(n) for n in nodes}
-    nxt = {id(a): b.start for a, b in zip(nodes, nodes[1:])}
+    nxt = {id(a): b.start for a, b in itertools.pairwise(nodes)}
     bare = all(not n.children and len(text[n.start:nxt.get(id(n), len(text))].strip()) <= MAX_HEADING
                and "。" not in text[n.start:nxt.get(id(n), len(text))] for n in block)
     if not bare:
@@ -369,33 +373,44 @@ def _simplified(s: str) -> str:
     return s.translate(table)
 
 
-def assign_kinds(sections: pd.DataFrame, *, report_year: int | None = None) -> pd.DataFrame:
-    """Each top-level section's kind from its heading, inherited by its descendants.
+def assign_kinds(records: list[dict], *, report_year: int | None = None) -> list[dict]:
+    """Each top-level section's kind from its heading, inherited by its descendants (records change in place).
 
     Topical headings (naming no kind) before any problems or plans section are achievements, after one "other".
-    Returns a new SECTIONS table; the preamble keeps kind "preamble".
+    The preamble keeps kind "preamble". Returns the records.
     """
-    out = sections.copy()
-    kinds: dict[str, str] = {}
-    seen_other = False
-    for row in out[out["level"] == 1].itertuples():
-        k = classify_kind(row.heading, report_year=report_year)
-        if k is None:
-            k = "other" if seen_other else "achievements"
-        seen_other = seen_other or k in ("problems", "plans")
-        kinds[row.path] = k
-    top = out["path"].str.split(".").str[0]
-    out["kind"] = [("preamble" if lvl == 0 else kinds.get(t, "other")) for lvl, t in zip(out["level"], top)]
-    return out
+    kind, seen_other = "other", False
+    for row in records:  # document order: a top-level row comes before its descendants
+        if row["level"] == 0:
+            row["kind"] = "preamble"
+            continue
+        if row["level"] == 1:
+            kind = classify_kind(row["heading"], report_year=report_year)
+            if kind is None:
+                kind = "other" if seen_other else "achievements"
+            seen_other = seen_other or kind in ("problems", "plans")
+        row["kind"] = kind
+    return records
 
 
-def _to_frame(text: str, nodes: list[_Node], doc_id: str) -> pd.DataFrame:
+def to_frame(records: list[dict]) -> pd.DataFrame:
+    """A SECTIONS table from section records (of one report or many)."""
+    if not records:
+        return schema.empty_frame(schema.SECTIONS)
+    df = pd.DataFrame.from_records(records, columns=list(schema.SECTIONS))
+    df["ordinal"] = df["ordinal"].astype("Int64")
+    for col in ("level", "start", "end", "span_end", "chars"):
+        df[col] = df[col].astype("int64")
+    return df
+
+
+def _records(text: str, nodes: list[_Node], doc_id: str) -> list[dict]:
     rows = []
     first = nodes[0].start if nodes else len(text)
     if first > 0 or not nodes:
-        rows.append(dict(section_id=f"{doc_id}/0", doc_id=doc_id, parent_id=None, path="0", level=0,
-                         marker_type="preamble", ordinal=None, marker="", heading="", kind="preamble",
-                         start=0, end=first, span_end=first))
+        rows.append({"section_id": f"{doc_id}/0", "doc_id": doc_id, "parent_id": None, "path": "0", "level": 0,
+                     "marker_type": "preamble", "ordinal": None, "marker": "", "heading": "", "kind": "preamble",
+                     "start": 0, "end": first, "span_end": first, "chars": first, "text": text[:first]})
     index = {id(n): i for i, n in enumerate(nodes)}
     paths: dict[int, str] = {}
     counters: dict[int | None, int] = {}
@@ -405,18 +420,13 @@ def _to_frame(text: str, nodes: list[_Node], doc_id: str) -> pd.DataFrame:
         counters[key] = counters.get(key, 0) + 1
         path = (paths[id(node.parent)] + "." if node.parent else "") + str(counters[key])
         paths[id(node)] = path
-        rows.append(dict(section_id=f"{doc_id}/{path}", doc_id=doc_id,
-                         parent_id=f"{doc_id}/{paths[id(node.parent)]}" if node.parent else None,
-                         path=path, level=node.level, marker_type=node.kind, ordinal=node.ordinal,
-                         marker=node.marker, heading=node.heading, kind=None, start=node.start, end=end,
-                         span_end=ends[index[id(_last_descendant(node))]]))
-    df = pd.DataFrame(rows, columns=[c for c in schema.SECTIONS if c not in ("chars", "text")])
-    df["ordinal"] = df["ordinal"].astype("Int64")
-    for col in ("level", "start", "end", "span_end"):
-        df[col] = df[col].astype("int64")
-    df["chars"] = (df["span_end"] - df["start"]).astype("int64")
-    df["text"] = [text[s:e] for s, e in zip(df["start"], df["end"])]
-    return df
+        span_end = ends[index[id(_last_descendant(node))]]
+        rows.append({"section_id": f"{doc_id}/{path}", "doc_id": doc_id,
+                     "parent_id": f"{doc_id}/{paths[id(node.parent)]}" if node.parent else None,
+                     "path": path, "level": node.level, "marker_type": node.kind, "ordinal": node.ordinal,
+                     "marker": node.marker, "heading": node.heading, "kind": None, "start": node.start, "end": end,
+                     "span_end": span_end, "chars": span_end - node.start, "text": text[node.start:end]})
+    return rows
 
 
 def _last_descendant(node: _Node) -> _Node:

@@ -14,7 +14,7 @@ from analysis.figures import find_figures
 from analysis.io import read_report
 from analysis.masks import find_masks
 from analysis.meta import infer_metadata
-from analysis.outline import assign_kinds, split_sections
+from analysis.outline import assign_kinds, outline_records, to_frame
 from analysis.terms import count_terms
 
 
@@ -36,11 +36,11 @@ def doc_id_for(text: str) -> str:
 
 def outline_and_metadata(text: str, *, doc_id: str, file: str, manifest_row: dict | None = None):
     """The SECTIONS table and the metadata dict; kinds are decided once the report's year is known."""
-    sections = split_sections(text, doc_id=doc_id)
-    meta = infer_metadata(text, sections, file=file, manifest_row=manifest_row)
+    records = assign_kinds(outline_records(text, doc_id=doc_id))
+    meta = infer_metadata(text, records, file=file, manifest_row=manifest_row)
     if meta["year"] is not None:
-        sections = assign_kinds(sections, report_year=int(meta["year"]))
-    return sections, meta
+        assign_kinds(records, report_year=int(meta["year"]))
+    return to_frame(records), meta
 
 
 def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
