@@ -439,8 +439,9 @@ def _old_tables(dst: Path, old: dict | None) -> dict[str, pa.Table] | None:
 
 
 def is_stale(src: str | Path, dst: str | Path) -> bool:
-    """Whether ``build(src, dst)`` may change something: no store, another version, or files added, removed,
-    resized or touched since the last build (sizes and modification times; no file is read).
+    """Whether ``build(src, dst)`` may change something: no store, another schema/pipeline version, edited word
+    lists, or report files added, removed, resized or touched since the last build (sizes and modification times;
+    no report is read).
 
     Example:
         >>> if is_stale("seeds", "data"):
@@ -450,6 +451,8 @@ def is_stale(src: str | Path, dst: str | Path) -> bool:
     if manifest is None or manifest.get("schema_version") != schema.SCHEMA_VERSION:
         return True
     if manifest.get("pipeline_version") != PIPELINE_VERSION:
+        return True
+    if manifest.get("dictionary_hash") != str(get_segmenter().dictionary_hash):
         return True
     return manifest.get("stamp") != _stamp(Path(src), Path(dst))
 

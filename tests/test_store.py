@@ -389,6 +389,16 @@ def test_is_stale_tracks_the_source_folder(src, tmp_path, calls):
     assert result.unchanged == 4 and not store.is_stale(src, dst)
 
 
+@pytest.mark.parametrize("change", ["dictionary", "pipeline"])
+def test_is_stale_when_dictionaries_or_pipeline_change(src, tmp_path, calls, monkeypatch, change):
+    store.build(src, tmp_path / "data")
+    if change == "dictionary":
+        monkeypatch.setattr(FakeSegmenter, "dictionary_hash", "dict-2")
+    else:
+        monkeypatch.setattr(store, "PIPELINE_VERSION", store.PIPELINE_VERSION + "-next")
+    assert store.is_stale(src, tmp_path / "data")
+
+
 def test_is_stale_ignores_a_store_inside_the_source(src, calls):
     dst = src / "data"
     store.build(src, dst)
