@@ -1,0 +1,295 @@
+"""Terms: jieba segmentation with a domain user dictionary, stopwords and officialese, and the TERMS table.
+
+The word lists live in ``analysis/resources/`` (see its README) and are plain text a person can edit:
+``userdict.txt`` (jieba's ``word [freq] [tag]``), ``stopwords.txt`` and ``officialese.txt`` (one word a line).
+A token becomes a term when it is no mask, punctuation, whitespace or number (``2023``, ``2023年``, ``58起``,
+``三次``), no single Latin letter, at least ``min_chars`` long (2 by default: single CJK characters are mostly
+function words or fragments in a term table) and on neither word list. User-dictionary words are always kept
+unless a word list names them (so ``十四五`` survives the number rule).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from analysis import schema
+from analysis.errors import BadCodebook
+from analysis.masks import MASK_RE, blank_masks
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+DEFAULT_USERDICT = RESOURCES / "userdict.txt"
+DEFAULT_STOPWORDS = RESOURCES / "stopwords.txt"
+DEFAULT_OFFICIALESE = RESOURCES / "officialese.txt"
+
+_DIGITS = "0-9０-９"
+_CN_NUMERALS = "零〇一二三四五六七八九十百千万亿两"
+# Measure words and date units that make a number token ("2023年", "58起", "三次", "10万人") no term.
+_UNITS = "年月日号时分秒次个人名位场期届篇条件起家项支批份台部本册处所元户天周岁座季度倍万亿余多"
+_NUMBER_RE = re.compile(
+    rf"(?:第|近|约|超|逾)?(?:[{_DIGITS}.．,，:：/\-－%％‰]*[{_DIGITS}][{_DIGITS}.．,，:：/\-－%％‰]*"
+    rf"|[{_CN_NUMERALS}]+)[{_UNITS}]{{0,2}}"
+    rf"|[余多万][{_UNITS.replace('元', '')}]{{1,2}}|(?:万|余|多)?(?:人次|场次|批次|户次|架次|期次|条次)"
+)
+# A term needs a letter: a CJK ideograph or a Latin letter (ASCII or full-width).
+_LETTER_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-zＡ-Ｚａ-ｚ]")
+# Mask characters and whitespace never belong to a term.
+_FORBIDDEN_RE = re.compile(r"[\s*＊×_＿]")
+_LATIN_LETTER_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_USERDICT_TAG_RE = re.compile(r"[a-z]+")
+
+logger = logging.getLogger(__name__)
+
+
+class UserDictEntry(NamedTuple):
+    """One line of a jieba user dictionary."""
+
+    word: str
+    freq: int | None
+    tag: str | None
+
+
+def _read_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number, stripped text) of every non-blank, non-comment line; errors name the file and line."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise BadCodebook(str(path), None, f"cannot read the file ({err.strerror or err})") from err
+    rows = []
+    for lineno, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise BadCodebook(str(path), lineno, f"not UTF-8 ({err.reason})") from err
+        line = line.lstrip("\ufeff").strip()
+        if line and not line.startswith("#"):
+            rows.append((lineno, line))
+    return rows
+
+
+def load_wordlist(path: str | Path) -> frozenset[str]:
+    """Read a word list: one word a line, ``#`` comment lines and blank lines ignored.
+
+    Args:
+        path: a UTF-8 text file (a BOM is allowed).
+    Returns:
+        the words.
+    Raises:
+        BadCodebook: the file cannot be read, is not UTF-8, or a line holds more than one word.
+    """
+    words = set()
+    for lineno, line in _read_lines(Path(path)):
+        if len(line.split()) > 1:
+            raise BadCodebook(str(path), lineno, f"one word a line expected, got {line!r}")
+        words.add(line)
+    return frozenset(words)
+
+
+def load_userdict(path: str | Path) -> list[UserDictEntry]:
+    """Read and check a jieba user dictionary: ``word [freq] [tag]`` a line, ``#`` comments allowed.
+
+    Args:
+        path: a UTF-8 text file in jieba's format.
+    Returns:
+        the entries in file order.
+    Raises:
+        BadCodebook: naming the line, for a frequency that is not a positive integer, a tag that is not
+            lowercase letters, too many fields, or a word listed twice.
+    """
+    entries: list[UserDictEntry] = []
+    first_line: dict[str, int] = {}
+    for lineno, line in _read_lines(Path(path)):
+        fields = line.split()
+        if len(fields) > 3:
+            raise BadCodebook(str(path), lineno, f"expected 'word [freq] [tag]', got {len(fields)} fields: {line!r}")
+        word, freq, tag = fields[0], None, None
+        rest = fields[1:]
+        if rest and rest[0].isascii() and rest[0].isdigit():
+            freq = int(rest.pop(0))
+            if freq == 0:
+                raise BadCodebook(str(path), lineno, f"frequency 0 (force split) of {word!r} is not supported")
+        if rest:
+            tag = rest.pop(0)
+            if not _USERDICT_TAG_RE.fullmatch(tag):
+                raise BadCodebook(str(path), lineno,
+                                  f"{tag!r} is neither a positive integer frequency nor a lowercase tag")
+        if rest:
+            raise BadCodebook(str(path), lineno, f"expected 'word [freq] [tag]', got {line!r}")
+        if word in first_line:
+            raise BadCodebook(str(path), lineno, f"{word!r} is listed twice (first on line {first_line[word]})")
+        first_line[word] = lineno
+        entries.append(UserDictEntry(word, freq, tag))
+    return entries
+
+
+def term_is_valid(term: str, *, min_chars: int = 2) -> bool:
+    """Whether a token's shape allows it in a term table (the word lists are applied separately).
+
+    Args:
+        term: one token.
+        min_chars: the shortest term kept, in characters.
+    Returns:
+        False for masks, whitespace, punctuation, numbers with or without a unit ("2023年", "58起", "三次"),
+        single Latin letters and tokens shorter than ``min_chars``; True otherwise.
+    """
+    if len(term) < min_chars or _FORBIDDEN_RE.search(term) or not _LETTER_RE.search(term):
+        return False
+    if len(term) == 1 and _LATIN_LETTER_RE.match(term):
+        return False
+    return not (_NUMBER_RE.fullmatch(term) or MASK_RE.fullmatch(term))
+
+
+class Segmenter:
+    """jieba with the domain user dictionary, on its own ``jieba.Tokenizer`` (never jieba's global one).
+
+    The word lists are read and checked when the segmenter is made; jieba's prefix dictionary is built on the
+    first ``segment`` call, once.
+    """
+
+    def __init__(self, userdict: str | Path | None = None, *, stopwords: str | Path | None = None,
+                 officialese: str | Path | None = None):
+        self.userdict_path = Path(userdict) if userdict is not None else DEFAULT_USERDICT
+        self.stopwords_path = Path(stopwords) if stopwords is not None else DEFAULT_STOPWORDS
+        self.officialese_path = Path(officialese) if officialese is not None else DEFAULT_OFFICIALESE
+        self.entries = load_userdict(self.userdict_path)
+        self.stopwords = load_wordlist(self.stopwords_path)
+        self.officialese = load_wordlist(self.officialese_path)
+        self.words = frozenset(entry.word for entry in self.entries)
+        self._drop = {True: self.stopwords | self.officialese, False: self.stopwords}
+        digest = hashlib.sha1()
+        for p in (self.userdict_path, self.stopwords_path, self.officialese_path):
+            digest.update(p.read_bytes())
+            digest.update(b"\0")
+        self._hash = digest.hexdigest()
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    @property
+    def dictionary_hash(self) -> str:
+        """SHA-1 of the user dictionary, stopword and officialese files' bytes: changes when any list is edited."""
+        return self._hash
+
+    def _jieba(self):
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    import jieba
+
+                    logging.getLogger("jieba").setLevel(logging.WARNING)
+                    tokenizer = jieba.Tokenizer()
+                    tokenizer.initialize()
+                    for entry in self.entries:
+                        tokenizer.add_word(entry.word, entry.freq, entry.tag)
+                    self._tokenizer = tokenizer
+        return self._tokenizer
+
+    def segment(self, text: str) -> list[str]:
+        """Raw jieba tokens of ``text`` (``lcut``, HMM on), punctuation and spaces included."""
+        return self._jieba().lcut(text, HMM=True)
+
+    def drop_set(self, *, drop_officialese: bool = True) -> frozenset[str]:
+        """The words removed from term tables: stopwords, plus officialese when ``drop_officialese``."""
+        return self._drop[bool(drop_officialese)]
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _cached_segmenter(userdict: tuple, stopwords: tuple, officialese: tuple) -> Segmenter:
+    return Segmenter(userdict[0], stopwords=stopwords[0], officialese=officialese[0])
+
+
+def get_segmenter(userdict: str | Path | None = None, *, stopwords: str | Path | None = None,
+                  officialese: str | Path | None = None) -> Segmenter:
+    """A shared Segmenter for these word-list paths (the shipped files by default).
+
+    The cache key holds each file's path, modification time and size, so an edited list gives a new segmenter.
+
+    Args:
+        userdict: a jieba user dictionary; None for ``analysis/resources/userdict.txt``.
+        stopwords: a word list; None for the shipped stopwords.
+        officialese: a word list; None for the shipped officialese.
+    Returns:
+        the cached Segmenter.
+    """
+    paths = [Path(p).resolve() if p is not None else d for p, d in
+             ((userdict, DEFAULT_USERDICT), (stopwords, DEFAULT_STOPWORDS), (officialese, DEFAULT_OFFICIALESE))]
+    return _cached_segmenter(*(_stamp(p) for p in paths))
+
+
+def segment(text: str, *, segmenter: Segmenter | None = None, drop_officialese: bool = True,
+            min_chars: int = 2) -> list[str]:
+    """The terms of a text, in order: masks blanked, then jieba, then the term filter and word lists.
+
+    Args:
+        text: any text; masks (``**``, ``XX``, ``20xx``) are blanked before segmenting.
+        segmenter: None for the shared default segmenter.
+        drop_officialese: also drop the officialese filler list.
+        min_chars: the shortest term kept, in characters.
+    Returns:
+        the kept tokens.
+
+    Example:
+        >>> segment("今年以来，**区扎实推进意识形态工作责任制落实。")
+        ['意识形态工作责任制']
+    """
+    seg = segmenter if segmenter is not None else get_segmenter()
+    drop = seg.drop_set(drop_officialese=drop_officialese)
+    words = seg.words
+    return [tok for tok in seg.segment(blank_masks(text))
+            if tok not in drop and (_shape_ok(tok, min_chars) or (tok in words and len(tok) >= min_chars))]
+
+
+@lru_cache(maxsize=200_000)
+def _shape_ok(tok: str, min_chars: int) -> bool:
+    return term_is_valid(tok, min_chars=min_chars)
+
+
+_TEXT_COLUMNS = {c: schema.SECTIONS[c] for c in ("doc_id", "section_id", "text")}
+
+
+def count_terms(sections: pd.DataFrame, *, segmenter: Segmenter | None = None,
+                drop_officialese: bool = True) -> pd.DataFrame:
+    """Count each section's terms in its own text.
+
+    Args:
+        sections: a SECTIONS table (``doc_id``, ``section_id`` and ``text`` are used).
+        segmenter: None for the shared default segmenter.
+        drop_officialese: also drop the officialese filler list.
+    Returns:
+        a TERMS table, in section order, then by count (descending), then by term.
+
+    Example:
+        >>> terms = count_terms(sections)
+        >>> terms.groupby("term")["count"].sum().nlargest(10)
+    """
+    schema.assert_table(sections, _TEXT_COLUMNS, "sections")
+    seg = segmenter if segmenter is not None else get_segmenter()
+    doc_ids, section_ids, terms, counts = [], [], [], []
+    for doc_id, section_id, text in zip(sections["doc_id"], sections["section_id"], sections["text"]):
+        if not isinstance(text, str) or not text:
+            continue
+        counter = Counter(segment(text, segmenter=seg, drop_officialese=drop_officialese))
+        for term, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+            doc_ids.append(doc_id)
+            section_ids.append(section_id)
+            terms.append(term)
+            counts.append(n)
+    if not terms:
+        return schema.empty_frame(schema.TERMS)
+    return pd.DataFrame({"doc_id": doc_ids, "section_id": section_ids, "term": terms,
+                         "count": pd.array(counts, dtype="int64")})
