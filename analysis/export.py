@@ -1,0 +1,419 @@
+"""Every analysis table by name, filtered, as Excel-safe CSV or .xlsx; and the ``export`` CLI subcommand.
+
+``EXPORTS`` maps an export name to an ``ExportSpec``: a function ``(tables, flt, *, query, groups, codebook,
+top, by) -> DataFrame`` and the output table's contract (column → Column, for Chinese headers).
+``export_csv`` writes UTF-8 with a BOM, CRLF line ends (as Excel expects) and neutralises formula-like text
+cells (a leading ``'`` before ``= + - @``, tab or CR); ``export_xlsx`` does the same in a workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from analysis import schema
+from analysis.errors import ReportLensError, value_invalid_msg
+from analysis.filters import Filter, validate_filter
+from analysis.keyness import (
+    BY_VALUES,
+    DISTINCTIVE,
+    RANK_SHIFT,
+    TERM_SHIFT,
+    TERM_TIMELINE,
+    TOP_TERMS,
+    distinctive,
+    rank_shift,
+    select_sections,
+    term_shift,
+    term_timeline,
+    top_terms,
+)
+from analysis.kwic import KWIC, kwic
+from analysis.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
+from analysis.schema import Column
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = (".csv", ".xlsx")
+
+
+class ExportSpec(NamedTuple):
+    """One exportable table: how to compute it and its columns (for Chinese headers and the README)."""
+
+    func: Callable[..., pd.DataFrame]
+    columns: dict[str, Column]
+    title_zh: str
+    needs: str = ""   # "query" or "groups" when the table cannot be made without them
+
+
+# ------------------------------------------------------------------------------------------------ registry
+
+
+def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
+    def run(tables, flt: Filter, **_: Any) -> pd.DataFrame:
+        if name == "documents":
+            return flt.apply(tables.documents)
+        secs = select_sections(tables, flt)
+        if name == "sections":
+            return secs
+        table = getattr(tables, name)
+        return table.loc[table["section_id"].isin(set(secs["section_id"]))].reset_index(drop=True)
+    return run
+
+
+def _merge(base: Filter, group: Filter) -> Filter:
+    """The group's fields where it sets them, the base filter's elsewhere."""
+    empty = Filter()
+    changes = {f.name: getattr(group, f.name) for f in dataclasses.fields(Filter)
+               if getattr(group, f.name) != getattr(empty, f.name)}
+    return dataclasses.replace(base, **changes)
+
+
+def _need_groups(groups) -> tuple[Filter, Filter]:
+    if not groups or len(groups) != 2:
+        raise ValueError("this table compares two groups: give --groups A B (e.g. --groups year=2020 year=2023)")
+    return groups[0], groups[1]
+
+
+def _term_shift(tables, flt, *, groups=None, top=None, **_):
+    a, b = _need_groups(groups)
+    return term_shift(tables, _merge(flt, a), _merge(flt, b), top=top)
+
+
+def _rank_shift(tables, flt, *, groups=None, top=None, **_):
+    if groups:
+        a, b = _need_groups(groups)
+        years = [g.years for g in (a, b)]
+        if any(len(y) != 1 for y in years):
+            raise ValueError("rank_shift compares two years: give --groups year=YYYY year=YYYY")
+        year_a, year_b = years[0][0], years[1][0]
+    elif len(flt.years) == 2:
+        year_a, year_b = flt.years
+    else:
+        raise ValueError("rank_shift compares two years: give --groups year=YYYY year=YYYY")
+    rest = dataclasses.replace(flt, years=(), year_from=None, year_to=None)
+    return rank_shift(tables, year_a, year_b, top=top or 20, flt=rest)
+
+
+def _kwic(tables, flt, *, query=None, top=None, **_):
+    if not query:
+        raise ValueError("kwic needs a term: give --query TERM")
+    return kwic(tables, query, flt=flt, top=top)
+
+
+def _d1(name: str) -> Callable[..., pd.DataFrame]:
+    """A table of ``analysis.coverage`` (imported when used)."""
+    def run(tables, flt: Filter, *, codebook=None, by=None, groups=None, **_: Any) -> pd.DataFrame:
+        from analysis import coverage
+
+        func = getattr(coverage, name)
+        kwargs: dict[str, Any] = {}
+        if name not in ("kind_coverage", "ledger"):
+            kwargs["codebook"] = codebook
+        if name in ("theme_frequency", "theme_shift") and by:
+            kwargs["by"] = by
+        if name == "theme_shift" and groups:
+            kwargs["groups"] = (_merge(flt, groups[0]), _merge(flt, groups[1]))
+        return func(tables, flt, **kwargs)
+    return run
+
+
+def _d1_columns(name: str) -> dict[str, Column]:
+    try:
+        from analysis import coverage
+    except ImportError:
+        return {}
+    return getattr(coverage, name.upper(), {})
+
+
+EXPORTS: dict[str, ExportSpec] = {
+    "documents": ExportSpec(_loader_table("documents"), schema.DOCUMENTS, "报告"),
+    "sections": ExportSpec(_loader_table("sections"), schema.SECTIONS, "段落"),
+    "terms": ExportSpec(_loader_table("terms"), schema.TERMS, "词语"),
+    "figures": ExportSpec(_loader_table("figures"), schema.FIGURES, "数字"),
+    "redactions": ExportSpec(_loader_table("redactions"), schema.REDACTIONS, "遮盖"),
+    "theme_frequency": ExportSpec(_d1("theme_frequency"), _d1_columns("theme_frequency"), "主题频次"),
+    "theme_coverage": ExportSpec(_d1("theme_coverage"), _d1_columns("theme_coverage"), "主题篇幅"),
+    "kind_coverage": ExportSpec(_d1("kind_coverage"), _d1_columns("kind_coverage"), "段落类型篇幅"),
+    "theme_gaps": ExportSpec(_d1("theme_gaps"), _d1_columns("theme_gaps"), "未涉及主题"),
+    "ledger": ExportSpec(_d1("ledger"), _d1_columns("ledger"), "报告台账"),
+    "theme_shift": ExportSpec(_d1("theme_shift"), _d1_columns("theme_shift"), "主题变化"),
+    "term_shift": ExportSpec(_term_shift, TERM_SHIFT, "词语变化", "groups"),
+    "rank_shift": ExportSpec(_rank_shift, RANK_SHIFT, "高频词排名变化", "groups"),
+    "term_timeline": ExportSpec(lambda t, f, **_: term_timeline(t, flt=f), TERM_TIMELINE, "提法首末年份"),
+    "distinctive": ExportSpec(lambda t, f, *, by=None, top=None, **_: distinctive(
+        t, by=by or "document", top=top or 20, flt=f), DISTINCTIVE, "特色词"),
+    "top_terms": ExportSpec(lambda t, f, *, by=None, top=None, **_: top_terms(t, f, by=by, top=top or 50),
+                            TOP_TERMS, "高频词"),
+    "plan_followup": ExportSpec(_d1("plan_followup"), _d1_columns("plan_followup"), "计划落实"),
+    "similarity": ExportSpec(lambda t, f, **_: similarity(t, f), SIMILARITY, "报告相似度"),
+    "boilerplate": ExportSpec(lambda t, f, **_: boilerplate(t, f), BOILERPLATE, "共用段落"),
+    "kwic": ExportSpec(_kwic, KWIC, "关键词上下文", "query"),
+}
+
+
+def export_table(name: str, tables, flt: Filter = Filter(), *, query: str | None = None,  # noqa: B008
+                 groups: tuple[Filter, Filter] | None = None, codebook=None, top: int | None = None,
+                 by: str | None = None) -> pd.DataFrame:
+    """Compute one table by its export name.
+
+    Args:
+        name: a key of ``EXPORTS``.
+        tables: the loader's tables.
+        flt: the filter every table is restricted to.
+        query: the term(s) for ``kwic``.
+        groups: the two filters (A, B) of a comparison; each is merged over ``flt``; scores are positive
+            where B uses a term more.
+        codebook: the theme codebook (the shipped one when None).
+        top: a limit for the tables that take one (term_shift, rank_shift, distinctive, top_terms, kwic).
+        by: the grouping for the tables that take one (distinctive, top_terms, theme_frequency, theme_shift).
+    Returns:
+        the table named by ``name`` (its contract is ``EXPORTS[name].columns``).
+
+    Example:
+        >>> df = export_table("term_shift", tables, groups=(Filter(years=(2020,)), Filter(years=(2023,))))
+        >>> export_csv(df, labels=labels_for("term_shift"))[:3]
+        b'\\xef\\xbb\\xbf'
+    """
+    if name not in EXPORTS:
+        raise ValueError(value_invalid_msg("table", name, EXPORTS))
+    if by is not None and by not in BY_VALUES:
+        raise ValueError(value_invalid_msg("by", by, BY_VALUES))
+    wanted = [flt, *(groups or ())]
+    if any(f.themes for f in wanted) and getattr(tables, "theme_hits", None) is None:
+        from analysis.themes import with_themes
+
+        tables = with_themes(tables, codebook)
+    return EXPORTS[name].func(tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
+
+
+def labels_for(name: str) -> dict[str, str]:
+    """Column → Chinese header of an export table."""
+    return schema.labels_zh(EXPORTS[name].columns) if name in EXPORTS else {}
+
+
+# ------------------------------------------------------------------------------------------------- writers
+
+
+def neutralise(text: str) -> str:
+    """A leading ``'`` before text Excel would read as a formula (``= + - @``, tab, CR)."""
+    return "'" + text if text.startswith(DANGEROUS_START) else text
+
+
+def _cell(value: Any) -> Any:
+    """A cell value as Python data: None for missing, numbers as numbers, text neutralised."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        return neutralise(value.replace("\x00", ""))
+    if hasattr(value, "item") and not isinstance(value, (list, tuple)):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (bool, int, float)):
+        return value
+    return neutralise(str(value))
+
+
+def _text(value: Any) -> str:
+    value = _cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None) -> bytes:
+    """The table as CSV bytes for Excel: UTF-8 with a BOM, CRLF line ends, formula-like text neutralised.
+
+    Missing values are empty cells; numbers are written as numbers (a negative number is not neutralised).
+
+    Args:
+        df: any DataFrame (its index is not written).
+        labels: column → header (e.g. ``labels_for(name)``); columns without one keep their name.
+    Returns:
+        the CSV file's bytes.
+
+    Example:
+        >>> export_csv(pd.DataFrame({"term": ["=1+1"]}), labels={"term": "词语"})
+        b"\\xef\\xbb\\xbf\\xe8\\xaf\\x8d\\xe8\\xaf\\xad\\r\\n'=1+1\\r\\n"
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralise(str((labels or {}).get(c, c))) for c in df.columns])
+    for row in df.itertuples(index=False, name=None):
+        writer.writerow([_text(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def export_xlsx(df: pd.DataFrame, *, labels: dict[str, str] | None = None, sheet: str = "数据") -> bytes:
+    """The table as an .xlsx workbook (one sheet, Chinese headers, formula-like text neutralised, kept as text).
+
+    Args:
+        df: any DataFrame (its index is not written).
+        labels: column → header; columns without one keep their name.
+        sheet: the sheet's title.
+    Returns:
+        the workbook's bytes.
+
+    Example:
+        >>> book = openpyxl.load_workbook(io.BytesIO(export_xlsx(df, labels=labels_for("kwic"))))
+        >>> [c.value for c in book.active[1]][:2]
+        ['文档编号', '文件']
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    headers = [neutralise(str((labels or {}).get(c, c))) for c in df.columns]
+    for row_values in ([headers], (list(r) for r in df.itertuples(index=False, name=None))):
+        for values in row_values:
+            ws.append([None] * len(values))
+            for col, value in enumerate(values, start=1):
+                value = _cell(value) if values is not headers else value
+                cell = ws.cell(row=ws.max_row, column=col)
+                if isinstance(value, str):
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    cell.data_type = "s"
+                else:
+                    cell.value = value
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write_export(df: pd.DataFrame, path: str | Path, *, labels: dict[str, str] | None = None) -> Path:
+    """Write the table to ``path`` as .csv or .xlsx (by its extension), atomically (temporary file, then rename).
+
+    Args:
+        df: the table.
+        path: the output file; its extension decides the format.
+        labels: column → header.
+    Returns:
+        the path written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(value_invalid_msg("output extension", suffix or path.name, FORMATS))
+    data = export_csv(df, labels=labels) if suffix == ".csv" else export_xlsx(df, labels=labels)
+    parent = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+# ----------------------------------------------------------------------------------------------------- CLI
+
+_FLAG_KEYS = (("year", "years: 2023, 2020,2021 or a range 2020-2023"), ("unit", "issuing units"),
+              ("region", "regions"), ("level", "unit levels (city, district … or 市级 …)"),
+              ("period", "periods (H1, annual … or 上半年 …)"), ("kind", "section kinds (plans, achievements …)"),
+              ("theme", "theme ids of the codebook"))
+
+
+def add_export_command(subparsers) -> argparse.ArgumentParser:
+    """Add the ``export`` subcommand to an argparse subparsers object; it runs ``run_export``."""
+    p = subparsers.add_parser(
+        "export", help="export any analysis table, filtered, as CSV or Excel（导出表格）",
+        description="Compute TABLE from the data store, restricted by the filter options, and write it as CSV "
+                    "(UTF-8 with BOM, formula-like cells neutralised) or .xlsx by the --out extension; CSV goes "
+                    f"to stdout without --out. Tables: {', '.join(EXPORTS)}.",
+        epilog="Example: python -m analysis export term_shift --groups year=2020 year=2023 --top 20 --out shift.xlsx")
+    p.add_argument("table", metavar="TABLE", help="the table's export name (see above)")
+    for key, meaning in _FLAG_KEYS:
+        p.add_argument(f"--{key}", action="append", default=[], metavar="VALUE",
+                       help=f"{meaning}; repeat or separate with commas")
+    p.add_argument("--query", metavar="TERM", help="kwic: term(s), several separated by spaces or |")
+    p.add_argument("--groups", nargs=2, metavar=("A", "B"),
+                   help="two filters key=value[,value…][;key=value…]; scores are positive where B is higher")
+    p.add_argument("--top", type=int, metavar="N", help="a limit (terms per group, rows of kwic …)")
+    p.add_argument("--by", choices=BY_VALUES, help="grouping for distinctive, top_terms, theme tables")
+    p.add_argument("--codebook", metavar="YAML", help="theme codebook (default: the shipped one)")
+    p.add_argument("--data", default="data", metavar="DATA_DIR", help="the data store (default: data)")
+    p.add_argument("--out", metavar="FILE", help="output .csv or .xlsx (default: CSV to stdout)")
+    p.set_defaults(func=run_export)
+    return p
+
+
+register = add_export_command
+"""The hook ``analysis.cli`` calls for its extension modules."""
+
+
+def filter_from_args(args: argparse.Namespace) -> Filter:
+    """The Filter the ``--year/--unit/…`` options describe (values may be repeated or comma-separated)."""
+    clauses = [f"{key}={','.join(getattr(args, key))}" for key, _ in _FLAG_KEYS if getattr(args, key, None)]
+    return Filter.parse(";".join(clauses))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Run ``export``: 0 on success, 2 for a bad table, filter or option, 1 when the store cannot be read."""
+    if args.table not in EXPORTS:
+        return _fail(value_invalid_msg("table", args.table, EXPORTS), 2)
+    try:
+        flt = filter_from_args(args)
+        groups = tuple(Filter.parse(g) for g in args.groups) if args.groups else None
+        if args.out and Path(args.out).suffix.lower() not in FORMATS:
+            raise ValueError(value_invalid_msg("--out extension", Path(args.out).suffix or args.out, FORMATS))
+        if args.top is not None and args.top < 1:
+            raise ValueError(f"--top={args.top} must be at least 1")
+    except ValueError as err:
+        return _fail(str(err), 2)
+    try:
+        from analysis.store import load
+
+        tables = load(args.data)
+        codebook = None
+        if args.codebook or any(f.themes for f in (flt, *(groups or ()))):
+            from analysis.themes import load_codebook
+
+            codebook = load_codebook(args.codebook)
+    except ReportLensError as err:
+        return _fail(str(err), 1)
+    try:
+        for f in (flt, *(groups or ())):
+            validate_filter(f, tables.documents, themes=codebook.ids if codebook else None)
+        df = export_table(args.table, tables, flt, query=args.query, groups=groups, codebook=codebook,
+                          top=args.top, by=args.by)
+    except ValueError as err:
+        return _fail(str(err), 2)
+    labels = labels_for(args.table)
+    if args.out:
+        write_export(df, args.out, labels=labels)
+        print(f"{args.table}: {len(df)} rows → {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(export_csv(df, labels=labels))
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+__all__ = ["EXPORTS", "ExportSpec", "add_export_command", "export_csv", "export_table", "export_xlsx",
+           "labels_for", "neutralise", "register", "run_export", "write_export"]
