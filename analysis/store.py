@@ -116,8 +116,9 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
                 if (rel := _relative(p, src)) != MANIFEST_NAME and not _inside(src / rel, dst)]
     manifest_rows, manifest_problems = read_manifest(src)
     problems += [(where, "manifest", reason) for where, reason in manifest_problems]
+    present = set(rel_paths) | {p for p, _, _ in problems}
     problems += [(MANIFEST_NAME, "manifest", f"{file}: no such report in the folder")
-                 for file in manifest_rows if file not in rel_paths]
+                 for file in manifest_rows if file not in present]
 
     entries, todo = _plan(src, rel_paths, manifest_rows, old)
     outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, jobs=jobs,
