@@ -44,6 +44,8 @@ _LETTER_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-zＡ-Ｚ�
 # Mask characters and whitespace never belong to a term.
 _FORBIDDEN_RE = re.compile(r"[\s*＊×_＿]")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+# X runs glued to digits ("XX60" in "雷锋在XX60周年", "20XX", "0X"): masks the mask rule leaves as codes.
+_X_CODE_RE = re.compile(r"[0-9０-９.．%Xx×Ｘｘ]*[Xx×Ｘｘ][0-9０-９.．%Xx×Ｘｘ]*")
 _USERDICT_TAG_RE = re.compile(r"[a-z]+")
 
 logger = logging.getLogger(__name__)
@@ -137,14 +139,14 @@ def term_is_valid(term: str, *, min_chars: int = 2) -> bool:
         term: one token.
         min_chars: the shortest term kept, in characters.
     Returns:
-        False for masks, whitespace, punctuation, numbers with or without a unit ("2023年", "58起", "三次"),
+        False for masks (and X runs glued to digits, "XX60"), whitespace, punctuation, numbers with or without a unit ("2023年", "58起", "三次"),
         single Latin letters and tokens shorter than ``min_chars``; True otherwise.
     """
     if len(term) < min_chars or _FORBIDDEN_RE.search(term) or not _LETTER_RE.search(term):
         return False
     if len(term) == 1 and _LATIN_LETTER_RE.match(term):
         return False
-    return not (_NUMBER_RE.fullmatch(term) or MASK_RE.fullmatch(term))
+    return not (_NUMBER_RE.fullmatch(term) or MASK_RE.fullmatch(term) or _X_CODE_RE.fullmatch(term))
 
 
 class Segmenter:
