@@ -38,9 +38,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return args.func(args)
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wraps descriptions as usual but keeps an ``Example:`` epilog on one line, so it can be copied."""
+
+    def _format_text(self, text: str) -> str:
+        if text.startswith("Example:"):
+            return text + "\n"
+        return super()._format_text(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose subcommand parsers (same class) all use ``_HelpFormatter``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand (extensions included)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m analysis",
         description="ReportLens: load work reports into tables and inspect how one report is read. "
                     "报告解析与比较工具。")
