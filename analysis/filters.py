@@ -221,6 +221,9 @@ class Filter:
         return "，".join(bits)
 
 
+ALL_REPORTS = Filter()  # the empty filter: every report (a safe default argument, Filter is immutable)
+
+
 def validate_filter(flt: Filter, documents: pd.DataFrame, *, themes: Iterable[str] | None = None) -> None:
     """Raise ``ValueError`` listing the valid values when the filter names a value the data does not have.
 
@@ -287,4 +290,4 @@ def _split(raw: str) -> list[str]:
     return out
 
 
-__all__ = ["FILTER_KEYS", "Filter", "validate_filter"]
+__all__ = ["ALL_REPORTS", "FILTER_KEYS", "Filter", "validate_filter"]

@@ -1,0 +1,423 @@
+"""Theme coverage tables: how much of each report, unit and year goes to each area of work, and what changed.
+
+Convention (shared by the analysis modules): each function takes ``tables`` — any object with attributes
+``documents``, ``sections``, ``terms`` and optionally ``theme_hits`` and ``codebook`` (see
+``analysis.themes.with_themes``, which codes the sections once) — then a ``Filter``, then keyword-only options.
+Theme hits are computed from ``tables.sections`` when ``tables`` has none (or when another ``codebook`` is given).
+
+The filter selects documents (years, periods, units, levels, regions) and sections (``kinds``); ``themes`` limits
+which theme rows are returned (shares are still of all themes). Rates are normalised by length:
+``hits_per_10k`` is hits per 10,000 characters of the selected sections' own text (which tiles the documents),
+and shares are of the group's theme hits or characters. Raw counts stay beside them.
+
+Absent is not zero: a unit × year with no report has no row here, and ``mask_absent`` turns such cells of any
+grid into NaN using the ``ledger``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.filters import ALL_REPORTS, Filter
+from analysis.schema import KINDS, Column
+from analysis.themes import Codebook, code_sections, load_codebook, section_theme_profile
+
+BY_KEYS = {"document": ["doc_id", "unit", "year", "period"], "unit_year": ["unit", "year"], "year": ["year"],
+           "unit": ["unit"], "level": ["unit_level"], "region": ["region"], "all": []}
+PERIOD_ORDER = {"Q1": 1, "Q2": 2, "H1": 2.5, "Q3": 3, "H2": 4, "Q4": 4.5, "annual": 5}
+
+_KEYS = {"doc_id": Column("str", "the document", "文档编号"), "unit": Column("str", "issuing unit", "单位"),
+         "unit_level": Column("str", "unit level", "层级"), "region": Column("str", "place name", "地区"),
+         "year": Column("Int64", "year the report covers", "年份"), "period": Column("str", "H1/annual …", "时段")}
+_THEME = {"theme": Column("str", "theme id", "主题编号"), "theme_name": Column("str", "theme name", "主题")}
+
+THEME_FREQUENCY = {
+    **_KEYS, **_THEME,
+    "n_docs": Column("int64", "documents in the group", "报告数"),
+    "chars": Column("int64", "characters of the group's selected sections", "字数"),
+    "hits": Column("int64", "theme keyword matches", "命中次数"),
+    "hits_per_10k": Column("float64", "hits per 10,000 characters", "每万字命中"),
+    "share": Column("float64", "share of the group's theme hits (all themes)", "主题占比"),
+    "value": Column("float64", "hits or hits_per_10k, as weighting= chose", "数值"),
+}
+THEME_COVERAGE = {
+    "doc_id": _KEYS["doc_id"], "unit": _KEYS["unit"], "year": _KEYS["year"], "period": _KEYS["period"], **_THEME,
+    "chars": Column("int64", "characters in sections whose dominant theme it is", "主导段落字数"),
+    "share_chars": Column("float64", "those characters as a share of the document's selected characters",
+                          "篇幅占比"),
+    "hits": Column("int64", "theme keyword matches in the document", "命中次数"),
+    "is_present": Column("bool", "the theme is mentioned at all (counted once per document)", "是否涉及"),
+}
+KIND_COVERAGE = {
+    "doc_id": _KEYS["doc_id"], "unit": _KEYS["unit"], "year": _KEYS["year"], "period": _KEYS["period"],
+    "kind": Column("str", "preamble/achievements/problems/plans/other", "段落类型"),
+    "n_sections": Column("int64", "sections of that kind", "段落数"),
+    "chars": Column("int64", "characters of that kind", "字数"),
+    "share_chars": Column("float64", "share of the document's characters", "篇幅占比"),
+}
+THEME_GAPS = {"doc_id": _KEYS["doc_id"], "unit": _KEYS["unit"], "year": _KEYS["year"], "period": _KEYS["period"],
+              **_THEME}
+LEDGER = {
+    "unit": _KEYS["unit"], "year": _KEYS["year"], "period": _KEYS["period"],
+    "n_docs": Column("int64", "reports of that unit, year and period", "报告数"),
+    "doc_ids": Column("str", "their document ids, comma-separated", "文档编号"),
+    "chars": Column("int64", "their characters", "字数"),
+}
+THEME_SHIFT = {
+    "unit": _KEYS["unit"], "year": _KEYS["year"], **_THEME,
+    "hits": THEME_FREQUENCY["hits"], "hits_per_10k": THEME_FREQUENCY["hits_per_10k"],
+    "share": THEME_FREQUENCY["share"],
+    "prev_year": Column("Int64", "the previous year with a report (same unit for by=unit_year)", "上一年份"),
+    "delta_share": Column("float64", "share minus the previous year's (or B minus A for groups)", "占比变化"),
+    "delta_per_10k": Column("float64", "hits_per_10k minus the previous year's (or B minus A)", "每万字变化"),
+    "hits_a": Column("int64", "group A's hits (groups only)", "A组命中"),
+    "hits_b": Column("int64", "group B's hits (groups only)", "B组命中"),
+    "share_a": Column("float64", "group A's share (groups only)", "A组占比"),
+    "share_b": Column("float64", "group B's share (groups only)", "B组占比"),
+    "per_10k_a": Column("float64", "group A's hits per 10k (groups only)", "A组每万字"),
+    "per_10k_b": Column("float64", "group B's hits per 10k (groups only)", "B组每万字"),
+}
+PLAN_FOLLOWUP = {
+    "unit": _KEYS["unit"],
+    "doc_id": Column("str", "the earlier report (with the plans)", "计划报告"),
+    "year": Column("Int64", "its year", "计划年份"), "period": Column("str", "its period", "计划时段"),
+    "next_doc_id": Column("str", "the unit's next report", "后续报告"),
+    "next_year": Column("Int64", "its year", "后续年份"), "next_period": Column("str", "its period", "后续时段"),
+    **_THEME,
+    "plan_hits": Column("int64", "theme hits in the earlier report's plans sections", "计划命中"),
+    "next_hits": Column("int64", "theme hits in the next report's achievements sections", "成效命中"),
+    "status": Column("str", "delivered / silent (planned, not reported) / new (reported, not planned)", "落实情况"),
+}
+STATUS_ZH = {"delivered": "已落实", "silent": "未提及", "new": "新增"}
+REASON_ATTR = "reason"
+
+
+def _resolve(tables: Any, codebook: Codebook | None) -> tuple[pd.DataFrame, Codebook]:
+    own = getattr(tables, "codebook", None)
+    cb = codebook or own or load_codebook()
+    hits = getattr(tables, "theme_hits", None)
+    if hits is None or (codebook is not None and own is not None and own != codebook) or (own is None and codebook):
+        hits = code_sections(tables.sections, cb)
+    return hits, cb
+
+
+def _select(tables: Any, *filters: Filter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents matching every filter and their sections of the chosen kinds (theme filters ignored)."""
+    docs, secs = tables.documents, tables.sections
+    for flt in filters:
+        docs = flt.apply(docs)
+        secs = Filter(kinds=flt.kinds).apply_sections(secs, docs)
+    secs = secs.assign(own_chars=secs["text"].fillna("").str.len().astype("int64"))
+    return docs, secs
+
+
+def _theme_rows(df: pd.DataFrame, flt: Filter, cb: Codebook) -> pd.DataFrame:
+    df = df[df["theme"].isin(flt.themes)] if flt.themes else df
+    return df.assign(theme_name=df["theme"].map(cb.names()))
+
+
+def theme_frequency(tables: Any, flt: Filter = ALL_REPORTS, *, by: str = "document",
+                    weighting: Literal["count", "per_10k"] = "count",
+                    codebook: Codebook | None = None) -> pd.DataFrame:
+    """Theme hits per group, per 10,000 characters and as a share of the group's theme hits.
+
+    Args:
+        tables: documents, sections (and optionally theme_hits, codebook).
+        flt: which documents and section kinds; ``themes`` limits the rows returned.
+        by: "document", "unit_year", "year", "unit", "level", "region" or "all".
+        weighting: "count" (value = hits) or "per_10k" (value = hits_per_10k); rows sort by value within a group.
+        codebook: the codebook; the tables' or the shipped one when None.
+    Returns:
+        a THEME_FREQUENCY table: one row per group and theme (every theme, zeros included, for groups that exist).
+
+    Example:
+        >>> tf = theme_frequency(tables, Filter(years=(2020,)), by="year", weighting="per_10k")
+        >>> tf.iloc[0][["theme_name", "hits_per_10k"]].tolist()
+        ['疫情防控', 31.2]
+    """
+    if by not in BY_KEYS:
+        raise ValueError(f"by={by!r} is not valid; options are: {', '.join(map(repr, BY_KEYS))}")
+    if weighting not in ("count", "per_10k"):
+        raise ValueError(f"weighting={weighting!r} is not valid; options are: 'count', 'per_10k'")
+    hits, cb = _resolve(tables, codebook)
+    docs, secs = _select(tables, flt)
+    per_doc = hits[hits["section_id"].isin(secs["section_id"])].groupby(["doc_id", "theme"])["hits"].sum()
+    chars = secs.groupby("doc_id")["own_chars"].sum()
+    grid = pd.MultiIndex.from_product([docs["doc_id"], list(cb.ids)], names=["doc_id", "theme"]).to_frame(index=False)
+    grid["hits"] = per_doc.reindex(pd.MultiIndex.from_frame(grid)).fillna(0).astype("int64").to_numpy()
+    grid["chars"] = grid["doc_id"].map(chars).fillna(0).astype("int64")
+    keys = BY_KEYS[by]
+    grid = grid.merge(docs[["doc_id", *[k for k in keys if k != "doc_id"]]], on="doc_id", how="left")
+    out = (grid.groupby([*keys, "theme"], dropna=False, sort=False)
+           .agg(n_docs=("doc_id", "nunique"), chars=("chars", "sum"), hits=("hits", "sum")).reset_index())
+    out["hits_per_10k"] = np.where(out["chars"] > 0, out["hits"] * 10_000 / out["chars"].where(out["chars"] > 0), 0.0)
+    total = out.groupby(keys, dropna=False)["hits"].transform("sum") if keys else out["hits"].sum()
+    out["share"] = (out["hits"] / pd.Series(total, index=out.index).where(lambda s: s > 0)).fillna(0.0)
+    out["value"] = (out["hits"] if weighting == "count" else out["hits_per_10k"]).astype("float64")
+    out = _theme_rows(out, flt, cb)
+    out = out.sort_values([*keys, "value"], ascending=[True] * len(keys) + [False], kind="stable")
+    cols = [*keys, "theme", "theme_name", "n_docs", "chars", "hits", "hits_per_10k", "share", "value"]
+    return out[cols].reset_index(drop=True)
+
+
+def theme_coverage(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Per document and theme: the share of characters in sections it dominates, and whether it appears at all.
+
+    Args:
+        tables: documents, sections (and optionally theme_hits, codebook).
+        flt: which documents and section kinds; ``themes`` limits the rows returned.
+        codebook: the codebook; the tables' or the shipped one when None.
+    Returns:
+        a THEME_COVERAGE table: one row per selected document and theme.
+
+    Example:
+        >>> cov = theme_coverage(tables)
+        >>> cov[cov.is_present].groupby("doc_id").size()   # themes touched per report
+    """
+    hits, cb = _resolve(tables, codebook)
+    docs, secs = _select(tables, flt)
+    prof = section_theme_profile(hits[hits["section_id"].isin(secs["section_id"])], secs, codebook=cb)
+    dom = prof.groupby(["doc_id", "dominant_theme"])["chars"].sum()
+    n_hits = hits[hits["section_id"].isin(secs["section_id"])].groupby(["doc_id", "theme"])["hits"].sum()
+    total = secs.groupby("doc_id")["own_chars"].sum()
+    out = pd.MultiIndex.from_product([docs["doc_id"], list(cb.ids)], names=["doc_id", "theme"]).to_frame(index=False)
+    idx = pd.MultiIndex.from_frame(out)
+    out["chars"] = dom.reindex(idx).fillna(0).astype("int64").to_numpy()
+    denom = out["doc_id"].map(total).astype("float64")
+    out["share_chars"] = (out["chars"] / denom.where(denom > 0)).fillna(0.0)
+    out["hits"] = n_hits.reindex(idx).fillna(0).astype("int64").to_numpy()
+    out["is_present"] = out["hits"] > 0
+    out = out.merge(docs[["doc_id", "unit", "year", "period"]], on="doc_id", how="left")
+    return _theme_rows(out, flt, cb)[list(THEME_COVERAGE)].reset_index(drop=True)
+
+
+def theme_gaps(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook | None = None) -> pd.DataFrame:
+    """The themes a report does not mention at all (in its selected sections).
+
+    Args:
+        tables: documents, sections (and optionally theme_hits, codebook).
+        flt: which documents and section kinds; ``themes`` limits the themes considered.
+        codebook: the codebook; the tables' or the shipped one when None.
+    Returns:
+        a THEME_GAPS table: one row per selected document and untouched theme.
+
+    Example:
+        >>> theme_gaps(tables, Filter(years=(2023,)))["theme_name"].value_counts()
+    """
+    cov = theme_coverage(tables, flt, codebook=codebook)
+    return cov.loc[~cov["is_present"], list(THEME_GAPS)].reset_index(drop=True)
+
+
+def kind_coverage(tables: Any, flt: Filter = ALL_REPORTS) -> pd.DataFrame:
+    """Per document and kind of section: characters and their share of the document.
+
+    Args:
+        tables: documents and sections.
+        flt: which documents; ``kinds`` limits the rows returned (shares stay of the whole document).
+    Returns:
+        a KIND_COVERAGE table: one row per selected document and kind (all five kinds, zeros included).
+
+    Example:
+        >>> kc = kind_coverage(tables, Filter(kinds=("plans",)))
+        >>> kc.sort_values("share_chars").tail(1)
+    """
+    docs, secs = _select(tables, dataclasses.replace(flt, kinds=()))
+    agg = secs.groupby(["doc_id", "kind"]).agg(n_sections=("section_id", "size"), chars=("own_chars", "sum"))
+    out = pd.MultiIndex.from_product([docs["doc_id"], list(KINDS)], names=["doc_id", "kind"]).to_frame(index=False)
+    agg = agg.reindex(pd.MultiIndex.from_frame(out)).fillna(0).astype("int64")
+    out["n_sections"], out["chars"] = agg["n_sections"].to_numpy(), agg["chars"].to_numpy()
+    total = out.groupby("doc_id")["chars"].transform("sum").astype("float64")
+    out["share_chars"] = (out["chars"] / total.where(total > 0)).fillna(0.0)
+    out = out.merge(docs[["doc_id", "unit", "year", "period"]], on="doc_id", how="left")
+    if flt.kinds:
+        out = out[out["kind"].isin(flt.kinds)]
+    return out[list(KIND_COVERAGE)].reset_index(drop=True)
+
+
+def ledger(tables: Any, flt: Filter = ALL_REPORTS) -> pd.DataFrame:
+    """Which unit × year × period reports exist, so an absent report is never read as a zero.
+
+    Args:
+        tables: documents.
+        flt: which documents.
+    Returns:
+        a LEDGER table: one row per unit, year and period that has at least one report.
+
+    Example:
+        >>> led = ledger(tables)
+        >>> mask_absent(grid, led)   # absent unit × year cells become NaN
+    """
+    docs = flt.apply(tables.documents)
+    out = (docs.sort_values("doc_id").groupby(["unit", "year", "period"], dropna=False, sort=True)
+           .agg(n_docs=("doc_id", "size"), doc_ids=("doc_id", ",".join), chars=("chars", "sum")).reset_index())
+    out["year"] = out["year"].astype("Int64")
+    return out[list(LEDGER)].astype({"n_docs": "int64", "chars": "int64"})
+
+
+def mask_absent(grid: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    """Turn the cells of unit × year (× period) combinations that have no report into NaN (never 0).
+
+    Args:
+        grid: a long table with some of the columns unit, year, period (its other numeric columns are masked),
+            or a wide table with units as the index and years as the columns.
+        ledger: a LEDGER table.
+    Returns:
+        a copy of ``grid`` with absent cells set to NaN.
+
+    Example:
+        >>> wide = freq.pivot_table(index="unit", columns="year", values="hits", fill_value=0)
+        >>> mask_absent(wide, ledger(tables))   # a unit's missing year shows NaN, not 0
+    """
+    keys = [k for k in ("unit", "year", "period") if k in grid.columns]
+    if keys:
+        present = set(_key_tuples(ledger, keys))
+        absent = np.array([k not in present for k in _key_tuples(grid, keys)], dtype=bool)
+        out = grid.copy()
+        for col in out.columns.difference(keys):
+            if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+                out[col] = out[col].astype("float64").mask(absent)
+        return out
+    present = set(_key_tuples(ledger, ["unit", "year"]))
+    out = grid.astype("float64")
+    for unit in out.index:
+        for year in out.columns:
+            if (_na(unit), _na(int(year) if _na(year) is not None else None)) not in present:
+                out.loc[unit, year] = np.nan
+    return out
+
+
+def _na(value: Any) -> Any:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def _key_tuples(df: pd.DataFrame, keys: list[str]) -> list[tuple]:
+    cols = [[_na(v) if k != "year" or _na(v) is None else int(v) for v in df[k]] for k in keys]
+    return list(zip(*cols, strict=True))
+
+
+def theme_shift(tables: Any, flt: Filter = ALL_REPORTS, *, by: Literal["year", "unit_year"] = "year",
+                groups: tuple[Filter, Filter] | None = None, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Theme share and rate by year (or unit × year) with the change from the previous available year.
+
+    Args:
+        tables: documents, sections (and optionally theme_hits, codebook).
+        flt: which documents and section kinds; ``themes`` limits the rows returned.
+        by: "year" or "unit_year" (the previous year is then the same unit's previous report year).
+        groups: (A, B) to compare two filters instead: deltas are B minus A, positive where B gives a theme more.
+        codebook: the codebook; the tables' or the shipped one when None.
+    Returns:
+        a THEME_SHIFT table (prev_year/deltas null for a first year; share_a/share_b … only with groups).
+
+    Example:
+        >>> sh = theme_shift(tables, by="year")
+        >>> sh[sh.theme == "epidemic"][["year", "share", "delta_share"]]
+    """
+    hits, cb = _resolve(tables, codebook)
+    themed = _Themed(tables, hits, cb)
+    if groups is not None:
+        a, b = groups
+        fa = theme_frequency(_Themed(themed, hits, cb, extra=a), flt, by="all", codebook=cb)
+        fb = theme_frequency(_Themed(themed, hits, cb, extra=b), flt, by="all", codebook=cb)
+        out = fa[["theme", "theme_name", "share", "hits_per_10k", "hits"]].merge(
+            fb[["theme", "share", "hits_per_10k", "hits"]], on="theme", how="left", sort=False, suffixes=("_a", "_b"))
+        return pd.DataFrame({
+            "theme": out["theme"], "theme_name": out["theme_name"], "hits_a": out["hits_a"], "hits_b": out["hits_b"],
+            "share_a": out["share_a"], "share_b": out["share_b"],
+            "per_10k_a": out["hits_per_10k_a"], "per_10k_b": out["hits_per_10k_b"],
+            "delta_share": out["share_b"] - out["share_a"],
+            "delta_per_10k": out["hits_per_10k_b"] - out["hits_per_10k_a"]})
+    if by not in ("year", "unit_year"):
+        raise ValueError(f"by={by!r} is not valid; options are: 'year', 'unit_year'")
+    freq = theme_frequency(themed, flt, by=by, codebook=cb)
+    freq = freq[freq["year"].notna()]
+    keys = ["unit"] if by == "unit_year" else []
+    freq = freq.sort_values([*keys, "theme", "year"], kind="stable")
+    prev = freq.groupby([*keys, "theme"], dropna=False)
+    out = freq[[*keys, "year", "theme", "theme_name", "hits", "hits_per_10k", "share"]].copy()
+    out["prev_year"] = prev["year"].shift(1).astype("Int64")
+    out["delta_share"] = out["share"] - prev["share"].shift(1)
+    out["delta_per_10k"] = out["hits_per_10k"] - prev["hits_per_10k"].shift(1)
+    order = {t: i for i, t in enumerate(cb.ids)}
+    return out.sort_values([*keys, "year", "theme"], key=lambda s: s.map(order) if s.name == "theme" else s,
+                           kind="stable").reset_index(drop=True)
+
+
+class _Themed:
+    """Tables restricted by an extra filter, with their theme hits (internal)."""
+
+    def __init__(self, tables: Any, hits: pd.DataFrame, codebook: Codebook, *, extra: Filter | None = None):
+        docs, secs = tables.documents, tables.sections
+        if extra is not None:
+            docs, secs = extra.apply(docs), Filter(kinds=extra.kinds).apply_sections(secs, extra.apply(docs))
+        self.documents, self.sections, self.terms = docs, secs, getattr(tables, "terms", None)
+        self.theme_hits, self.codebook = hits, codebook
+
+
+def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook | None = None) -> pd.DataFrame:
+    """For each unit's consecutive reports, mark each planned theme delivered, silent, or new in the next report.
+
+    A theme is planned when the earlier report's plans sections mention it, and reported when the next
+    report's achievements sections do: delivered = planned and reported, silent = planned only, new = reported
+    only. Reports are paired only within one unit (same unit name and region), in year and period order.
+
+    Args:
+        tables: documents, sections (and optionally theme_hits, codebook).
+        flt: which documents; ``themes`` limits the themes considered (``kinds`` is ignored).
+        codebook: the codebook; the tables' or the shipped one when None.
+    Returns:
+        a PLAN_FOLLOWUP table. When there are no rows, ``df.attrs["reason"]`` says why in Chinese
+        (e.g. every report is from a different unit); otherwise it is None.
+
+    Example:
+        >>> pf = plan_followup(tables)
+        >>> pf.attrs["reason"] or pf.status.value_counts()
+    """
+    hits, cb = _resolve(tables, codebook)
+    docs = flt.apply(tables.documents)
+    docs = docs[docs["unit"].notna()].copy()
+    docs["_order"] = docs["period"].map(PERIOD_ORDER).fillna(5)
+    docs = docs[docs["year"].notna()].sort_values(["unit", "region", "year", "_order", "doc_id"], na_position="first")
+    secs = tables.sections[["section_id", "doc_id", "kind"]]
+    kind_hits = hits.merge(secs[["section_id", "kind"]], on="section_id", how="left")
+    kind_hits = kind_hits[kind_hits["theme"].isin(flt.themes)] if flt.themes else kind_hits
+    by_kind = kind_hits.groupby(["doc_id", "kind", "theme"])["hits"].sum()
+    rows, n_pairs = [], 0
+    for _, unit_docs in docs.groupby(["unit", "region"], dropna=False, sort=False):
+        recs = unit_docs.to_dict("records")
+        for early, late in itertools.pairwise(recs):
+            n_pairs += 1
+            plan = _theme_counts(by_kind, early["doc_id"], "plans")
+            done = _theme_counts(by_kind, late["doc_id"], "achievements")
+            for theme in [t for t in cb.ids if t in plan or t in done]:
+                status = "delivered" if theme in plan and theme in done else ("silent" if theme in plan else "new")
+                rows.append({"unit": early["unit"], "doc_id": early["doc_id"], "year": early["year"],
+                             "period": early["period"], "next_doc_id": late["doc_id"], "next_year": late["year"],
+                             "next_period": late["period"], "theme": theme, "theme_name": cb.names()[theme],
+                             "plan_hits": plan.get(theme, 0), "next_hits": done.get(theme, 0), "status": status})
+    out = pd.DataFrame(rows, columns=list(PLAN_FOLLOWUP)).astype(
+        {"year": "Int64", "next_year": "Int64", "plan_hits": "int64", "next_hits": "int64"})
+    if not rows:
+        out.attrs[REASON_ATTR] = (
+            "所选报告中没有同一单位的前后两期报告（各报告单位不同或缺少单位、年份），不对不同单位的计划与成效配对"
+            if n_pairs == 0 else "同一单位的前后报告中没有可对照的计划段落或成效段落")
+    else:
+        out.attrs[REASON_ATTR] = None
+    return out
+
+
+def _theme_counts(by_kind: pd.Series, doc_id: str, kind: str) -> dict[str, int]:
+    try:
+        sub = by_kind.loc[(doc_id, kind)]
+    except KeyError:
+        return {}
+    return {t: int(n) for t, n in sub.items() if n > 0}
+
+
+__all__ = ["KIND_COVERAGE", "LEDGER", "PLAN_FOLLOWUP", "STATUS_ZH", "THEME_COVERAGE", "THEME_FREQUENCY",
+           "THEME_GAPS", "THEME_SHIFT", "kind_coverage", "ledger", "mask_absent", "plan_followup",
+           "theme_coverage", "theme_frequency", "theme_gaps", "theme_shift"]

@@ -1,0 +1,419 @@
+"""Theme codebook and theme coding of sections: which areas of propaganda work each section talks about.
+
+The codebook (``analysis/resources/codebook.yaml``, versioned, editable) lists themes with keywords, phrases and
+exclusions. ``code_sections`` counts theme hits in each section's own cleaned text by substring matching (so a
+phrase matches even where jieba would split it), on the text with redaction masks blanked (masks never match).
+Within one theme, overlapping matches at one place count once: each theme is one compiled regex built as a
+character trie (longest match first) and scanned left to right without overlaps, which is linear in the text.
+
+``section_theme_profile`` gives each section a dominant theme, weighting heading hits ``HEADING_WEIGHT`` (3)
+times body hits, because a heading states what the section is about while the body mentions many things.
+
+Convention shared by ``analysis.coverage`` and the other analysis modules: functions that need several tables
+take ``tables`` (any object with attributes ``documents``, ``sections``, ``terms``; optionally ``theme_hits`` and
+``codebook``) then a ``Filter``; ``with_themes(tables, codebook)`` adds ``theme_hits`` once so pages reuse it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+
+from analysis.errors import BadCodebook
+from analysis.masks import MASK_RE, blank_masks
+from analysis.schema import Column
+
+DEFAULT_CODEBOOK = Path(__file__).parent / "resources" / "codebook.yaml"
+HEADING_WEIGHT = 3
+GAP = "…"
+GAP_RE = r"[^。；！？!?;\n]{0,12}?"  # what "…" in a phrase stands for: a short gap inside one clause
+THEME_FIELDS = ("id", "name", "description", "keywords", "phrases", "exclude")
+TOP_FIELDS = ("version", "themes")
+ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+THEME_HITS = {
+    "doc_id": Column("str", "the document", "文档编号"),
+    "section_id": Column("str", "the section (own text only)", "段落编号"),
+    "theme": Column("str", "theme id from the codebook", "主题"),
+    "hits": Column("int64", "keyword/phrase matches of the theme (heading + body)", "命中次数"),
+    "heading_hits": Column("int64", "matches in the section's heading", "标题命中"),
+    "body_hits": Column("int64", "matches in the rest of the section's own text", "正文命中"),
+}
+
+SECTION_PROFILE = {
+    "doc_id": Column("str", "the document", "文档编号"),
+    "section_id": Column("str", "the section", "段落编号"),
+    "kind": Column("str", "preamble/achievements/problems/plans/other", "类型"),
+    "chars": Column("int64", "characters: own text (by=section) or with descendants (by=subtree)", "字数"),
+    "weight": Column("float64", f"heading hits × {HEADING_WEIGHT} + body hits, all themes", "主题权重"),
+    "dominant_theme": Column("str", "the theme with the largest weight; null without hits", "主导主题"),
+    "dominant_share": Column("float64", "the dominant theme's share of the weight", "主导主题占比"),
+    "share_<theme>": Column("float64", "one column per theme: its share of the section's weight", "主题占比"),
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of the codebook; ``line`` is where its entry starts in the file (1-based)."""
+
+    id: str
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A loaded, validated codebook."""
+
+    version: str
+    themes: tuple[Theme, ...]
+    path: str = ""
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Theme ids in file order."""
+        return tuple(t.id for t in self.themes)
+
+    def names(self) -> dict[str, str]:
+        """Theme id → Chinese name."""
+        return {t.id: t.name for t in self.themes}
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Read and validate a codebook YAML file.
+
+    Args:
+        path: the YAML file; the shipped ``analysis/resources/codebook.yaml`` when None.
+    Returns:
+        a Codebook. Raises ``BadCodebook(path, line, reason)`` naming the entry and line for bad YAML, an
+        unknown field, a duplicate id, a theme without keywords, or a keyword listed in two themes.
+
+    Example:
+        >>> cb = load_codebook()
+        >>> cb.names()["epidemic"]
+        '疫情防控'
+    """
+    path = Path(path) if path is not None else DEFAULT_CODEBOOK
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise BadCodebook(str(path), None, f"cannot read the codebook: {err.strerror or err}") from None
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Codebook:
+    """Parse once per file version (the Codebook is immutable, so sharing it is safe)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise BadCodebook(path, None, f"cannot read the codebook: {err}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise BadCodebook(path, line, f"not valid YAML: {getattr(err, 'problem', None) or err}") from None
+    return _build(root, path)
+
+
+def _build(root: Any, path: str) -> Codebook:
+    def fail(node: Any, reason: str) -> BadCodebook:
+        return BadCodebook(path, node.start_mark.line + 1 if node is not None else None, reason)
+
+    if not isinstance(root, yaml.MappingNode):
+        raise fail(root, "the codebook must be a mapping with 'version' and 'themes'")
+    top = _mapping(root, TOP_FIELDS, "top level", fail)
+    if "version" not in top:
+        raise fail(root, "missing top-level field 'version'")
+    if "themes" not in top or not isinstance(top["themes"], yaml.SequenceNode) or not top["themes"].value:
+        raise fail(top.get("themes", root), "'themes' must be a non-empty list of theme entries")
+    themes, ids, owner = [], {}, {}
+    for node in top["themes"].value:
+        if not isinstance(node, yaml.MappingNode):
+            raise fail(node, "each theme must be a mapping with id, name, description, keywords")
+        named = [v.value for k, v in node.value if getattr(k, "value", None) == "id" and isinstance(v, yaml.ScalarNode)]
+        label = f"theme '{named[0]}'" if named else f"theme at line {node.start_mark.line + 1}"
+        fields = _mapping(node, THEME_FIELDS, label, fail)
+        tid = _scalar(fields.get("id"), "id", node, fail, label)
+        if not ID_RE.match(tid):
+            raise fail(fields["id"], f"{label}: id must be ascii letters, digits or _ (starting with a letter)")
+        if tid in ids:
+            raise fail(fields["id"], f"{label}: duplicate id (first defined at line {ids[tid]})")
+        ids[tid] = node.start_mark.line + 1
+        lists = {f: _strings(fields.get(f), f, label, fail) for f in ("keywords", "phrases", "exclude")}
+        if not lists["keywords"]:
+            raise fail(fields.get("keywords", node), f"{label}: empty theme (no keywords)")
+        for value, vnode in lists["keywords"] + lists["phrases"]:
+            if value in owner and owner[value][0] != tid:
+                raise fail(vnode, f"{label}: keyword '{value}' is already in theme '{owner[value][0]}' "
+                                  f"(line {owner[value][1]})")
+            if value in owner:
+                raise fail(vnode, f"{label}: keyword '{value}' is listed twice")
+            owner[value] = (tid, vnode.start_mark.line + 1)
+        themes.append(Theme(
+            id=tid, name=_scalar(fields.get("name"), "name", node, fail, label),
+            description=_scalar(fields["description"], "description", node, fail, label)
+            if "description" in fields else "",
+            keywords=tuple(v for v, _ in lists["keywords"]), phrases=tuple(v for v, _ in lists["phrases"]),
+            exclude=tuple(v for v, _ in lists["exclude"]), line=node.start_mark.line + 1))
+    return Codebook(version=_scalar(top["version"], "version", root, fail), themes=tuple(themes), path=path)
+
+
+def _mapping(node: Any, allowed: tuple[str, ...], where: str, fail) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in node.value:
+        name = key.value if isinstance(key, yaml.ScalarNode) else str(key)
+        if name not in allowed:
+            raise fail(key, f"{where}: unknown field '{name}' (valid fields: {', '.join(allowed)})")
+        if name in out:
+            raise fail(key, f"{where}: field '{name}' given twice")
+        out[name] = value
+    return out
+
+
+def _scalar(node: Any, field: str, parent: Any, fail, label: str = "theme") -> str:
+    if node is None:
+        raise fail(parent, f"{label}: missing field '{field}'")
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        raise fail(node, f"{label}: '{field}' must be a non-empty text")
+    return str(node.value).strip()
+
+
+def _strings(node: Any, field: str, label: str, fail) -> list[tuple[str, Any]]:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null")):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        raise fail(node, f"{label}: '{field}' must be a list")
+    out = []
+    for item in node.value:
+        value = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
+        if not value or value == GAP:
+            raise fail(item, f"{label}: {field} entries must be non-empty texts")
+        if MASK_RE.search(value.replace(GAP, "")):
+            raise fail(item, f"{label}: '{value}' contains a redaction mask character and could never match")
+        out.append((value, item))
+    return out
+
+
+def codebook_hash(codebook: Codebook) -> str:
+    """A stable 16-hex digest of the codebook's content (version and themes; not its path or line numbers)."""
+    content = {"version": codebook.version,
+               "themes": [{f: getattr(t, f) for f in THEME_FIELDS} for t in codebook.themes]}
+    return hashlib.sha1(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex that matches any of ``words``, longest first, as a character trie (one branch per character)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+def _theme_regex(entries: list[str]) -> re.Pattern | None:
+    literal = [e for e in entries if GAP not in e]
+    gapped = [GAP_RE.join(re.escape(p) for p in e.split(GAP) if p) for e in entries if GAP in e]
+    alts = gapped + ([_trie_pattern(literal)] if literal else [])
+    return re.compile("|".join(alts)) if alts else None
+
+
+@functools.lru_cache(maxsize=16)
+def _matchers(codebook: Codebook) -> tuple[tuple[str, re.Pattern, re.Pattern | None], ...]:
+    out = []
+    for t in codebook.themes:
+        excl = _theme_regex(list(t.exclude))
+        out.append((t.id, _theme_regex(list(t.keywords) + list(t.phrases)),
+                    re.compile(f"(?=({excl.pattern}))") if excl else None))
+    return tuple(out)
+
+
+def match_themes(text: str, codebook: Codebook) -> list[tuple[str, int, int]]:
+    """Every theme match in ``text`` as ``(theme, start, end)``, masks blanked, exclusions applied.
+
+    Example:
+        >>> match_themes("组织志愿服务队开展宣讲", load_codebook())
+        [('theory', 9, 11), ('civilisation', 2, 6)]
+    """
+    clean = blank_masks(text)
+    out = []
+    for theme, pattern, excl in _matchers(codebook):
+        covered = _covered(clean, excl) if excl else None
+        for m in pattern.finditer(clean):
+            if covered is not None and 1 in covered[m.start():m.end()]:
+                continue
+            out.append((theme, m.start(), m.end()))
+    return out
+
+
+def _covered(text: str, excl: re.Pattern) -> bytearray | None:
+    """1 at each position inside an exclusion phrase (exclusions may overlap each other), else None."""
+    covered = None
+    for m in excl.finditer(text):
+        if covered is None:
+            covered = bytearray(len(text))
+        covered[m.start(1):m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+    return covered
+
+
+def code_sections(sections: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Count theme hits in each section's own text, split into heading and body hits.
+
+    Args:
+        sections: a SECTIONS table (``text`` is the section's own text, starting with its marker and heading).
+        codebook: the codebook; the shipped one when None.
+    Returns:
+        a THEME_HITS table: one row per section and theme with at least one hit.
+
+    Example:
+        >>> hits = code_sections(tables.sections)
+        >>> hits.groupby("theme")["hits"].sum().idxmax()
+        'news'
+    """
+    codebook = codebook or load_codebook()
+    rows = []
+    for doc_id, section_id, heading, text in zip(sections["doc_id"], sections["section_id"],
+                                                 sections["heading"], sections["text"], strict=True):
+        text = text if isinstance(text, str) else ""
+        h0 = text.find(heading) if isinstance(heading, str) and heading else -1
+        h1 = h0 + len(heading) if h0 >= 0 else -1
+        counts: dict[str, list[int]] = {}
+        for theme, start, _ in match_themes(text, codebook):
+            slot = counts.setdefault(theme, [0, 0])
+            slot[0 if h0 <= start < h1 else 1] += 1
+        rows.extend((doc_id, section_id, theme, h + b, h, b) for theme, (h, b) in counts.items())
+    out = pd.DataFrame(rows, columns=list(THEME_HITS))
+    for col in ("hits", "heading_hits", "body_hits"):
+        out[col] = out[col].astype("int64")
+    order = {t: i for i, t in enumerate(codebook.ids)}
+    return out.sort_values(["doc_id", "section_id", "theme"], key=lambda s: s.map(order) if s.name == "theme"
+                           else s, kind="stable").reset_index(drop=True)
+
+
+def section_theme_profile(theme_hits: pd.DataFrame, sections: pd.DataFrame, *,
+                          by: Literal["section", "subtree"] = "section", heading_weight: float = HEADING_WEIGHT,
+                          codebook: Codebook | None = None) -> pd.DataFrame:
+    """Each section's dominant theme and its shares of all themes (heading hits weigh ``heading_weight``×).
+
+    Args:
+        theme_hits: a THEME_HITS table (from ``code_sections``).
+        sections: the SECTIONS table it was coded from.
+        by: "section" uses each section's own text; "subtree" adds the hits of all its descendants.
+        heading_weight: weight of a heading hit relative to a body hit.
+        codebook: decides the share columns and their order; the themes seen in ``theme_hits`` when None.
+    Returns:
+        a SECTION_PROFILE table: one row per section, ``share_<theme>`` columns for every theme.
+
+    Example:
+        >>> prof = section_theme_profile(code_sections(secs), secs, by="subtree")
+        >>> prof.loc[prof.section_id == "d1/1", "dominant_theme"].item()
+        'epidemic'
+    """
+    if by not in ("section", "subtree"):
+        raise ValueError(f"by={by!r} is not valid; options are: 'section', 'subtree'")
+    themes = list(codebook.ids) if codebook else sorted(set(theme_hits["theme"]))
+    hits = theme_hits.assign(weight=theme_hits["heading_hits"] * heading_weight + theme_hits["body_hits"])
+    if by == "subtree":
+        path = hits["section_id"].str.split("/", n=1).str[1]
+        hits = hits.assign(anc=path.map(_ancestors)).explode("anc")
+        hits["section_id"] = hits["doc_id"] + "/" + hits["anc"]
+    wide = (hits.pivot_table(index="section_id", columns="theme", values="weight", aggfunc="sum", fill_value=0)
+            .reindex(columns=themes, fill_value=0).astype("float64"))
+    out = sections[["doc_id", "section_id", "kind"]].copy()
+    own = sections["text"].fillna("").str.len()
+    out["chars"] = (sections["chars"] if by == "subtree" else own).astype("int64").to_numpy()
+    wide = wide.reindex(out["section_id"]).fillna(0.0)
+    total = wide.sum(axis=1)
+    out["weight"] = total.to_numpy()
+    has = total.to_numpy() > 0
+    out["dominant_theme"] = pd.Series(wide.idxmax(axis=1).to_numpy() if len(themes) else None,
+                                      dtype="object").where(has, None)
+    out["dominant_share"] = (wide.max(axis=1) / total.where(total > 0)).to_numpy() if len(themes) else float("nan")
+    shares = wide.div(total.where(total > 0), axis=0).fillna(0.0)
+    for theme in themes:
+        out[f"share_{theme}"] = shares[theme].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = str(path).split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+@dataclass(frozen=True)
+class ThemedTables:
+    """Tables plus their theme hits and codebook; other attributes (figures, redactions …) come from ``base``."""
+
+    base: Any
+    theme_hits: pd.DataFrame
+    codebook: Codebook
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return self.base.documents
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        return self.base.sections
+
+    @property
+    def terms(self) -> pd.DataFrame:
+        return self.base.terms
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "base":
+            raise AttributeError(name)
+        return getattr(self.base, name)
+
+
+def with_themes(tables: Any, codebook: Codebook | None = None) -> Any:
+    """The same tables with ``theme_hits`` (and ``codebook``) added, so pages code the sections once.
+
+    Args:
+        tables: an object with ``documents``, ``sections``, ``terms`` (e.g. ``analysis.store.load(dst)``).
+        codebook: the codebook; the shipped one when None.
+    Returns:
+        the tables with ``theme_hits`` (a THEME_HITS table) and ``codebook`` attributes.
+
+    Example:
+        >>> t = with_themes(store.load("data/"))
+        >>> t.theme_hits.columns.tolist()[:3]
+        ['doc_id', 'section_id', 'theme']
+    """
+    codebook = codebook or load_codebook()
+    hits = code_sections(tables.sections, codebook)
+    if dataclasses.is_dataclass(tables) and {"theme_hits", "codebook"} <= {f.name for f in
+                                                                           dataclasses.fields(tables)}:
+        return dataclasses.replace(tables, theme_hits=hits, codebook=codebook)
+    if isinstance(tables, ThemedTables):
+        tables = tables.base
+    return ThemedTables(base=tables, theme_hits=hits, codebook=codebook)
+
+
+__all__ = ["DEFAULT_CODEBOOK", "HEADING_WEIGHT", "SECTION_PROFILE", "THEME_HITS", "Codebook", "Theme",
+           "ThemedTables", "code_sections", "codebook_hash", "load_codebook", "match_themes",
+           "section_theme_profile", "with_themes"]
