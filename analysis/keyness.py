@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.errors import BadCodebook, value_invalid_msg
+from analysis.errors import value_invalid_msg
 from analysis.filters import Filter
 from analysis.schema import Column
 
@@ -143,7 +143,7 @@ def group_keys(documents: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def term_shift(tables, a: Filter, b: Filter, *, prior: Literal["corpus", "pooled", "uniform"] = "corpus",
-               alpha0: float = 1000.0, min_count: int = 1, top: int | None = None) -> pd.DataFrame:
+               alpha0: float = 100.0, min_count: int = 1, top: int | None = None) -> pd.DataFrame:
     """Score every term by how much more group B uses it than group A (log-odds with a Dirichlet prior, and G²).
 
     Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"). For a
@@ -194,9 +194,10 @@ def term_shift(tables, a: Filter, b: Filter, *, prior: Literal["corpus", "pooled
     else:
         weights = np.full(len(vocab), 1.0 / max(len(vocab), 1))
     alpha = alpha0 * weights
-    delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
-             - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
-    z = delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+    with np.errstate(divide="ignore", invalid="ignore"):   # NaN only for a one-term vocabulary
+        delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
+                 - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
+        z = delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
     g2 = g2_keyness(y_a, y_b, n_a, n_b)
     out = pd.DataFrame({
         "term": vocab.astype(object), "n_a": y_a.astype("int64"), "n_b": y_b.astype("int64"),
@@ -278,20 +279,10 @@ def rank_shift(tables, year_a: int, year_b: int, *, top: int = 20, flt: Filter =
 
 
 def read_userdict(path: str | Path = USERDICT) -> list[str]:
-    """The words of a jieba user dictionary (``word [freq] [tag]`` a line; ``#`` comments and blanks skipped)."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise BadCodebook(str(path), None, f"cannot read the user dictionary ({err})") from None
-    words: list[str] = []
-    for line in lines:
-        line = line.strip()
-        if line and not line.startswith("#"):
-            word = line.split()[0]
-            if word not in words:
-                words.append(word)
-    return words
+    """The words of a jieba user dictionary (``word [freq] [tag]`` a line), via ``analysis.terms.load_userdict``."""
+    from analysis.terms import load_userdict
+
+    return [entry.word for entry in load_userdict(path)]
 
 
 def term_timeline(tables, *, flt: Filter = EVERYTHING, dictionary: str | Path | Iterable[str] | None = None,
@@ -360,7 +351,7 @@ def _group_counts(tables, flt: Filter, by: str | None) -> tuple[pd.DataFrame, pd
 
 def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", "region", "level"] = "document",
                 top: int | None = 20, measure: Literal["tfidf", "logodds"] = "tfidf",
-                flt: Filter = EVERYTHING, alpha0: float = 1000.0) -> pd.DataFrame:
+                flt: Filter = EVERYTHING, alpha0: float = 100.0) -> pd.DataFrame:
     """The terms that set each group (report, unit …) apart from the rest of the corpus.
 
     TF-IDF treats each group as one document: tf = count / the group's term occurrences,
