@@ -174,6 +174,15 @@ class Segmenter:
         self._tokenizer = None
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        # Picklable for worker processes: the jieba tokenizer is rebuilt there on first use.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_tokenizer", "_lock")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
     @property
     def dictionary_hash(self) -> str:
         """SHA-1 of the user dictionary, stopword and officialese files' bytes: changes when any list is edited."""
@@ -253,7 +262,7 @@ def segment(text: str, *, segmenter: Segmenter | None = None, drop_officialese: 
     drop = seg.drop_set(drop_officialese=drop_officialese)
     words = seg.words
     return [tok for tok in seg.segment(blank_masks(text))
-            if tok not in drop and (_shape_ok(tok, min_chars) or (tok in words and len(tok) >= min_chars))]
+            if len(tok) >= min_chars and tok not in drop and (_shape_ok(tok, min_chars) or tok in words)]
 
 
 @lru_cache(maxsize=200_000)

@@ -248,6 +248,14 @@ def test_segmenter_dictionary_hash_is_sha1_of_files(tmp_path):
     assert len(a.dictionary_hash) == 40 and int(a.dictionary_hash, 16) >= 0
 
 
+def test_segmenter_pickles_without_its_tokenizer(seg):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(seg))
+    assert copy.dictionary_hash == seg.dictionary_hash
+    assert copy.segment("网评员队伍") == seg.segment("网评员队伍")
+
+
 def test_segmenter_is_silent(capfd):
     logging.getLogger("jieba").setLevel(logging.DEBUG)
     fresh = Segmenter()
