@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.filters import ALL_REPORTS, Filter
+from analysis.masks import MASK_RE
 from analysis.schema import KINDS, Column
 from analysis.themes import Codebook, code_sections, load_codebook, section_theme_profile
 
@@ -363,7 +364,9 @@ def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook 
 
     A theme is planned when the earlier report's plans sections mention it, and reported when the next
     report's achievements sections do: delivered = planned and reported, silent = planned only, new = reported
-    only. Reports are paired only within one unit (same unit name and region), in year and period order.
+    only. Reports are paired only within one unit (same unit name and region), in year and period order, and
+    only when the unit is identifiable: its region is known or its name starts with a place name. A generic
+    name such as 市委宣传部 with no region, or a masked one (XX市委宣传部), may be any city's, so it is not paired.
 
     Args:
         tables: documents, sections (and optionally theme_hits, codebook).
@@ -379,7 +382,7 @@ def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook 
     """
     hits, cb = _resolve(tables, codebook)
     docs = flt.apply(tables.documents)
-    docs = docs[docs["unit"].notna()].copy()
+    docs = docs[[_identifiable(u, r) for u, r in zip(docs["unit"], docs["region"], strict=True)]].copy()
     docs["_order"] = docs["period"].map(PERIOD_ORDER).fillna(5)
     docs = docs[docs["year"].notna()].sort_values(["unit", "region", "year", "_order", "doc_id"], na_position="first")
     secs = tables.sections[["section_id", "doc_id", "kind"]]
@@ -403,11 +406,22 @@ def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook 
         {"year": "Int64", "next_year": "Int64", "plan_hits": "int64", "next_hits": "int64"})
     if not rows:
         out.attrs[REASON_ATTR] = (
-            "所选报告中没有同一单位的前后两期报告（各报告单位不同或缺少单位、年份），不对不同单位的计划与成效配对"
+            "所选报告中没有可确认为同一单位的前后两期报告（单位不同，或单位名称不含地名、被遮盖且地区未知，"
+            "或缺少年份），不对不同单位的计划与成效配对"
             if n_pairs == 0 else "同一单位的前后报告中没有可对照的计划段落或成效段落")
     else:
         out.attrs[REASON_ATTR] = None
     return out
+
+
+GENERIC_UNIT_START = tuple("市区县省旗州盟镇乡村") + ("全市", "全区", "全县", "我市", "我区", "我县", "本市")
+
+
+def _identifiable(unit: Any, region: Any) -> bool:
+    """A unit that names one body: a known region, or a name that starts with a place name and has no mask."""
+    if _na(unit) is None or not str(unit).strip() or MASK_RE.search(str(unit)):
+        return False
+    return _na(region) is not None or not str(unit).startswith(GENERIC_UNIT_START)
 
 
 def _theme_counts(by_kind: pd.Series, doc_id: str, kind: str) -> dict[str, int]:
