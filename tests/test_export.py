@@ -1,0 +1,242 @@
+"""Export: the registry, Excel-safe CSV and .xlsx writers, atomic files and the ``export`` CLI subcommand."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import schema
+from analysis.export import (
+    DANGEROUS_START,
+    EXPORTS,
+    export_csv,
+    export_table,
+    export_xlsx,
+    labels_for,
+    neutralise,
+    write_export,
+)
+from analysis.filters import Filter
+from tests.analysis_fixtures import tables as fixture_tables
+
+SAMPLE = pd.DataFrame({
+    "term": ["=1+1", "宣传,工作", "-负面"],
+    "count": pd.array([3, None, 1], dtype="Int64"),
+    "z": [-1.5, 0.25, float("nan")],
+    "is_new": [True, False, True],
+    "note": ["@x", "a\tb", '引号"内'],
+})
+SAMPLE_LABELS = {"term": "词语", "count": "频次"}
+EXPECTED_CSV = (
+    "\ufeff词语,频次,z,is_new,note\r\n"
+    "'=1+1,3,-1.5,True,'@x\r\n"
+    '"宣传,工作",,0.25,False,a\tb\r\n'
+    "'-负面,1,,True,\"引号\"\"内\"\r\n"
+)
+
+
+def test_export_csv_byte_for_byte():
+    data = export_csv(SAMPLE, labels=SAMPLE_LABELS)
+    assert data == EXPECTED_CSV.encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("=1+1", "'=1+1"), ("+86", "'+86"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("宣传", "宣传"), ("a=b", "a=b"), ("", ""),
+])
+def test_neutralise_prefixes_formula_like_text(text, expected):
+    assert neutralise(text) == expected
+
+
+def test_export_csv_keeps_negative_numbers_as_numbers():
+    data = export_csv(pd.DataFrame({"z": [-1.25], "n": [-3]}))
+    assert data == "\ufeffz,n\r\n-1.25,-3\r\n".encode()
+
+
+def test_export_xlsx_has_chinese_headers_and_neutralised_cells():
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(SAMPLE, labels=SAMPLE_LABELS)))
+    ws = book.active
+    assert [c.value for c in ws[1]] == ["词语", "频次", "z", "is_new", "note"]
+    assert ws["A2"].value == "'=1+1" and ws["A2"].data_type == "s"
+    assert ws["B2"].value == 3 and ws["C2"].value == -1.5 and ws["D2"].value is True
+    assert ws["B3"].value is None and ws["E4"].value == '引号"内'
+
+
+def test_export_xlsx_of_a_registered_table_uses_its_labels():
+    df = export_table("kwic", fixture_tables(), query="宣传")
+    ws = openpyxl.load_workbook(io.BytesIO(export_xlsx(df, labels=labels_for("kwic")))).active
+    assert [c.value for c in ws[1]] == list(labels_for("kwic").values())
+    assert ws.max_row == len(df) + 1 and "文档编号" in labels_for("kwic").values()
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+
+
+def _undo(cell: str, original: str) -> str:
+    return cell[1:] if original.startswith(DANGEROUS_START) else cell
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT, st.integers(-10**9, 10**9)), min_size=1, max_size=6))
+def test_export_csv_round_trips(rows):
+    df = pd.DataFrame(rows, columns=["a", "b", "n"])
+    back = pd.read_csv(io.BytesIO(export_csv(df)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(back.columns) == ["a", "b", "n"]
+    for col in ("a", "b"):
+        assert [_undo(c, o) for c, o in zip(back[col], df[col])] == df[col].tolist()
+    assert back["n"].astype(int).tolist() == df["n"].tolist()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_write_export_by_extension_leaves_no_temporary_file(tmp_path, suffix):
+    path = write_export(SAMPLE, tmp_path / f"out{suffix}", labels=SAMPLE_LABELS)
+    data = path.read_bytes()
+    assert data == (EXPECTED_CSV.encode() if suffix == ".csv" else data) and data
+    if suffix == ".xlsx":
+        assert openpyxl.load_workbook(path).active["A1"].value == "词语"
+    assert [p.name for p in tmp_path.iterdir()] == [f"out{suffix}"]
+
+
+def test_write_export_unknown_extension_lists_the_formats(tmp_path):
+    with pytest.raises(ValueError, match="'.csv', '.xlsx'"):
+        write_export(SAMPLE, tmp_path / "out.json")
+    assert not list(tmp_path.iterdir())
+
+
+def test_export_table_unknown_name_lists_the_valid_ones():
+    with pytest.raises(ValueError, match="'term_shift'"):
+        export_table("nonsense", fixture_tables())
+
+
+def test_registry_has_every_table_of_the_issue():
+    assert set(EXPORTS) == {
+        "documents", "sections", "terms", "figures", "redactions", "theme_frequency", "theme_coverage",
+        "kind_coverage", "theme_gaps", "ledger", "theme_shift", "term_shift", "rank_shift", "term_timeline",
+        "distinctive", "top_terms", "plan_followup", "similarity", "boilerplate", "kwic"}
+    assert all(spec.columns and spec.title_zh for spec in EXPORTS.values())
+
+
+def _with_loader_tables():
+    t = fixture_tables()
+    figures = pd.DataFrame([{"doc_id": "d3", "section_id": "d3/1", "start": 30, "end": 33, "text": "**场",
+                             "value": None, "measure": "场", "object": None, "approx": None, "is_masked": True}])
+    redactions = pd.DataFrame([{"doc_id": "d1", "section_id": "d1/1.2", "start": 101, "end": 102, "mask": "*",
+                                "kind": "numeric"}])
+    return SimpleNamespace(documents=t.documents, sections=t.sections, terms=t.terms, figures=figures,
+                           redactions=redactions)
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_every_export_gives_its_contract_columns(name):
+    groups = (Filter(years=(2020,)), Filter(years=(2021,)))
+    df = export_table(name, _with_loader_tables(), Filter(), query="宣传", groups=groups)
+    assert isinstance(df, pd.DataFrame)
+    assert set(df.columns) <= set(EXPORTS[name].columns), set(df.columns) - set(EXPORTS[name].columns)
+
+
+def test_loader_tables_are_filtered():
+    t = _with_loader_tables()
+    assert export_table("documents", t, Filter(levels=("district",)))["doc_id"].tolist() == ["d3"]
+    assert export_table("figures", t, Filter(years=(2020,))).empty
+    assert len(export_table("redactions", t, Filter(years=(2020,)))) == 1
+    secs = export_table("sections", t, Filter(kinds=("plans",)))
+    assert set(secs["kind"]) == {"plans"}
+    terms = export_table("terms", t, Filter(kinds=("plans",)))
+    assert set(terms["section_id"]) <= set(secs["section_id"]) and len(terms) == 3
+
+
+def test_groups_are_merged_over_the_filter():
+    t = fixture_tables()
+    df = export_table("term_shift", t, Filter(units=("甲市委宣传部",)),
+                      groups=(Filter(years=(2021,)), Filter(years=(2023,))))
+    # only d2 (甲市, 2021) in A: d3 (乙区, 2021) is outside the base filter
+    assert df.set_index("term")["n_a"].get("惠民", 0) == 0
+    assert df.set_index("term").loc["文明城市", "n_a"] == 1
+
+
+@pytest.mark.parametrize("name, kwargs, message", [
+    ("term_shift", {}, "--groups"),
+    ("rank_shift", {"groups": (Filter(years=(2020, 2021)), Filter(years=(2023,)))}, "two years"),
+    ("kwic", {}, "--query"),
+])
+def test_export_table_missing_inputs_are_clear(name, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        export_table(name, fixture_tables(), **kwargs)
+
+
+def test_rank_shift_takes_two_years_from_the_filter():
+    df = export_table("rank_shift", fixture_tables(), Filter(years=(2020, 2021)), top=3)
+    assert df.set_index("term").loc["疫情", "rank_a"] == 1
+
+
+# -------------------------------------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory, seeds_dir):
+    """The seeds built into a scratch store (skipped while the loader cannot build yet)."""
+    try:
+        from analysis.store import build
+    except ImportError as err:
+        pytest.skip(f"the loader cannot build yet: {err}")
+    dst = tmp_path_factory.mktemp("export_store")
+    build(seeds_dir, dst, progress=False)
+    return dst
+
+
+def _cli(argv):
+    from analysis.cli import main
+
+    return main(argv)
+
+
+def test_cli_export_csv_to_stdout(seed_store, capsysbinary):
+    code = _cli(["export", "term_shift", "--groups", "year=2020", "year=2023", "--top", "5",
+                 "--data", str(seed_store)])
+    out = capsysbinary.readouterr().out
+    assert code == 0 and out.startswith(b"\xef\xbb\xbf")
+    header = out.decode("utf-8-sig").split("\r\n")[0]
+    assert header.split(",") == list(labels_for("term_shift").values())
+    df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
+    assert len(df) == 10 and "疫情防控" in df["词语"].tolist()
+
+
+def test_cli_export_filtered_xlsx(seed_store, tmp_path, capsys):
+    out = tmp_path / "docs.xlsx"
+    code = _cli(["export", "documents", "--year", "2022", "--level", "district", "--data", str(seed_store),
+                 "--out", str(out)])
+    assert code == 0 and "2 rows" in capsys.readouterr().err
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == schema.DOCUMENTS["doc_id"].label_zh and ws.max_row == 3
+
+
+def test_cli_export_kwic_query(seed_store, capsysbinary):
+    assert _cli(["export", "kwic", "--query", "举旗帜", "--data", str(seed_store)]) == 0
+    df = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert len(df) >= 3 and set(df["关键词"]) == {"举旗帜"}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["export", "nonsense"], "'term_shift'"),
+    (["export", "documents", "--year", "1999"], "2020"),
+    (["export", "documents", "--level", "galaxy"], "'city'"),
+    (["export", "term_shift", "--groups", "colour=red", "year=2023"], "'year'"),
+    (["export", "term_shift"], "--groups"),
+    (["export", "documents", "--out", "x.json"], ".xlsx"),
+])
+def test_cli_export_errors_list_the_valid_values(seed_store, capsys, argv, message):
+    code = _cli([*argv, "--data", str(seed_store)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.startswith("error:")
+
+
+def test_cli_export_missing_store_exits_1(tmp_path, capsys):
+    assert _cli(["export", "documents", "--data", str(tmp_path / "none")]) == 1
+    assert "none" in capsys.readouterr().err
