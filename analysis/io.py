@@ -43,7 +43,9 @@ BINARY_SIGNATURES = (
 )
 
 # A GB18030 decode is refused when more than this share of its non-ASCII characters (plus ASCII controls)
-# are unassigned, private-use, control or supplementary-plane characters: real Chinese text has almost none.
+# are unassigned, private-use or control characters: real Chinese text has almost none, while bytes of another
+# encoding or a binary file that happen to be valid GB18030 land in its user-defined (private-use) areas or on
+# ASCII controls.
 MAX_ODD_SHARE = 0.05
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -55,7 +57,7 @@ _BREAKS_RE = re.compile("\r\n|[\r\f\v\u2028\u2029\x85]")
 _PAYWALL_RE = re.compile(r"##paid(?:begin|end)##", re.IGNORECASE)
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
 
-SENTENCE_FINAL = "。！？；：…!?;:"
+SENTENCE_FINAL = "。！？；：….!?;:．"
 CLOSERS = "”’」』）)】》\"'"
 OUTLINE_START_RE = re.compile(
     r"""[ \t\u3000]*(?:
@@ -150,8 +152,8 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
 def odd_share(text: str) -> float:
     """Share of odd characters among the non-ASCII characters and ASCII controls of ``text``.
 
-    Odd: unassigned (Cn), private-use (Co), surrogate (Cs), control (Cc, except tab and line breaks) or
-    outside the Basic Multilingual Plane. Returns 0.0 for pure printable ASCII.
+    Odd: unassigned (Cn), private-use (Co), surrogate (Cs) or control (Cc, except tab and line breaks).
+    Returns 0.0 for pure printable ASCII.
     """
     counted = odd = 0
     for ch in text:
@@ -159,7 +161,7 @@ def odd_share(text: str) -> float:
         if 0x20 <= code < 0x7F or ch in "\t\n\r\f":
             continue
         counted += 1
-        if code > 0xFFFF or unicodedata.category(ch) in ("Cn", "Co", "Cs", "Cc"):
+        if unicodedata.category(ch) in ("Cn", "Co", "Cs", "Cc"):
             odd += 1
     return odd / counted if counted else 0.0
 
