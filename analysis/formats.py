@@ -272,7 +272,7 @@ class _Numbering:
             k = int(match.group(1)) - 1
             lvl = levels.get(k, _Level())
             value = counters.get(k, overrides.get(k, lvl.start))
-            return format_number(value, "decimal" if level.legal and k != ilvl else lvl.fmt)
+            return format_number(value, "decimal" if level.legal else lvl.fmt)
 
         shown = re.sub(r"%([1-9])", render, level.text)
         if not shown:
