@@ -111,8 +111,10 @@ _VERB_TOKENS = frozenset((
     "开展", "举办", "举行", "组织", "召开", "参加", "参与", "进行", "接受", "受到", "获得", "荣获", "获", "入选",
     "实现", "完成", "作", "做", "斩获", "荣登", "位居", "成立", "覆盖", "受益", "惠及", "吸引", "带动", "提供",
     "刊播", "刊发", "播发", "刊登", "推出", "发布", "转载", "上报", "报送", "推送", "印发", "制定", "建成", "建立",
-    "组建", "培育", "打造", "推荐", "评选", "表彰", "邀请", "安排",
+    "组建", "培育", "打造", "推荐", "评选", "表彰", "邀请", "安排", "新增", "新建", "招募", "筹集", "吸引",
 ))
+_COUNTED_VERBS = frozenset(("刊播", "刊发", "播发", "刊登", "推出", "发布", "转载", "上报", "报送", "推送", "印发", "发放"))
+"""Verbs whose count is of the items they produce: '累计转载两万余条' → object 转载 (as '发稿805篇' → 发稿)."""
 _STOP_TOKENS = _FUNCTION_TOKENS | _VERB_TOKENS
 _BEFORE_MAX = 8
 _AFTER_MAX = 10
@@ -313,10 +315,10 @@ def _object_after(text: str, end: int, seg) -> str | None:
 def _object_before(tokens: list[str]) -> str | None:
     """The words before the number in its clause, back to a verb, function word or approximator.
 
-    A clause that ends with a verb ('累计转载两万余条') gives that verb, as '发稿805篇' gives 发稿.
+    A clause that ends with a publishing verb ('累计转载两万余条') gives that verb, as '发稿805篇' gives 发稿.
     """
-    if tokens and tokens[-1] in _VERB_TOKENS:
-        return tokens[-1] if len(tokens[-1]) >= 2 else None
+    if tokens and tokens[-1] in _COUNTED_VERBS:
+        return tokens[-1]
     out = ""
     for tok in reversed(tokens):
         if tok in _STOP_TOKENS or len(out) + len(tok) > _BEFORE_MAX:
