@@ -18,6 +18,7 @@ or scaled by 万/亿. Decisions (tested in ``tests/test_figures.py``):
   else the words before the number in the same clause, after the last verb or function word
   ('现累计发稿X万多条次' → 发稿). None when the clause shows neither.
 - ``text`` is the quantity as written, approximators included: '近500支', '805篇', '3.5亿元'.
+- A range ('3-5场', '3至5个') gives one figure, its upper end, with the measure word.
 
 Every pattern is possessive or bounded, so the scan is linear in the text length.
 """
