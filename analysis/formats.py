@@ -94,8 +94,8 @@ def _docx_text(data: bytes) -> str:
     lines = []
     for para in _paragraphs(body):
         text = _paragraph_text(para)
-        prefix = numbering.prefix(para) if text.strip() else ""
-        lines.append(prefix + text)
+        prefix = numbering.prefix(para)  # an empty numbered paragraph still takes a number in Word
+        lines.append(prefix + text if text.strip() else "")
     text = "\n".join(lines)
     if not text.strip():
         raise _Unreadable("no text in document")

@@ -161,6 +161,11 @@ def test_docx_text_default_tab_suffix_becomes_a_space():
     assert lines_of(para("项目", "1", 0), numbering) == ["1 项目"]
 
 
+def test_docx_text_empty_numbered_paragraph_takes_a_number():
+    body = para("甲", "1", 0) + para("", "1", 0) + para("丙", "1", 0)
+    assert lines_of(body) == ["一、甲", "", "三、丙"]
+
+
 @pytest.mark.parametrize("body", [
     para("项目", "0", 0),     # numId 0 switches numbering off
     para("项目", "77", 0),    # an undefined list
