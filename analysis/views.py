@@ -1,0 +1,493 @@
+"""Small pure helpers the dashboard pages need beside the analysis tables (no Streamlit here).
+
+Counts and sentences for the overview, the ledger as a unit × year grid, one colour per theme, the passages
+behind a theme cell, a report's outline as rows, sections of several reports aligned by kind or theme,
+boilerplate marks in plain text, and the safe handling of uploaded reports and word lists.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+import pandas as pd
+
+from analysis.errors import BadCodebook
+from analysis.io import SUPPORTED
+from analysis.schema import KIND_ZH, Column
+
+NO_UNIT = "（未署名单位）"
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#843c39")
+"""One colour per theme in codebook order (the same on every page)."""
+MARK_OPEN, MARK_CLOSE = "【", "】"
+MAX_UPLOAD_BYTES = 20_000_000
+RESOURCE_FILES = {"codebook": "codebook.yaml", "userdict": "userdict.txt", "stopwords": "stopwords.txt"}
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/simhei.ttf",
+    "/System/Library/Fonts/PingFang.ttc", "/Library/Fonts/Arial Unicode.ttf",
+)
+
+PASSAGES = {
+    "path": Column("str", "the section's outline position", "路径"),
+    "heading": Column("str", "the section's heading", "段落标题"),
+    "left": Column("str", "text before the match", "左文"),
+    "match": Column("str", "the keyword or phrase matched", "关键词"),
+    "right": Column("str", "text after the match", "右文"),
+}
+OUTLINE = {
+    "path": Column("str", "outline position", "路径"),
+    "level": Column("int64", "depth", "层级深度"),
+    "heading": Column("str", "heading, indented by depth", "标题"),
+    "kind": Column("str", "kind of section (Chinese)", "类型"),
+    "dominant_theme": Column("str", "dominant theme of the section with its children", "主导主题"),
+    "chars": Column("int64", "characters with its children", "字数"),
+}
+
+
+# ------------------------------------------------------------------------------------------------- overview
+
+
+def corpus_counts(documents: pd.DataFrame) -> dict[str, int]:
+    """Reports, distinct named units, distinct years and characters of a DOCUMENTS table.
+
+    Args:
+        documents: a DOCUMENTS table (already filtered).
+    Returns:
+        {"reports", "units", "years", "chars"} → int.
+
+    Example:
+        >>> corpus_counts(flt.apply(tables.documents))["reports"]
+        5
+    """
+    return {"reports": len(documents), "units": int(documents["unit"].dropna().nunique()),
+            "years": int(documents["year"].dropna().nunique()), "chars": int(documents["chars"].sum())}
+
+
+def ledger_grid(ledger: pd.DataFrame, *, value: str = "n_docs") -> pd.DataFrame:
+    """The LEDGER as a unit × year grid: a cell with no report is NaN (never 0).
+
+    Args:
+        ledger: a LEDGER table (``analysis.coverage.ledger``).
+        value: the column summed into each cell ("n_docs" or "chars").
+    Returns:
+        a DataFrame indexed by unit (unnamed units as NO_UNIT), one column per year (as text), float cells.
+    """
+    led = ledger[ledger["year"].notna()].assign(unit=ledger["unit"].fillna(NO_UNIT),
+                                                year=ledger["year"].astype("Int64").astype(str))
+    if led.empty:
+        return pd.DataFrame(dtype="float64")
+    grid = led.pivot_table(index="unit", columns="year", values=value, aggfunc="sum")
+    return grid.astype("float64").sort_index(axis=1)
+
+
+def theme_palette(theme_ids: Iterable[str]) -> dict[str, str]:
+    """Theme id (or name) → colour, in order, cycling through PALETTE."""
+    return {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(theme_ids)}
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def theme_shift_sentences(shift: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
+    """The biggest rises and falls of theme share from the previous year to the latest year, as Chinese sentences.
+
+    Args:
+        shift: a THEME_SHIFT table by year (``analysis.coverage.theme_shift(tables, flt)``).
+        n: rises and falls each.
+    Returns:
+        columns direction ("上升"/"下降"), theme_name, year, prev_year, delta_share, sentence; empty when no year
+        has a previous year.
+    """
+    cols = ["direction", "theme_name", "year", "prev_year", "delta_share", "sentence"]
+    have = shift[shift["prev_year"].notna() & shift["delta_share"].notna()]
+    if have.empty:
+        return pd.DataFrame(columns=cols)
+    latest = have[have["year"] == have["year"].max()]
+    rows = []
+    for direction, part in (("上升", latest[latest["delta_share"] > 0].nlargest(n, "delta_share")),
+                            ("下降", latest[latest["delta_share"] < 0].nsmallest(n, "delta_share"))):
+        for r in part.itertuples(index=False):
+            verb = "升至" if direction == "上升" else "降至"
+            before = r.share - r.delta_share
+            rows.append({"direction": direction, "theme_name": r.theme_name, "year": int(r.year),
+                         "prev_year": int(r.prev_year), "delta_share": float(r.delta_share),
+                         "sentence": f"{r.theme_name}在主题命中中的占比由{int(r.prev_year)}年的{_pct(before)}"
+                                     f"{verb}{int(r.year)}年的{_pct(r.share)}"
+                                     f"（{r.delta_share * 100:+.1f}个百分点）。"})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def term_shift_sentences(shift: pd.DataFrame, year_a: int, year_b: int, *, n: int = 3,
+                         min_count: int = 3) -> pd.DataFrame:
+    """The terms that rose and fell most between two years (by log-odds z), as Chinese sentences.
+
+    Args:
+        shift: a TERM_SHIFT table with A = ``year_a`` and B = ``year_b``.
+        year_a: the earlier year.
+        year_b: the later year.
+        n: rises and falls each.
+        min_count: a term needs at least this many occurrences in A and B together.
+    Returns:
+        columns direction, term, z, per_10k_a, per_10k_b, sentence.
+    """
+    cols = ["direction", "term", "z", "per_10k_a", "per_10k_b", "sentence"]
+    df = shift[(shift["n_a"] + shift["n_b"]) >= min_count]
+    rows = []
+    for direction, part in (("上升", df[df["z"] > 0].nlargest(n, "z")), ("下降", df[df["z"] < 0].nsmallest(n, "z"))):
+        for r in part.itertuples(index=False):
+            verb = "升至" if direction == "上升" else "降至"
+            note = "，为新出现的词" if r.is_new else ("，此后不再出现" if r.is_dropped else "")
+            rows.append({"direction": direction, "term": r.term, "z": float(r.z), "per_10k_a": float(r.per_10k_a),
+                         "per_10k_b": float(r.per_10k_b),
+                         "sentence": f"“{r.term}”每万字出现次数由{year_a}年的{r.per_10k_a:.1f}次{verb}"
+                                     f"{year_b}年的{r.per_10k_b:.1f}次{note}。"})
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ------------------------------------------------------------------------------------------- themes, outline
+
+
+def theme_passages(sections: pd.DataFrame, doc_id: str, theme: str, codebook, *, window: int = 20) -> pd.DataFrame:
+    """Every keyword match of one theme in one report, with context and section path (the hits of a heatmap cell).
+
+    Args:
+        sections: a SECTIONS table.
+        doc_id: the report.
+        theme: the theme id.
+        codebook: the codebook that coded the sections.
+        window: characters of context on each side.
+    Returns:
+        a PASSAGES table in document order.
+    """
+    from analysis.themes import match_themes
+
+    secs = sections[sections["doc_id"] == doc_id].sort_values("start", kind="stable")
+    rows = []
+    for sec in secs.itertuples(index=False):
+        text = sec.text if isinstance(sec.text, str) else ""
+        for _, s, e in sorted(m for m in match_themes(text, codebook) if m[0] == theme):
+            rows.append({"path": sec.path, "heading": sec.heading, "left": _flat(text[max(0, s - window):s]),
+                         "match": text[s:e], "right": _flat(text[e:e + window])})
+    return pd.DataFrame(rows, columns=list(PASSAGES))
+
+
+def _flat(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def outline_rows(sections: pd.DataFrame, profile: pd.DataFrame, doc_id: str,
+                 theme_names: dict[str, str]) -> pd.DataFrame:
+    """One report's outline as rows: path, depth, indented heading, kind, dominant theme and length.
+
+    Args:
+        sections: a SECTIONS table.
+        profile: a SECTION_PROFILE table by subtree (``section_theme_profile(..., by="subtree")``).
+        doc_id: the report.
+        theme_names: theme id → Chinese name.
+    Returns:
+        an OUTLINE table in document order (the preamble first).
+    """
+    secs = sections[sections["doc_id"] == doc_id].sort_values("start", kind="stable")
+    dom = profile.set_index("section_id")["dominant_theme"] if len(profile) else pd.Series(dtype=object)
+    out = pd.DataFrame({
+        "path": secs["path"].astype(str).to_numpy(),
+        "level": secs["level"].astype("int64").to_numpy(),
+        "heading": [("　" * max(int(lv) - 1, 0)) + (str(m or "") + str(h or "")).strip()
+                    for lv, m, h in zip(secs["level"], secs["marker"], secs["heading"], strict=True)],
+        "kind": secs["kind"].map(KIND_ZH).fillna("").to_numpy(),
+        "dominant_theme": [theme_names.get(dom.get(s), "") if isinstance(dom.get(s), str) else ""
+                           for s in secs["section_id"]],
+        "chars": secs["chars"].astype("int64").to_numpy(),
+    })
+    return out
+
+
+def short_label(text: str, width: int = 14) -> str:
+    """``text`` cut to ``width`` characters with "…" (axis labels; the full text goes in the hover)."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ------------------------------------------------------------------------------------------- side by side
+
+
+def aligned_sections(sections: pd.DataFrame, doc_ids: Sequence[str], *, by: Literal["kind", "theme"] = "kind",
+                     profile: pd.DataFrame | None = None) -> dict[str, dict[str, pd.DataFrame]]:
+    """Top-level sections of several reports grouped by kind (or dominant theme) for reading side by side.
+
+    Args:
+        sections: a SECTIONS table.
+        doc_ids: the reports, in column order.
+        by: "kind" (achievements, problems, plans …) or "theme" (needs ``profile`` by subtree).
+        profile: a SECTION_PROFILE table by subtree; its dominant_theme groups sections when by="theme".
+    Returns:
+        group → doc_id → that report's sections of the group (section_id, path, heading, start, span_end),
+        groups in kind order (or theme order of first appearance); a report without the group has an empty frame.
+    """
+    secs = sections[sections["doc_id"].isin(doc_ids) & (sections["level"] <= 1)]
+    if by == "theme":
+        if profile is None:
+            raise ValueError("by='theme' needs a section profile")
+        secs = secs.merge(profile[["section_id", "dominant_theme"]], on="section_id", how="left")
+        key = secs["dominant_theme"].fillna("（无主题）")
+        order = list(dict.fromkeys(key))
+    else:
+        key = secs["kind"]
+        order = [k for k in KIND_ZH if k in set(key)]
+    secs = secs.assign(_group=key.to_numpy())
+    cols = ["section_id", "path", "heading", "start", "span_end"]
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for group in order:
+        part = secs[secs["_group"] == group]
+        out[group] = {d: part[part["doc_id"] == d].sort_values("start")[cols].reset_index(drop=True)
+                      for d in doc_ids}
+    return out
+
+
+def mark_spans(text: str, spans: Iterable[tuple[int, int]], *, open_mark: str = MARK_OPEN,
+               close_mark: str = MARK_CLOSE) -> str:
+    """``text`` with each span wrapped in marks (overlapping spans merged): plain-text highlighting.
+
+    Args:
+        text: the text.
+        spans: (start, end) offsets into ``text``; clipped to it.
+    Returns:
+        the marked text.
+    """
+    merged: list[list[int]] = []
+    for s, e in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in spans):
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    out, pos = [], 0
+    for s, e in merged:
+        out += [text[pos:s], open_mark, text[s:e], close_mark]
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def spans_in(boilerplate: pd.DataFrame, doc_id: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The BOILERPLATE occurrences of one report inside [start, end), as offsets relative to ``start``."""
+    bp = boilerplate[(boilerplate["doc_id"] == doc_id) & (boilerplate["end"] > start) & (boilerplate["start"] < end)]
+    return [(max(int(s), start) - start, min(int(e), end) - start) for s, e in zip(bp["start"], bp["end"])]
+
+
+# --------------------------------------------------------------------------------------------------- uploads
+
+
+class Saved(NamedTuple):
+    """What happened to one uploaded file: status is saved / same / kept_beside / refused."""
+
+    name: str
+    status: str
+    reason: str = ""
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def safe_filename(name: str, *, max_chars: int = 120) -> str:
+    """A plain base name for an uploaded file: no folders, no control or reserved characters, no leading dots.
+
+    Args:
+        name: the name the browser sent (may hold a path such as ``../../x.txt`` or ``C:\\a\\b.txt``).
+        max_chars: longest result (the extension is kept).
+    Returns:
+        the safe name; "report" + extension when nothing is left.
+    """
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
+    stem, ext = os.path.splitext(base)
+    ext = ext.lower()
+    stem = stem.strip(" ._") or "report"
+    return stem[: max(1, max_chars - len(ext))] + ext
+
+
+def save_upload(folder: str | Path, name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Saved:
+    """Save one uploaded report into ``folder`` without ever overwriting a different existing file.
+
+    Args:
+        folder: the source folder.
+        name: the uploaded file's name.
+        data: its bytes.
+        max_bytes: larger files are refused.
+    Returns:
+        Saved(name written or refused, status, reason): "saved"; "same" when an identical file is there;
+        "kept_beside" when a different file had the name (the new one gets a ``_2``… suffix); "refused" with the
+        reason (type or size).
+    """
+    safe = safe_filename(name)
+    ext = os.path.splitext(safe)[1]
+    if ext not in SUPPORTED:
+        return Saved(safe, "refused", f"不支持的文件类型“{ext or '无扩展名'}”：只接受 .txt、.docx、.pdf")
+    if len(data) > max_bytes:
+        return Saved(safe, "refused", f"文件过大（{len(data):,} 字节，上限 {max_bytes:,} 字节）")
+    if not data:
+        return Saved(safe, "refused", "文件为空")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = os.path.splitext(safe)[0]
+    candidate, n, status = safe, 1, "saved"
+    while (folder / candidate).exists():
+        if (folder / candidate).is_file() and (folder / candidate).read_bytes() == data:
+            return Saved(candidate, "same")
+        n += 1
+        candidate, status = f"{stem}_{n}{ext}", "kept_beside"
+    _atomic_write(folder / candidate, data, exclusive=True)
+    return Saved(candidate, status)
+
+
+def _atomic_write(target: Path, data: bytes, *, exclusive: bool = False) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if exclusive:
+            os.link(tmp, target)  # fails if a file appeared meanwhile: never overwrite
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def validate_resource(kind: str, data: bytes, *, name: str = "") -> None:
+    """Raise BadCodebook (naming the file, line and reason) when an uploaded word list or codebook is unusable.
+
+    Args:
+        kind: "codebook", "userdict" or "stopwords".
+        data: the uploaded bytes.
+        name: the uploaded file's name (shown in the message).
+    """
+    if kind not in RESOURCE_FILES:
+        raise ValueError(f"kind={kind!r} is not valid; options are: {', '.join(map(repr, RESOURCE_FILES))}")
+    shown = name or RESOURCE_FILES[kind]
+    if not data.strip():
+        raise BadCodebook(shown, None, "文件为空")
+    from analysis.terms import load_userdict, load_wordlist
+    from analysis.themes import load_codebook
+
+    loader = {"codebook": load_codebook, "userdict": load_userdict, "stopwords": load_wordlist}[kind]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / RESOURCE_FILES[kind]
+        path.write_bytes(data)
+        try:
+            loader(path)
+        except BadCodebook as err:
+            raise BadCodebook(shown, err.line, err.reason) from None
+
+
+def replace_resource(kind: str, data: bytes, folder: str | Path, *, name: str = "") -> Path:
+    """Validate an uploaded codebook / user dictionary / stopword list, then atomically replace the old one.
+
+    A bad file raises BadCodebook and the old file stays as it was.
+
+    Returns:
+        the path written.
+    """
+    validate_resource(kind, data, name=name)
+    target = Path(folder) / RESOURCE_FILES[kind]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(target, data)
+    return target
+
+
+def find_cjk_font(candidates: Sequence[str] = CJK_FONTS) -> str | None:
+    """The first installed font file that has Chinese glyphs (for the word cloud), or None."""
+    env = os.environ.get("REPORTLENS_FONT")
+    for path in ([env] if env else []) + list(candidates):
+        if path and Path(path).is_file():
+            return path
+    return None
+
+
+def manifest_frame(documents: pd.DataFrame, rows: dict[str, dict]) -> pd.DataFrame:
+    """One editable row per report file: the manifest's values where given, else what was inferred.
+
+    Args:
+        documents: a DOCUMENTS table (the loaded reports).
+        rows: ``read_manifest(folder)[0]``.
+    Returns:
+        columns file, title, unit, unit_level, region, year (Int64), period; one row per file, sorted by file.
+    """
+    from analysis.manifest import MANIFEST_COLUMNS
+
+    out: dict[str, dict] = {}
+    for rec in documents.to_dict("records"):
+        out[rec["file"]] = {c: _none(rec.get(c)) for c in MANIFEST_COLUMNS}
+    for file, row in rows.items():
+        base = out.setdefault(file, {c: None for c in MANIFEST_COLUMNS})
+        base.update({c: v for c, v in row.items() if v is not None and c in MANIFEST_COLUMNS})
+        base["file"] = file
+    df = pd.DataFrame(list(out.values()), columns=list(MANIFEST_COLUMNS))
+    df["year"] = pd.array([None if _none(y) is None else int(y) for y in df["year"]], dtype="Int64")
+    for c in MANIFEST_COLUMNS:
+        if c != "year":
+            df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df.sort_values("file", kind="stable").reset_index(drop=True)
+
+
+def manifest_rows(edited: pd.DataFrame, shown: pd.DataFrame, existing: dict[str, dict]) -> list[dict]:
+    """Rows for ``write_manifest`` after editing: a cell the user changed is written, other cells keep what the
+    manifest already said (so inferred values are not frozen into the manifest unless edited).
+
+    Args:
+        edited: the frame after ``st.data_editor``.
+        shown: the frame given to the editor (``manifest_frame``).
+        existing: the manifest's rows (``read_manifest(folder)[0]``).
+    Returns:
+        one dict per file that has any value, in file order.
+    """
+    before = {rec["file"]: rec for rec in shown.to_dict("records")}
+    rows = []
+    for rec in edited.to_dict("records"):
+        file = _none(rec.get("file"))
+        if file is None:
+            continue
+        old, given = before.get(file, {}), existing.get(file, {})
+        row = {"file": file}
+        for col, value in rec.items():
+            if col == "file":
+                continue
+            value, was = _none(value), _none(old.get(col))
+            row[col] = value if value != was else _none(given.get(col))
+            if col == "year" and row[col] is not None:
+                row[col] = int(row[col])
+        if any(v is not None for k, v in row.items() if k != "file"):
+            rows.append(row)
+    return rows
+
+
+def _none(value):
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with Markdown syntax characters backslash-escaped, for messages that show file names."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+
+
+__all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Saved", "aligned_sections", "corpus_counts",
+           "escape_markdown", "find_cjk_font", "ledger_grid", "manifest_frame", "manifest_rows", "mark_spans",
+           "outline_rows", "replace_resource", "safe_filename", "save_upload", "short_label", "spans_in",
+           "term_shift_sentences", "theme_palette", "theme_passages", "theme_shift_sentences", "validate_resource"]

@@ -1,0 +1,92 @@
+"""数据: upload reports, per-file problems, the document list, metadata editing, exports and word lists."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from analysis import export, manifest, views
+from analysis.errors import ReportLensError
+from analysis.filters import Filter
+from analysis.schema import DOCUMENTS, LEVELS, PERIODS, PROBLEMS
+
+STATUS_ZH = {"saved": "已保存", "same": "已存在（内容相同）", "kept_beside": "同名文件内容不同，已另存", "refused": "拒收"}
+
+
+def upload() -> None:
+    st.subheader("上传报告")
+    files = st.file_uploader("选择 .txt / .docx / .pdf 文件（可多选，每个不超过 20 MB）", type=["txt", "docx", "pdf"],
+                             accept_multiple_files=True, key="dt_files")
+    if st.button("保存并解析", disabled=not files, key="dt_save", type="primary"):
+        saved = [views.save_upload(ui.source_dir(), f.name, f.getvalue()) for f in files]
+        result = ui.build_store(force=True)
+        st.session_state["dt_last"] = (pd.DataFrame([(s.name, STATUS_ZH[s.status], s.reason) for s in saved],
+                                                    columns=["文件", "结果", "原因"]), result)
+        st.rerun()
+    if "dt_last" in st.session_state:
+        saved, result = st.session_state["dt_last"]
+        st.dataframe(saved, hide_index=True, key="dt_saved")
+        if result is not None:
+            st.success(f"解析完成：新载入 {result.loaded} 份，未变 {result.unchanged} 份，失败 {result.failed} 份。")
+
+
+def draw() -> None:
+    st.title("数据")
+    upload()
+    t = ui.tables()
+    st.subheader("未能载入的文件")
+    if t.problems.empty:
+        st.caption("没有问题。")
+    else:
+        ui.show_table(t.problems, "问题", columns=PROBLEMS, key="dt_problems_t")
+
+    st.subheader("报告列表与元数据")
+    rows, problems = manifest.read_manifest(ui.source_dir())
+    shown = views.manifest_frame(t.documents, rows)
+    edited = st.data_editor(shown, hide_index=True, key="dt_editor", disabled=["file"], column_config={
+        "file": "文件", "title": "标题", "unit": "单位", "region": "地区",
+        "unit_level": st.column_config.SelectboxColumn("层级", options=list(LEVELS)),
+        "year": st.column_config.NumberColumn("年份", min_value=1949, max_value=2100, step=1, format="%d"),
+        "period": st.column_config.SelectboxColumn("时段", options=list(PERIODS))})
+    for where, reason in problems:
+        st.warning(f"{where}：{views.escape_markdown(reason)}")
+    if st.button("保存元数据并重新解析", key="dt_meta"):
+        manifest.write_manifest(ui.source_dir(), views.manifest_rows(edited, shown, rows))
+        ui.build_store(force=True)
+        st.rerun()
+    ui.show_table(t.documents, "报告列表", columns=DOCUMENTS, key="dt_docs_t",
+                  hide=tuple(c for c in DOCUMENTS if c.endswith(("_source", "_evidence"))))
+
+    st.subheader("导出分析表")
+    flt = ui.current_filter()
+    name = st.selectbox("表", list(export.EXPORTS), format_func=lambda n: f"{export.EXPORTS[n].title_zh}（{n}）",
+                        key="dt_table")
+    need = export.EXPORTS[name].needs
+    query = st.text_input("检索词", value="二十大", key="dt_query") if need == "query" else None
+    groups = None
+    if need == "groups":
+        c1, c2 = st.columns(2)
+        groups = (Filter.parse(c1.text_input("A 组（如 year=2020）", value="year=2022", key="dt_ga")),
+                  Filter.parse(c2.text_input("B 组（如 year=2023）", value="year=2023", key="dt_gb")))
+    df = export.export_table(name, t, flt, query=query, groups=groups)
+    ui.show_table(df, export.EXPORTS[name].title_zh, columns=export.EXPORTS[name].columns, key="dt_export_t",
+                  height=300)
+    ui.caption(flt)
+
+    st.subheader("主题词典、用户词典与停用词")
+    for kind, label in (("codebook", "主题词典"), ("userdict", "用户词典"), ("stopwords", "停用词")):
+        path = ui.resources_dir() / views.RESOURCE_FILES[kind]
+        c1, c2 = st.columns([1, 3])
+        c1.download_button(f"下载{label}", path.read_bytes(), file_name=path.name, key=f"dt_dl_{kind}",
+                           on_click="ignore")
+        new = c2.file_uploader(f"替换{label}（先校验，不合格则保留原文件）", type=[path.suffix.lstrip(".")],
+                               key=f"dt_up_{kind}")
+        if new is not None and c2.button(f"校验并替换{label}", key=f"dt_rep_{kind}"):
+            try:
+                views.replace_resource(kind, new.getvalue(), ui.resources_dir(), name=new.name)
+                c2.success(f"已替换{label}。")
+            except ReportLensError as err:
+                ui.show_error(err)
+
+
+ui.ensure_entry()
+ui.guard(draw)

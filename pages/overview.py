@@ -1,0 +1,60 @@
+"""总览: counts, the coverage ledger (unit × year), the theme mix and the biggest changes since the previous year."""
+
+import dataclasses
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from analysis import coverage, keyness, views
+
+
+def draw() -> None:
+    st.title("总览")
+    flt, t = ui.current_filter(), ui.tables()
+    counts = views.corpus_counts(flt.apply(t.documents))
+    for col, (label, key, unit) in zip(st.columns(4), (("报告", "reports", "篇"), ("单位", "units", "个"),
+                                                        ("年份", "years", "个"), ("字数", "chars", "字"))):
+        col.metric(f"{label}（{unit}）", f"{counts[key]:,}")
+    ui.caption(flt)
+
+    st.subheader("报告台账：单位 × 年份")
+    grid = views.ledger_grid(ui.run(coverage.ledger, flt))
+    hover = np.where(np.isnan(grid.to_numpy()), "无报告（该单位该年份没有报告，不是 0）", grid.to_numpy().astype(str))
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), customdata=hover,
+                               colorscale="Blues", texttemplate="%{z}篇", colorbar=dict(title="篇"),
+                               hovertemplate="%{y}<br>%{x}年<br>报告：%{customdata}<extra></extra>"))
+    fig.update_xaxes(type="category", title="年份")
+    fig.update_yaxes(title="单位")
+    ui.chart(fig, "报告台账（篇）", key="ov_ledger", height=140 + 40 * len(grid))
+    ui.caption(flt, "空白格表示没有这份报告，而不是 0。")
+    ui.show_table(grid.reset_index().rename(columns={"unit": "单位"}), "报告台账", key="ov_ledger_t")
+
+    st.subheader("主题构成")
+    tf = ui.run(coverage.theme_frequency, flt, by="all", weighting=ui.weighting())
+    fig = px.bar(tf, x="value", y="theme_name", orientation="h", color="theme_name",
+                 color_discrete_map=ui.palette(), hover_data={"hits": True, "share": ":.1%", "theme_name": False},
+                 labels={"value": ui.unit_label(), "theme_name": "主题", "hits": "命中次数", "share": "占比"})
+    fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed"))
+    ui.chart(fig, f"主题构成（{ui.unit_label()}）", key="ov_mix")
+    ui.caption(flt)
+    ui.show_table(tf, "主题构成", columns=coverage.THEME_FREQUENCY, key="ov_mix_t", hide=("theme",))
+
+    st.subheader("与上一年相比变化最大的主题和词语")
+    sentences = views.theme_shift_sentences(ui.run(coverage.theme_shift, flt))
+    years = sorted({int(y) for y in flt.apply(t.documents)["year"].dropna()})
+    if len(years) >= 2:
+        a, b = (dataclasses.replace(flt, years=(y,), year_from=None, year_to=None) for y in years[-2:])
+        terms = views.term_shift_sentences(ui.run(keyness.term_shift, a, b), years[-2], years[-1])
+        sentences = [*sentences["sentence"], *terms["sentence"]]
+        for line in sentences:
+            st.text("· " + line)
+        ui.caption(flt, f"比较 {years[-2]} 年与 {years[-1]} 年；词语按对数优势比 Z 值排序。")
+    else:
+        st.info("当前筛选只包含一个年份，无法计算年度变化。")
+
+
+ui.ensure_entry()
+ui.guard(draw)

@@ -1,0 +1,61 @@
+"""词语: word cloud, top terms, distinctive terms per unit / report, and a KWIC search box."""
+
+import io
+
+import plotly.express as px
+import streamlit as st
+
+import ui
+from analysis import keyness, kwic, views
+
+
+def draw() -> None:
+    st.title("词语")
+    flt = ui.current_filter()
+    top = st.slider("显示前 N 个词", 10, 100, 30, step=5, key="tm_top")
+    freqs = ui.run(keyness.wordcloud_frequencies, flt, top=200)
+    font = views.find_cjk_font()
+    if not freqs:
+        st.info("当前筛选下没有词语。")
+    elif font is None:
+        st.warning("未找到中文字体，无法绘制词云（Debian: apt-get install fonts-wqy-microhei；或设置 REPORTLENS_FONT）。")
+    else:
+        from wordcloud import WordCloud
+
+        image = WordCloud(font_path=font, width=1000, height=420, background_color="white", colormap="tab10",
+                          prefer_horizontal=1.0, random_state=7).generate_from_frequencies(freqs).to_image()
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        st.image(png.getvalue(), caption="词云（前 200 个词，字号按出现次数）")
+        st.download_button("下载词云 PNG", png.getvalue(), file_name="词云.png", mime="image/png", key="tm_cloud_png",
+                           on_click="ignore")
+    ui.caption(flt, "已去除停用词、遮盖符和数字。")
+
+    weighting = ui.weighting()
+    tt = ui.run(keyness.top_terms, flt, top=int(top), weighting=weighting)
+    value, unit = ("count", "次") if weighting == "count" else ("per_10k", "次/每万字")
+    fig = px.bar(tt, x=value, y="term", orientation="h", labels={value: unit, "term": "词语", "n_docs": "报告数"},
+                 hover_data={"n_docs": True, "count": True})
+    fig.update_layout(yaxis=dict(autorange="reversed"), height=max(360, 18 * len(tt)))
+    ui.chart(fig, f"高频词（前 {int(top)} 个，{unit}）", key="tm_top_bar")
+    ui.caption(flt)
+    ui.show_table(tt, "高频词", columns=keyness.TOP_TERMS, key="tm_top_t", height=260)
+
+    st.subheader("特色词")
+    by = st.radio("按", ["unit", "document"], format_func={"unit": "单位", "document": "报告"}.get, horizontal=True,
+                  key="tm_by")
+    dist = ui.run(keyness.distinctive, by=by, top=10, flt=flt)
+    ui.show_table(dist, "特色词", columns=keyness.DISTINCTIVE, key="tm_dist_t", hide=("group",), height=320)
+    ui.caption(flt, "TF-IDF 排序：该组常用而其他组少用的词；Z 值为与其余报告相比的对数优势。")
+
+    st.subheader("关键词上下文（KWIC）")
+    query = st.text_input("检索词（多个词用空格或 | 分隔）", value="二十大", key="tm_query")
+    if query.strip():
+        hits = ui.run(kwic.kwic, query, flt=flt, window=30, top=1000)
+        st.caption(f"共 {len(hits)} 处（最多显示 1000 处）")
+        ui.show_table(hits, f"关键词上下文_{views.safe_filename(query)}", columns=kwic.KWIC, key="tm_kwic_t",
+                      hide=("doc_id", "section_id"))
+
+
+ui.ensure_entry()
+ui.guard(draw)

@@ -1,0 +1,58 @@
+"""主题: theme frequency by year or unit (bar and line), the report × theme heatmap and the passages of a cell."""
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from analysis import coverage, views
+
+
+def draw() -> None:
+    st.title("主题")
+    flt, t = ui.current_filter(), ui.tables()
+    names, unit = t.codebook.names(), ui.unit_label()
+    by = st.radio("分组", ["year", "unit"], format_func={"year": "按年份", "unit": "按单位"}.get, horizontal=True,
+                  key="th_by")
+    tf = ui.run(coverage.theme_frequency, flt, by=by, weighting=ui.weighting())
+    tf = tf.assign(year=tf["year"].astype("Int64").astype(str)) if by == "year" else tf.fillna({"unit": views.NO_UNIT})
+    label = {"year": "年份", "unit": "单位"}[by]
+    kw = dict(x=by, y="value", color="theme_name", color_discrete_map=ui.palette(),
+              labels={by: label, "value": unit, "theme_name": "主题", "hits": "命中次数", "share": "占比"},
+              hover_data={"hits": True, "share": ":.1%"}, category_orders={"theme_name": list(names.values())})
+    left, right = st.columns(2)
+    with left:
+        fig = px.bar(tf, barmode="group", **kw)
+        fig.update_xaxes(type="category")
+        ui.chart(fig, f"主题频次（{label}，{unit}）", key="th_bar")
+    with right:
+        fig = px.line(tf, markers=True, **kw)
+        fig.update_xaxes(type="category")
+        ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line")
+    ui.caption(flt)
+    ui.show_table(tf, "主题频次", columns=coverage.THEME_FREQUENCY, key="th_freq_t", hide=("theme",))
+
+    st.subheader("报告 × 主题")
+    cov = ui.run(coverage.theme_coverage, flt)
+    files = t.documents.set_index("doc_id")["file"]
+    cov = cov.assign(file=cov["doc_id"].map(files))
+    grid = cov.pivot_table(index="file", columns="theme_name", values="hits", aggfunc="sum", sort=False)
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=[views.short_label(f) for f in grid.index],
+                               customdata=[[f] * grid.shape[1] for f in grid.index], colorscale="YlOrRd",
+                               texttemplate="%{z}", colorbar=dict(title="次"),
+                               hovertemplate="%{customdata}<br>%{x}：%{z} 次<extra></extra>"))
+    ui.chart(fig, "各报告的主题命中（次）", key="th_heat", height=160 + 40 * len(grid))
+    ui.caption(flt, "选择下方的报告和主题，查看产生该格数字的原文。")
+    ui.show_table(cov, "报告主题覆盖", columns={**coverage.THEME_COVERAGE}, key="th_cov_t", hide=("theme",))
+
+    c1, c2 = st.columns(2)
+    doc = c1.selectbox("报告", list(files.index.intersection(cov["doc_id"])), format_func=files.get, key="th_doc")
+    theme = c2.selectbox("主题", list(names), format_func=names.get, key="th_theme")
+    if doc:
+        passages = views.theme_passages(t.sections, doc, theme, t.codebook)
+        st.caption(f"{files[doc]} · {names[theme]}：{len(passages)} 处")
+        ui.show_table(passages, "主题原文", columns=views.PASSAGES, key="th_kwic_t")
+
+
+ui.ensure_entry()
+ui.guard(draw)

@@ -1,0 +1,305 @@
+"""The dashboard's shared frame (the only non-page module importing streamlit).
+
+Folders from the environment, the store built when missing or stale, cached tables and analysis results keyed
+on the store's version, the sidebar Filter ↔ URL, charts with Chinese labels and PNG download, tables with CSV and
+.xlsx downloads of exactly what is shown, and Chinese error messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import store
+from analysis.errors import BadCodebook, ReportLensError, StoreCorrupt, UnreadableReport
+from analysis.export import export_csv, export_xlsx
+from analysis.filters import FILTER_KEYS, Filter
+from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, Column, labels_zh
+from analysis.views import escape_markdown, theme_palette
+
+ROOT = Path(__file__).resolve().parent
+FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+ERRORS_ZH: dict[type, str] = {
+    UnreadableReport: "报告无法读取", BadCodebook: "主题词典或词表有误（已保留原文件）",
+    StoreCorrupt: "数据仓库损坏或版本不符，请到“数据”页重新构建", ReportLensError: "处理出错",
+    ValueError: "参数无效", OSError: "文件读写失败", KeyError: "缺少数据",
+}
+WEIGHT_KEY = "f_raw_counts"
+
+
+# ------------------------------------------------------------------------------------------------ folders, store
+
+
+def source_dir() -> Path:
+    """The report folder: ``$REPORTLENS_SOURCE`` or the project's ``seeds/``."""
+    return Path(os.environ.get("REPORTLENS_SOURCE") or ROOT / "seeds")
+
+
+def data_dir() -> Path:
+    """The store folder: ``$REPORTLENS_DATA`` or the project's ``data/``."""
+    return Path(os.environ.get("REPORTLENS_DATA") or ROOT / "data")
+
+
+def resources_dir() -> Path:
+    """Codebook, user dictionary and stopwords: ``$REPORTLENS_RESOURCES`` or ``analysis/resources``."""
+    return Path(os.environ.get("REPORTLENS_RESOURCES") or ROOT / "analysis" / "resources")
+
+
+def build_store(*, force: bool = False) -> store.BuildResult | None:
+    """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date."""
+    src, dst = source_dir(), data_dir()
+    if not force and not store.is_stale(src, dst):
+        return None
+    from analysis.io import list_reports
+
+    n = len(list_reports(src)[0]) if src.is_dir() else 0
+    bar = st.progress(0.05, text=f"正在读取并解析 {n} 份报告（首次加载分词词典约需 10 秒）…")
+    try:
+        result = store.build(src, dst, progress=False)
+    finally:
+        bar.progress(1.0, text="解析完成")
+        bar.empty()
+    load_tables.clear()
+    return result
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_tables(store_dir: str, version: str) -> store.Tables:
+    """Every table of the store (cached on the store's version)."""
+    return store.load(store_dir)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _themed(store_dir: str, version: str, codebook_stamp: tuple) -> Any:
+    from analysis.themes import load_codebook, with_themes
+
+    return with_themes(load_tables(store_dir, version), load_codebook(codebook_stamp[0]))
+
+
+def _codebook_stamp() -> tuple:
+    path = resources_dir() / "codebook.yaml"
+    st_ = path.stat()
+    return (str(path), st_.st_mtime_ns, st_.st_size)
+
+
+def tables() -> Any:
+    """The store's tables with theme hits and codebook (``analysis.themes.with_themes``), cached."""
+    dst = data_dir()
+    version = store.version(dst)
+    if version is None:
+        raise StoreCorrupt(str(dst), "还没有数据仓库")
+    return _themed(str(dst), version, _codebook_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _compute(name: str, store_dir: str, version: str, codebook_stamp: tuple, args: tuple, kwargs: tuple) -> Any:
+    module, _, func = name.rpartition(".")
+    fn = getattr(importlib.import_module(module), func)
+    return fn(_themed(store_dir, version, codebook_stamp), *args, **dict(kwargs))
+
+
+def run(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``func(tables, *args, **kwargs)`` for an ``analysis`` function, cached on the store version and arguments."""
+    dst = data_dir()
+    return _compute(f"{func.__module__}.{func.__name__}", str(dst), store.version(dst) or "", _codebook_stamp(),
+                    args, tuple(sorted(kwargs.items())))
+
+
+# ------------------------------------------------------------------------------------------------ filter ↔ URL
+
+
+_WIDGETS = {"periods": ("f_periods", "时段", PERIOD_ZH), "levels": ("f_levels", "层级", LEVEL_ZH),
+            "regions": ("f_regions", "地区", None), "units": ("f_units", "单位", None),
+            "kinds": ("f_kinds", "段落类型", KIND_ZH)}
+
+
+def filter_options(documents: pd.DataFrame) -> dict[str, list]:
+    """The values each sidebar widget offers (from the data)."""
+    return {"years": sorted({int(y) for y in documents["year"].dropna()}),
+            "periods": sorted({str(v) for v in documents["period"].dropna()}, key=list(PERIOD_ZH).index),
+            "levels": sorted({str(v) for v in documents["unit_level"].dropna()}, key=list(LEVEL_ZH).index),
+            "regions": sorted({str(v) for v in documents["region"].dropna()}),
+            "units": sorted({str(v) for v in documents["unit"].dropna()}),
+            "kinds": list(KINDS)}
+
+
+def _url_filter() -> Filter:
+    try:
+        return Filter.from_query(st.query_params.to_dict())
+    except ValueError as err:
+        st.session_state["f_url_note"] = f"链接中的筛选条件无效，已忽略：{err}"
+        return Filter()
+
+
+def _seed_widgets(options: dict[str, list]) -> tuple[int, int] | None:
+    """Give each sidebar widget missing from the session its value from the last filter or, first, the URL.
+
+    Unknown values (not in the data) are dropped with a note.
+    Returns:
+        the year range to start the year slider with (its state is not set through the Session State API).
+    """
+    years = options["years"]
+    keys = [k for k, _, _ in _WIDGETS.values()] + ["f_years"]
+    if all(k in st.session_state for k in keys):
+        return (years[0], years[-1]) if years else None
+    flt = st.session_state.get("filter") or _url_filter()
+    dropped = []
+    for field, (key, _, _) in _WIDGETS.items():
+        values = getattr(flt, field)
+        if key not in st.session_state:
+            st.session_state[key] = [v for v in values if v in options[field]]
+            dropped += [str(v) for v in values if v not in options[field]]
+    if dropped:
+        st.session_state["f_url_note"] = "链接中的以下筛选值在数据中不存在，已忽略：" + "、".join(dropped)
+    if not years:
+        return None
+    lo = flt.year_from if flt.year_from is not None else min(flt.years, default=years[0])
+    hi = flt.year_to if flt.year_to is not None else max(flt.years, default=years[-1])
+    pick = [y for y in years if lo <= y <= hi] or years
+    return (pick[0], pick[-1])
+
+
+def sidebar_filter(documents: pd.DataFrame) -> Filter:
+    """Draw the sidebar filter (options from the data), keep it in the URL and return it."""
+    options = filter_options(documents)
+    year_seed = _seed_widgets(options)
+    sb = st.sidebar
+    sb.header("筛选")
+    years = options["years"]
+    year_from = year_to = None
+    if len(years) > 1:
+        lo, hi = sb.select_slider("年份范围", options=years, value=year_seed, key="f_years")
+        if (lo, hi) != (years[0], years[-1]):
+            year_from, year_to = lo, hi
+    elif years:
+        sb.caption(f"年份：{years[0]}年")
+    chosen = {}
+    for field, (key, label, names) in _WIDGETS.items():
+        opts = options[field]
+        fmt = (lambda v, n=names: n.get(v, v)) if names else str
+        chosen[field] = tuple(sb.multiselect(label, opts, key=key, format_func=fmt, placeholder="全部",
+                                             disabled=not opts, help=None if opts else "数据中没有此项"))
+    sb.toggle("显示原始次数（默认每万字）", key=WEIGHT_KEY)
+    note = st.session_state.pop("f_url_note", None)
+    if note:
+        sb.warning(note)
+    flt = Filter(year_from=year_from, year_to=year_to, **chosen)
+    _write_url(flt)
+    st.session_state["filter"] = flt
+    return flt
+
+
+def _write_url(flt: Filter) -> None:
+    wanted = flt.to_query()
+    current = st.query_params.to_dict()
+    for key in FILTER_KEYS:
+        if key in current and key not in wanted:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if current.get(key) != value:
+            st.query_params[key] = value
+
+
+def current_filter() -> Filter:
+    """The sidebar's filter of this run (drawn by dashboard.py)."""
+    return st.session_state.get("filter", Filter())
+
+
+def weighting() -> str:
+    """"per_10k" by default, "count" when the sidebar's raw-count toggle is on."""
+    return "count" if st.session_state.get(WEIGHT_KEY) else "per_10k"
+
+
+def unit_label() -> str:
+    """The unit of the current weighting, for axis titles."""
+    return "次" if weighting() == "count" else "次/每万字"
+
+
+def caption(flt: Filter | None = None, extra: str = "") -> None:
+    """The filter in words under a chart or table."""
+    flt = flt or current_filter()
+    names = tables().codebook.names()
+    st.caption(f"筛选：{flt.describe_zh(theme_names=names)}" + (f"　{extra}" if extra else ""))
+
+
+# ------------------------------------------------------------------------------------------------ drawing
+
+
+def palette() -> dict[str, str]:
+    """Theme name → colour, the same on every page."""
+    cb = tables().codebook
+    return theme_palette([cb.names()[t] for t in cb.ids])
+
+
+def chart(fig: go.Figure, title: str, *, key: str, height: int | None = None) -> None:
+    """A plotly chart with the project's layout and a PNG download named by its title (the modebar camera)."""
+    fig.update_layout(title=dict(text=title, x=0.0), font=dict(family=FONT, size=13), height=height,
+                      legend=dict(title=None), margin=dict(l=10, r=10, t=50, b=10), hoverlabel=dict(font_family=FONT))
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": title, "scale": 2}}
+    st.plotly_chart(fig, key=key, config=config, theme=None)
+
+
+def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None = None,
+               key: str, height: int | None = None, hide: tuple[str, ...] = (),
+               extra: dict[str, str] | None = None) -> pd.DataFrame:
+    """Show a table with Chinese headers and offer exactly it as CSV and .xlsx; returns the shown frame.
+
+    ``columns`` (a table contract) and ``extra`` (column → label) give the headers; ``hide`` drops columns.
+    """
+    shown = df.drop(columns=[c for c in hide if c in df.columns])
+    labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}
+    shown = shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
+    st.dataframe(shown, hide_index=True, key=key, height=height or "auto")
+    downloads(shown, name, key=key)
+    return shown
+
+
+def downloads(df: pd.DataFrame, name: str, *, key: str) -> None:
+    """CSV (UTF-8 with BOM, formula-safe) and .xlsx download buttons for ``df`` as shown."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("下载 CSV", export_csv(df), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"{key}_csv", on_click="ignore")
+    right.download_button("下载 Excel", export_xlsx(df), file_name=f"{name}.xlsx", key=f"{key}_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          on_click="ignore")
+
+
+def show_error(err: BaseException) -> None:
+    """A Chinese message for ``err`` chosen by its class, with the original reason as text."""
+    title = next((zh for cls, zh in ERRORS_ZH.items() if isinstance(err, cls)), "出错了")
+    st.error(f"{title}：{escape_markdown(str(err))}")
+
+
+def guard(draw: Callable[[], None]) -> None:
+    """Run a page body; expected errors become a Chinese message instead of a traceback."""
+    try:
+        draw()
+    except (ReportLensError, ValueError, OSError, KeyError) as err:
+        show_error(err)
+
+
+def replace_filter(flt: Filter, **changes: Any) -> Filter:
+    """``flt`` with some fields replaced (e.g. two groups of a comparison)."""
+    return dataclasses.replace(flt, **changes)
+
+
+def ensure_entry() -> None:
+    """Hand the run back to dashboard.py when Streamlit ran a page on its own.
+
+    A project with a ``pages/`` folder counts as a legacy multipage app until ``st.navigation`` is first called,
+    so a deep link on a fresh server (or an AppTest rerun) may run ``pages/x.py`` without the entry script and
+    its sidebar. Switching the legacy mode off and rerunning lets dashboard.py draw the frame and open the page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
