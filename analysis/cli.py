@@ -99,6 +99,9 @@ def _run_build(args: argparse.Namespace) -> int:
     except ReportLensError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # the store folder cannot be written (a file in the way, no permission, disk full)
+        print(f"error: {args.out}: cannot write the store ({err.strerror or err})", file=sys.stderr)
+        return 1
     for row in result.problems.itertuples():
         print(f"{row.path}: {row.reason}", file=sys.stderr)
     if args.strict and len(result.problems):

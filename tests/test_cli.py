@@ -105,6 +105,13 @@ def test_build_missing_folder(tmp_path, capsys):
     assert "nope: no such folder" in capsys.readouterr().err
 
 
+def test_build_unwritable_store_names_it(seeds_copy, tmp_path, capsys):
+    (tmp_path / "data").write_text("a file in the way", encoding="utf-8")
+    code = cli.main(["build", str(seeds_copy), "--out", str(tmp_path / "data")])
+    assert code == 1
+    assert re.search(r"^error: .*data: cannot write the store", capsys.readouterr().err, re.MULTILINE)
+
+
 # ---------------------------------------------------------------------------------------------------- inspect
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis import schema, store
 from analysis.errors import StoreCorrupt, UnreadableReport
@@ -301,6 +303,38 @@ def test_build_jobs_gives_the_same_store(src, tmp_path, monkeypatch):
     two = store.build(src, tmp_path / "two", jobs=2)
     assert (two.loaded, two.failed) == (one.loaded, one.failed) == (3, 1)
     assert store.version(tmp_path / "one") == store.version(tmp_path / "two")
+
+
+_edits = st.lists(st.tuples(st.sampled_from(["a.txt", "b.txt", "c.txt", "d.txt"]),
+                            st.sampled_from([None, "", "BOOM", "一、甲", "二、乙\n内容", "一、甲\n新"])),
+                  min_size=1, max_size=4)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_edits, min_size=1, max_size=3))
+def test_build_incremental_always_equals_fresh(tmp_path_factory, monkeypatch, rounds):
+    """Whatever files are added, changed, emptied, broken or removed between builds, the incremental store has
+    the same bytes as a store built from scratch."""
+    monkeypatch.setattr(store, "process_report", fake_process_report)
+    monkeypatch.setattr(store, "list_reports", fake_list_reports)
+    monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
+    base = tmp_path_factory.mktemp("prop")
+    src = base / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("一、甲", encoding="utf-8")
+    store.build(src, base / "inc")
+    for i, edits in enumerate(rounds):
+        for name, text in edits:
+            if text is None:
+                (src / name).unlink(missing_ok=True)
+            else:
+                (src / name).write_text(text, encoding="utf-8")
+        store.build(src, base / "inc")
+        fresh = base / f"fresh{i}"
+        store.build(src, fresh)
+        for name in store.TABLE_NAMES:
+            assert (base / "inc" / f"{name}.parquet").read_bytes() == (fresh / f"{name}.parquet").read_bytes()
+        assert store.version(base / "inc") == store.version(fresh)
 
 
 # ---------------------------------------------------------------------------------------------------- load, version
