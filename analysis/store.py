@@ -124,32 +124,8 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
     outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, jobs=jobs,
                     progress=sys.stderr.isatty() if progress is None else progress)
 
-    pieces: dict[str, list[pa.Table]] = {name: [] for name in REPORT_TABLES}
-    holders: dict[str, str] = {}
-    loaded = unchanged = 0
-    for rel in rel_paths:
-        entry = entries[rel]
-        outcome = outcomes.get(rel)
-        if outcome is not None:
-            entry["status"], entry["doc_id"], entry["problems"] = outcome[0], outcome[1], outcome[2]
-        if entry["status"] in ("loaded", "duplicate"):
-            first = holders.setdefault(entry["doc_id"], rel)
-            if first != rel:
-                entry.update(status="duplicate", problems=[["store", f"same text as {first}"]])
-            elif outcome is not None:
-                entry.update(status="loaded", problems=[])
-                _append(pieces, outcome[3])
-                loaded += 1
-            else:
-                entry.update(status="loaded", problems=[])
-                unchanged += 1
-        problems += [(rel, stage, reason) for stage, reason in entry["problems"]]
-    kept_old = [entries[r]["doc_id"] for r in rel_paths if entries[r]["status"] == "loaded" and r not in outcomes]
-    if kept_old and old_tables:
-        _append(pieces, {name: _rows_of(old_tables[name], kept_old) for name in REPORT_TABLES})
-
-    order = {entries[r]["doc_id"]: i for i, r in enumerate(rel_paths) if entries[r]["status"] == "loaded"}
-    tables = {name: _ordered(pieces[name], schema.TABLES[name], order) for name in REPORT_TABLES}
+    tables, loaded, unchanged, report_problems = _assemble(rel_paths, entries, outcomes, old_tables)
+    problems += report_problems
     problems_df = _problems_frame(problems)
     tables["problems"] = _to_arrow(problems_df, schema.PROBLEMS)
 
@@ -191,6 +167,41 @@ def _plan(src: Path, rel_paths: list[str], manifest_rows: dict[str, dict],
             entry.update(status=None, doc_id=None, problems=[])
             todo.append(rel)
     return entries, sorted(todo)
+
+
+def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
+              old_tables: dict[str, pa.Table] | None) -> tuple[dict[str, pa.Table], int, int, list]:
+    """The report tables from new outcomes and kept old rows, in file order; a repeated text keeps its first file.
+
+    Updates each entry's status and problems. Returns (tables, loaded, unchanged, problems).
+    """
+    pieces: dict[str, list[pa.Table]] = {name: [] for name in REPORT_TABLES}
+    holders: dict[str, str] = {}
+    problems: list[tuple[str, str, str]] = []
+    loaded = unchanged = 0
+    for rel in rel_paths:
+        entry = entries[rel]
+        outcome = outcomes.get(rel)
+        if outcome is not None:
+            entry["status"], entry["doc_id"], entry["problems"] = outcome[0], outcome[1], outcome[2]
+        if entry["status"] in ("loaded", "duplicate"):
+            first = holders.setdefault(entry["doc_id"], rel)
+            if first != rel:
+                entry.update(status="duplicate", problems=[["store", f"same text as {first}"]])
+            else:
+                entry.update(status="loaded", problems=[])
+                if outcome is not None:
+                    _append(pieces, outcome[3])
+                    loaded += 1
+                else:
+                    unchanged += 1
+        problems += [(rel, stage, reason) for stage, reason in entry["problems"]]
+    kept_old = [entries[r]["doc_id"] for r in rel_paths if entries[r]["status"] == "loaded" and r not in outcomes]
+    if kept_old and old_tables:
+        _append(pieces, {name: _rows_of(old_tables[name], kept_old) for name in REPORT_TABLES})
+    order = {entries[r]["doc_id"]: i for i, r in enumerate(rel_paths) if entries[r]["status"] == "loaded"}
+    tables = {name: _ordered(pieces[name], schema.TABLES[name], order) for name in REPORT_TABLES}
+    return tables, loaded, unchanged, problems
 
 
 def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, jobs: int, progress: bool) -> dict:
