@@ -113,6 +113,20 @@ def run(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                     args, tuple(sorted(kwargs.items())))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def wordcloud_png(freqs: tuple[tuple[str, int], ...], font: str) -> bytes:
+    """A word cloud of (term, count) pairs as PNG bytes, drawn with a CJK font (cached: drawing takes a second)."""
+    import io
+
+    from wordcloud import WordCloud
+
+    image = WordCloud(font_path=font, width=900, height=380, background_color="white", colormap="tab10",
+                      prefer_horizontal=1.0, random_state=7).generate_from_frequencies(dict(freqs)).to_image()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 # ------------------------------------------------------------------------------------------------ filter ↔ URL
 
 
@@ -177,8 +191,8 @@ def sidebar_filter(documents: pd.DataFrame) -> Filter:
     year_from = year_to = None
     if len(years) > 1:
         lo, hi = sb.select_slider("年份范围", options=years, value=year_seed, key="f_years")
-        if (lo, hi) != (years[0], years[-1]):
-            year_from, year_to = lo, hi
+        year_from = lo if lo != years[0] else None   # an open end keeps "2022年起" open for later reports
+        year_to = hi if hi != years[-1] else None
     elif years:
         sb.caption(f"年份：{years[0]}年")
     chosen = {}
@@ -257,8 +271,9 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
     shown = df.drop(columns=[c for c in hide if c in df.columns])
     labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}
     shown = shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
-    st.dataframe(shown, hide_index=True, key=key, height=height or "auto")
-    downloads(shown, name, key=key)
+    with st.container(key=key):
+        st.dataframe(shown, hide_index=True, height=height or "auto")
+        downloads(shown, name, key=key)
     return shown
 
 

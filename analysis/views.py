@@ -201,7 +201,7 @@ def outline_rows(sections: pd.DataFrame, profile: pd.DataFrame, doc_id: str,
     out = pd.DataFrame({
         "path": secs["path"].astype(str).to_numpy(),
         "level": secs["level"].astype("int64").to_numpy(),
-        "heading": [("　" * max(int(lv) - 1, 0)) + (str(m or "") + str(h or "")).strip()
+        "heading": [("　" * max(int(lv) - 1, 0)) + (str(_none(m) or "") + str(_none(h) or "")).strip()
                     for lv, m, h in zip(secs["level"], secs["marker"], secs["heading"], strict=True)],
         "kind": secs["kind"].map(KIND_ZH).fillna("").to_numpy(),
         "dominant_theme": [theme_names.get(dom.get(s), "") if isinstance(dom.get(s), str) else ""

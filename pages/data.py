@@ -16,7 +16,7 @@ def upload() -> None:
     st.subheader("上传报告")
     files = st.file_uploader("选择 .txt / .docx / .pdf 文件（可多选，每个不超过 20 MB）", type=["txt", "docx", "pdf"],
                              accept_multiple_files=True, key="dt_files")
-    if st.button("保存并解析", disabled=not files, key="dt_save", type="primary"):
+    if st.button("保存并解析", key="dt_save", type="primary") and files:
         saved = [views.save_upload(ui.source_dir(), f.name, f.getvalue()) for f in files]
         result = ui.build_store(force=True)
         st.session_state["dt_last"] = (pd.DataFrame([(s.name, STATUS_ZH[s.status], s.reason) for s in saved],
@@ -24,7 +24,7 @@ def upload() -> None:
         st.rerun()
     if "dt_last" in st.session_state:
         saved, result = st.session_state["dt_last"]
-        st.dataframe(saved, hide_index=True, key="dt_saved")
+        ui.show_table(saved, "上传结果", key="dt_saved")
         if result is not None:
             st.success(f"解析完成：新载入 {result.loaded} 份，未变 {result.unchanged} 份，失败 {result.failed} 份。")
 
@@ -80,7 +80,7 @@ def draw() -> None:
                            on_click="ignore")
         new = c2.file_uploader(f"替换{label}（先校验，不合格则保留原文件）", type=[path.suffix.lstrip(".")],
                                key=f"dt_up_{kind}")
-        if new is not None and c2.button(f"校验并替换{label}", key=f"dt_rep_{kind}"):
+        if c2.button(f"校验并替换{label}", key=f"dt_rep_{kind}") and new is not None:
             try:
                 views.replace_resource(kind, new.getvalue(), ui.resources_dir(), name=new.name)
                 c2.success(f"已替换{label}。")

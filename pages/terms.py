@@ -1,7 +1,5 @@
 """词语: word cloud, top terms, distinctive terms per unit / report, and a KWIC search box."""
 
-import io
-
 import plotly.express as px
 import streamlit as st
 
@@ -20,14 +18,9 @@ def draw() -> None:
     elif font is None:
         st.warning("未找到中文字体，无法绘制词云（Debian: apt-get install fonts-wqy-microhei；或设置 REPORTLENS_FONT）。")
     else:
-        from wordcloud import WordCloud
-
-        image = WordCloud(font_path=font, width=1000, height=420, background_color="white", colormap="tab10",
-                          prefer_horizontal=1.0, random_state=7).generate_from_frequencies(freqs).to_image()
-        png = io.BytesIO()
-        image.save(png, format="PNG")
-        st.image(png.getvalue(), caption="词云（前 200 个词，字号按出现次数）")
-        st.download_button("下载词云 PNG", png.getvalue(), file_name="词云.png", mime="image/png", key="tm_cloud_png",
+        png = ui.wordcloud_png(tuple(freqs.items()), font)
+        st.image(png, caption="词云（前 200 个词，字号按出现次数）")
+        st.download_button("下载词云 PNG", png, file_name="词云.png", mime="image/png", key="tm_cloud_png",
                            on_click="ignore")
     ui.caption(flt, "已去除停用词、遮盖符和数字。")
 

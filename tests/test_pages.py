@@ -1,0 +1,319 @@
+"""AppTest of dashboard.py and every page on a tmp copy of the seeds: no exception, the numbers shown equal the
+analysis functions' for the same Filter, a filter change changes them, and every download starts with the BOM."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from analysis import coverage, keyness, kwic, reuse, store, views
+from analysis.filters import Filter
+from analysis.themes import with_themes
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = str(ROOT / "dashboard.py")
+BOM = b"\xef\xbb\xbf"
+REPORT = """2024年某区委宣传部工作总结
+今年以来，区委宣传部坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。
+一、主要工作成效
+（一）理论武装走深走实。组织理论学习中心组学习12次，开展宣讲活动80余场。
+（二）新闻舆论引导有力。在省级以上媒体发稿300篇，网络舆情处置及时。
+二、存在的问题
+一是基层宣讲队伍力量不足；二是网络阵地建设有待加强。
+三、下一步工作计划
+（一）持续深化理论武装。（二）加强网络生态治理。
+"""
+
+
+def page_paths() -> list[tuple[str, str]]:
+    """(path, title) of every page in dashboard.py's navigation, read from its PAGES literal."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES":
+            return [tuple(x) for x in ast.literal_eval(node.value)]
+    raise AssertionError("dashboard.py has no PAGES")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A tmp copy of the seeds with its store built once (tests copy it again before changing anything)."""
+    base = tmp_path_factory.mktemp("dash")
+    shutil.copytree(ROOT / "seeds", base / "src")
+    shutil.copytree(ROOT / "analysis" / "resources", base / "res")
+    store.build(base / "src", base / "data")
+    return base
+
+
+@pytest.fixture
+def env(built, tmp_path, monkeypatch) -> Path:
+    """A private copy of source, store and word lists, with the dashboard pointed at it by the env vars."""
+    for name in ("src", "data", "res"):
+        shutil.copytree(built / name, tmp_path / name)
+    monkeypatch.setenv("REPORTLENS_SOURCE", str(tmp_path / "src"))
+    monkeypatch.setenv("REPORTLENS_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("REPORTLENS_RESOURCES", str(tmp_path / "res"))
+    return tmp_path
+
+
+@pytest.fixture
+def downloads():
+    """Every file handed to a download button: (filename, bytes)."""
+    seen: list[tuple[str, bytes]] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if isinstance(path_or_data, bytes):
+            seen.append((filename or "", path_or_data))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    with mock.patch.object(MemoryMediaFileStorage, "load_and_get_id", spy):
+        yield seen
+
+
+@pytest.fixture
+def server_mode():
+    """Streamlit as a running server is after its first run: st.navigation has switched the legacy pages/ mode
+    off. AppTest switches it back on before every run (then ``ui.ensure_entry`` reruns, which drops button clicks
+    and uploads of that run), so tests that click or upload keep it off."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    with mock.patch.object(PagesManager, "__init__", init):
+        yield
+
+
+def tables(env: Path):
+    return with_themes(store.load(env / "data"))
+
+
+def open_page(path: str) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    if path != page_paths()[0][0]:
+        at.switch_page(path).run()
+    return at
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def shown(at: AppTest, key: str) -> pd.DataFrame:
+    return at.container(key).dataframe[0].value
+
+
+def set_units(at: AppTest, units: list[str]) -> AppTest:
+    at.multiselect(key="f_units").set_value(units)
+    return at.run()
+
+
+# --------------------------------------------------------------------------------------------------- smoke
+
+
+def test_every_page_runs_without_exception(env):
+    """dashboard.py opens the first page, then each page of its navigation in one session (as a user clicks)."""
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    for path, title in page_paths():
+        if path != page_paths()[0][0]:
+            at.switch_page(path).run()
+        ok(at)
+        assert at.title[0].value == title, path
+        assert at.sidebar.multiselect(key="f_units").options, path  # the sidebar filter is drawn on every page
+
+
+def test_dashboard_builds_a_missing_store_first(env):
+    shutil.rmtree(env / "data")
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    ok(at)
+    assert store.version(env / "data") is not None
+    assert at.metric[0].value == "5"
+
+
+def test_filter_lives_in_the_url_and_comes_back_from_it(env):
+    at = open_page("pages/overview.py")
+    set_units(at, ["市委宣传部"])
+    assert at.query_params["unit"] == ["市委宣传部"] or at.query_params["unit"] == "市委宣传部"
+    again = AppTest.from_file(ENTRY, default_timeout=90)
+    again.query_params.update({"unit": "市委宣传部", "year_from": "2023", "bogus": "1"})
+    again.run()
+    ok(again)
+    assert again.multiselect(key="f_units").value == ["市委宣传部"]
+    assert again.metric[0].value == "1"
+    assert "年份：2023年起；单位：市委宣传部" in " ".join(c.value for c in again.caption)
+
+
+def test_unknown_url_value_is_dropped_with_a_note(env):
+    at = AppTest.from_file(ENTRY, default_timeout=90)
+    at.query_params["unit"] = "不存在的单位"
+    at.run()
+    ok(at)
+    assert "不存在的单位" in at.sidebar.warning[0].value
+    assert at.metric[0].value == "5"
+
+
+# ---------------------------------------------------------------------------------------------- behaviour
+
+
+def test_overview_numbers_equal_the_analysis_and_follow_the_filter(env, downloads):
+    t = tables(env)
+    at = open_page("pages/overview.py")
+    ok(at)
+    counts = views.corpus_counts(t.documents)
+    assert [m.value for m in at.metric] == [f"{counts[k]:,}" for k in ("reports", "units", "years", "chars")]
+    grid = views.ledger_grid(coverage.ledger(t, Filter()))
+    np.testing.assert_array_equal(shown(at, "ov_ledger_t")[list(grid.columns)].to_numpy(float), grid.to_numpy())
+    mix = coverage.theme_frequency(t, Filter(), by="all", weighting="per_10k")
+    assert shown(at, "ov_mix_t")["数值"].tolist() == pytest.approx(mix["value"].tolist())
+    assert downloads and all(data.startswith(BOM) for name, data in downloads if name.endswith(".csv"))
+    set_units(at, ["市政府"])
+    assert at.metric[0].value == "1"
+    mix = coverage.theme_frequency(t, Filter(units=("市政府",)), by="all", weighting="per_10k")
+    assert shown(at, "ov_mix_t")["数值"].tolist() == pytest.approx(mix["value"].tolist())
+
+
+def test_themes_page_shows_theme_frequency_and_the_passages_of_a_cell(env, downloads):
+    t = tables(env)
+    at = open_page("pages/themes.py")
+    ok(at)
+    freq = coverage.theme_frequency(t, Filter(), by="year", weighting="per_10k")
+    assert shown(at, "th_freq_t")["每万字命中"].tolist() == pytest.approx(freq["hits_per_10k"].tolist())
+    cov = coverage.theme_coverage(t, Filter())
+    doc, theme = at.selectbox(key="th_doc").value, at.selectbox(key="th_theme").value
+    hits = int(cov[(cov.doc_id == doc) & (cov.theme == theme)]["hits"].iloc[0])
+    assert len(shown(at, "th_kwic_t")) == hits
+    at.toggle(key="f_raw_counts").set_value(True).run()
+    at.select_slider(key="f_years").set_range(2022, 2023).run()
+    freq = coverage.theme_frequency(t, Filter(year_from=2022, year_to=2023), by="year", weighting="count")
+    assert shown(at, "th_freq_t")["数值"].tolist() == pytest.approx(freq["value"].tolist())
+    csv = dict(downloads)["主题频次.csv"]
+    assert csv.startswith(BOM) and "每万字命中" in csv.decode("utf-8-sig").splitlines()[0]
+
+
+def test_structure_page_kind_shares_equal_kind_coverage(env, downloads):
+    t = tables(env)
+    at = open_page("pages/structure.py")
+    ok(at)
+    kc = coverage.kind_coverage(t, Filter())
+    assert shown(at, "st_kinds_t")["篇幅占比"].tolist() == pytest.approx(kc["share_chars"].tolist())
+    assert len(at.expander) >= 3
+    set_units(at, ["区委宣传部"])
+    kc = coverage.kind_coverage(t, Filter(units=("区委宣传部",)))
+    assert len(shown(at, "st_kinds_t")) == len(kc) == 5
+    assert all(data.startswith(BOM) for name, data in downloads if name.endswith(".csv"))
+
+
+def test_shifts_page_scores_equal_term_shift_of_the_two_groups(env):
+    t = tables(env)
+    at = open_page("pages/shifts.py")
+    ok(at)
+    a, b = at.selectbox(key="sh_a").value, at.selectbox(key="sh_b").value
+    ts = keyness.term_shift(t, Filter(years=(a,)), Filter(years=(b,)))
+    top = ts.reindex(ts["z"].abs().sort_values(ascending=False).index).head(300)
+    assert shown(at, "sh_ts_t")["Z值"].tolist() == pytest.approx(top["z"].tolist())
+    rs = keyness.rank_shift(t, a, b, top=20)
+    assert shown(at, "sh_rank_t")["词语"].tolist() == rs["term"].tolist()
+    at.selectbox(key="sh_a").set_value(2022).run()
+    ts = keyness.term_shift(t, Filter(years=(2022,)), Filter(years=(b,)))
+    assert shown(at, "sh_ts_t")["Z值"].iloc[0] == pytest.approx(ts.loc[ts["z"].abs().idxmax(), "z"])
+
+
+def test_terms_page_top_terms_and_kwic_equal_the_analysis(env):
+    t = tables(env)
+    at = open_page("pages/terms.py")
+    ok(at)
+    assert at.image or at.warning  # a word cloud, or the missing-font warning
+    tt = keyness.top_terms(t, Filter(), top=30, weighting="per_10k")
+    assert shown(at, "tm_top_t")["词语"].tolist() == tt["term"].tolist()
+    at.text_input(key="tm_query").set_value("疫情防控").run()
+    hits = kwic.kwic(t, "疫情防控", top=1000)
+    assert len(shown(at, "tm_kwic_t")) == len(hits) > 0
+    set_units(at, ["市政府"])
+    assert len(shown(at, "tm_kwic_t")) == len(kwic.kwic(t, "疫情防控", flt=Filter(units=("市政府",)), top=1000))
+
+
+def test_compare_page_marks_shared_text_and_lists_figures(env):
+    t = tables(env)
+    at = open_page("pages/compare.py")
+    ok(at)
+    chosen = at.multiselect(key="cp_docs").value
+    bp = reuse.boilerplate(t, Filter())
+    assert len(shown(at, "cp_bp_t")) == int(bp["doc_id"].isin(chosen).sum())
+    assert any(views.MARK_OPEN in x.value for x in at.text)
+    for doc in chosen:
+        assert len(shown(at, f"cp_fig_{doc}")) == int((t.figures["doc_id"] == doc).sum())
+
+
+def test_data_page_uploads_builds_and_never_overwrites(env, server_mode):
+    at = open_page("pages/data.py")
+    ok(at)
+    existing = min((env / "src").glob("*.txt"))
+    before = existing.read_bytes()
+    at.file_uploader(key="dt_files").set_value([("新报告.txt", REPORT.encode("utf-8"), "text/plain"),
+                                                (existing.name, REPORT.encode("utf-8") + b"x", "text/plain")])
+    at.button(key="dt_save").click().run()
+    ok(at)
+    assert existing.read_bytes() == before
+    assert (env / "src" / "新报告.txt").is_file()
+    assert (env / "src" / f"{existing.stem}_2.txt").is_file()
+    results = shown(at, "dt_saved")
+    assert results["结果"].tolist() == ["已保存", "同名文件内容不同，已另存"]
+    assert "新报告.txt" in set(shown(at, "dt_docs_t")["文件"])
+    assert at.metric == [] and not (ROOT / "seeds" / "新报告.txt").exists()
+
+
+def test_data_page_refuses_a_bad_word_list_and_keeps_the_old(env, downloads, server_mode):
+    at = open_page("pages/data.py")
+    old = (env / "res" / "stopwords.txt").read_bytes()
+    at.file_uploader(key="dt_up_stopwords").set_value(("stop.txt", "的\n两个 词\n".encode(), "text/plain"))
+    at.button(key="dt_rep_stopwords").click().run()
+    message = at.error[0].value.replace("\\", "")  # shown as Markdown with its syntax escaped
+    assert "stop.txt:2" in message and "one word a line" in message and "保留原文件" in message
+    assert (env / "res" / "stopwords.txt").read_bytes() == old
+    assert dict(downloads)["stopwords.txt"] == old
+
+
+def test_data_page_exports_any_table_with_a_bom(env, downloads):
+    t = tables(env)
+    at = open_page("pages/data.py")
+    at.selectbox(key="dt_table").set_value("similarity").run()
+    ok(at)
+    assert len(shown(at, "dt_export_t")) == len(reuse.similarity(t, Filter()))
+    csv = dict(downloads)["报告相似度.csv"]
+    assert csv.startswith(BOM) and csv.decode("utf-8-sig").startswith("文档A,文档B")
+
+
+def test_report_text_is_never_shown_as_html():
+    pages = [ROOT / "dashboard.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
+    for path in pages:
+        assert not re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(", path.read_text(encoding="utf-8")), path
+
+
+def test_every_page_is_listed_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Dashboard", 1)
+    assert len(section) == 2, "README.md has no '## Dashboard' section"
+    for path, title in page_paths():
+        assert title in section[1], f"{title} ({path}) is not in the README's Dashboard section"
+
+
+def test_pages_stay_thin():
+    for path, _ in page_paths():
+        assert len((ROOT / path).read_text(encoding="utf-8").splitlines()) <= 100, path
+
+
+def test_env_vars_keep_tests_out_of_the_repo(env):
+    assert os.environ["REPORTLENS_SOURCE"].startswith(str(env))
