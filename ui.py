@@ -256,23 +256,28 @@ def palette() -> dict[str, str]:
 def chart(fig: go.Figure, title: str, *, key: str, height: int | None = None) -> None:
     """A plotly chart with the project's layout and a PNG download named by its title (the modebar camera)."""
     fig.update_layout(title=dict(text=title, x=0.0), font=dict(family=FONT, size=13), height=height,
-                      legend=dict(title=None), margin=dict(l=10, r=10, t=50, b=10), hoverlabel=dict(font_family=FONT))
+                      legend=dict(title=None), margin=dict(l=90, r=20, t=60, b=80), hoverlabel=dict(font_family=FONT))
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": title, "scale": 2}}
     st.plotly_chart(fig, key=key, config=config, theme=None)
 
 
 def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None = None,
                key: str, height: int | None = None, hide: tuple[str, ...] = (),
-               extra: dict[str, str] | None = None) -> pd.DataFrame:
+               extra: dict[str, str] | None = None, blank_help: str | None = None) -> pd.DataFrame:
     """Show a table with Chinese headers and offer exactly it as CSV and .xlsx; returns the shown frame.
 
-    ``columns`` (a table contract) and ``extra`` (column → label) give the headers; ``hide`` drops columns.
+    ``columns`` (a table contract) and ``extra`` (column → label) give the headers; ``hide`` drops columns;
+    missing values are blank cells, and ``blank_help`` is the hover note of the columns that have them.
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
     labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}
     shown = shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
     with st.container(key=key):
-        st.dataframe(shown, hide_index=True, height=height or "auto")
+        notes = {c: st.column_config.Column(help=blank_help) for c in shown.columns
+                 if blank_help and shown[c].isna().any()}
+        st.dataframe(shown, hide_index=True, height=height or "auto", placeholder="", column_config=notes or None)
         downloads(shown, name, key=key)
     return shown
 

@@ -22,15 +22,19 @@ def draw() -> None:
 
     st.subheader("报告台账：单位 × 年份")
     grid = views.ledger_grid(ui.run(coverage.ledger, flt))
-    hover = np.where(np.isnan(grid.to_numpy()), "无报告（该单位该年份没有报告，不是 0）", grid.to_numpy().astype(str))
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), customdata=hover,
-                               colorscale="Blues", texttemplate="%{z}篇", colorbar=dict(title="篇"),
+    z = grid.to_numpy()
+    hover = np.where(np.isnan(z), "无报告（该单位该年份没有报告，不是 0）", np.char.add(np.nan_to_num(z).astype(int)
+                                                                           .astype(str), " 篇"))
+    fig = go.Figure(go.Heatmap(z=z, x=list(grid.columns), y=list(grid.index), customdata=hover, zmin=0,
+                               text=np.where(np.isnan(z), "", hover), texttemplate="%{text}", colorscale="Blues",
+                               colorbar=dict(title="篇"), xgap=2, ygap=2,
                                hovertemplate="%{y}<br>%{x}年<br>报告：%{customdata}<extra></extra>"))
     fig.update_xaxes(type="category", title="年份")
     fig.update_yaxes(title="单位")
     ui.chart(fig, "报告台账（篇）", key="ov_ledger", height=140 + 40 * len(grid))
     ui.caption(flt, "空白格表示没有这份报告，而不是 0。")
-    ui.show_table(grid.reset_index().rename(columns={"unit": "单位"}), "报告台账", key="ov_ledger_t")
+    ui.show_table(grid.reset_index().rename(columns={"unit": "单位"}), "报告台账", key="ov_ledger_t",
+                  blank_help="空白 = 该单位该年份没有报告（不是 0）")
 
     st.subheader("主题构成")
     tf = ui.run(coverage.theme_frequency, flt, by="all", weighting=ui.weighting())

@@ -1,0 +1,215 @@
+"""The dashboard in a real browser: `streamlit run dashboard.py` on a tmp copy of the seeds, driven by Playwright
+with Debian's Chromium. Screenshots of every page go to tests/artifacts/ (ignored by git).
+
+Run with `pytest -m browser`; skipped when Chromium or the playwright package is missing.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("REPORTLENS_CHROMIUM", "/usr/bin/chromium")
+BOM = b"\xef\xbb\xbf"
+XSS_SCRIPT = "<script>alert('xss')</script>"
+XSS_IMG = "<img src=x onerror=alert('img')>"
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+if not Path(CHROMIUM).is_file():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+
+def pages() -> list[tuple[str, str]]:
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGES")
+    return [tuple(x) for x in ast.literal_eval(node.value)]
+
+
+def url_of(base: str, path: str) -> str:
+    """The address of a page: the first is the root, the others their file name (st.Page's default url_path)."""
+    return base + "/" if path == pages()[0][0] else f"{base}/{Path(path).stem}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_reports(src: Path) -> None:
+    """A report whose text holds HTML (first in file order) and nothing else from outside the project."""
+    (src / "0-xss.txt").write_text(
+        f"2024年某区宣传工作总结\n导语：测试页面不执行报告里的标记 {XSS_SCRIPT} 与 {XSS_IMG}。\n"
+        "一、主要工作成效\n（一）理论武装。组织学习12次。\n二、存在的问题\n宣讲力量不足。\n"
+        "三、下一步工作计划\n加强网络生态治理。\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run dashboard.py` on a free port over tmp folders; yields the base URL; stopped in finally."""
+    base = tmp_path_factory.mktemp("browser")
+    shutil.copytree(ROOT / "seeds", base / "src")
+    shutil.copytree(ROOT / "analysis" / "resources", base / "res")
+    write_reports(base / "src")
+    port = free_port()
+    env = {**os.environ, "REPORTLENS_SOURCE": str(base / "src"), "REPORTLENS_DATA": str(base / "data"),
+           "REPORTLENS_RESOURCES": str(base / "res")}
+    log = open(base / "server.log", "w+b")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.fileWatcherType", "none"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not answer /_stcore/health within 60 s")
+            time.sleep(0.3)
+        yield url, base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 2000}, accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def settle(pg, timeout: float = 90_000) -> None:
+    """Wait until the script has run (the app's own run state) and no spinner/progress is left."""
+    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    pg.wait_for_timeout(400)
+    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def open_page(pg, url: str, title: str) -> None:
+    pg.goto(url)
+    pg.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=120_000)
+    settle(pg)
+
+
+def test_every_page_loads_and_is_screenshotted(server, page):
+    url, _ = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path, title in pages():
+        open_page(page, url_of(url, path), title)
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        page.wait_for_timeout(600)  # let plotly finish drawing before the picture
+        page.screenshot(path=str(ARTIFACTS / f"{Path(path).stem}.png"), full_page=True)
+        if path == pages()[0][0]:
+            assert page.locator(".js-plotly-plot .main-svg").count() > 0  # a plotly chart is drawn
+
+
+def test_filter_change_shows_in_the_url_and_survives_a_reload(server, page):
+    url, _ = server
+    open_page(page, url + "/", "总览")
+    units = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="单位")
+    units.locator("input").click()
+    page.get_by_role("option", name="市政府", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(lambda u: "unit=" in u, timeout=30_000)
+    settle(page)
+    assert page.get_by_test_id("stMetricValue").first.inner_text() == "1"
+    page.reload()
+    settle(page)
+    page.get_by_role("heading", name="总览", exact=True).wait_for()
+    assert "unit=" in page.url
+    assert page.get_by_test_id("stMetricValue").first.inner_text() == "1"
+    assert "市政府" in units.inner_text()
+
+
+def test_csv_download_starts_with_the_bom(server, page):
+    url, _ = server
+    open_page(page, url + "/", "总览")
+    with page.expect_download() as info:
+        page.locator(".st-key-ov_ledger_t").get_by_role("button", name="下载 CSV").click()
+    assert info.value.suggested_filename == "报告台账.csv"
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith(BOM)
+    assert data.decode("utf-8-sig").startswith("单位,")
+
+
+def test_report_markup_shows_as_text(server, page):
+    url, _ = server
+    open_page(page, url + "/compare", "对读")
+    assert page.get_by_text(XSS_SCRIPT, exact=False).count() > 0
+    assert page.get_by_text(XSS_IMG, exact=False).count() > 0
+    assert page.locator("img[src='x']").count() == 0
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+    page.screenshot(path=str(ARTIFACTS / "compare_markup.png"), full_page=False)
+
+
+def test_uploaded_docx_appears_in_the_document_list(server, page, tmp_path):
+    from docx import Document
+
+    url, base = server
+    doc = Document()
+    for line in ("2024年某街道宣传工作总结", "一、主要工作成效", "组织开展理论宣讲20场，发布稿件50篇。",
+                 "二、存在的问题", "宣传阵地建设不足。", "三、下一步工作计划", "深化新时代文明实践。"):
+        doc.add_paragraph(line)
+    path = tmp_path / "街道总结.docx"
+    doc.save(path)
+    open_page(page, url + "/data", "数据")
+    page.get_by_test_id("stFileUploader").first.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text("街道总结.docx").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # the upload finishes, then the script reruns with the file
+    settle(page)
+    page.get_by_role("button", name="保存并解析").click()
+    try:
+        page.get_by_text("解析完成").wait_for(timeout=60_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "data_after_upload.png"), full_page=True)
+    settle(page)
+    assert (base / "src" / "街道总结.docx").is_file()
+    docs = page.locator(".st-key-dt_docs_t")
+    docs.scroll_into_view_if_needed()
+    with page.expect_download() as info:
+        docs.get_by_role("button", name="下载 CSV").click()
+    listed = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+    assert "街道总结.docx" in listed
+    page.screenshot(path=str(ARTIFACTS / "data_after_upload.png"), full_page=True)
