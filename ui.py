@@ -33,6 +33,8 @@ ERRORS_ZH: dict[type, str] = {
     ValueError: "参数无效", OSError: "文件读写失败", KeyError: "缺少数据",
 }
 WEIGHT_KEY = "f_raw_counts"
+CODES_ZH = {"kind": KIND_ZH, "period": PERIOD_ZH, "next_period": PERIOD_ZH, "unit_level": LEVEL_ZH}
+"""Coded columns shown (and downloaded) in Chinese."""
 
 
 # ------------------------------------------------------------------------------------------------ folders, store
@@ -272,6 +274,8 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
     missing values are blank cells, and ``blank_help`` is the hover note of the columns that have them.
     """
     shown = df.drop(columns=[c for c in hide if c in df.columns])
+    shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in CODES_ZH.items()
+                            if c in shown.columns})
     labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}
     shown = shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
     with st.container(key=key):

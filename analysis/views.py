@@ -279,10 +279,15 @@ def mark_spans(text: str, spans: Iterable[tuple[int, int]], *, open_mark: str = 
     return "".join(out)
 
 
-def spans_in(boilerplate: pd.DataFrame, doc_id: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The BOILERPLATE occurrences of one report inside [start, end), as offsets relative to ``start``."""
+def spans_in(boilerplate: pd.DataFrame, doc_id: str, start: int, end: int, *,
+             min_chars: int = 4) -> list[tuple[int, int]]:
+    """The BOILERPLATE occurrences of one report inside [start, end), as offsets relative to ``start``.
+
+    A passage that crosses the section's edge is clipped; a clipped piece shorter than ``min_chars`` is left out.
+    """
     bp = boilerplate[(boilerplate["doc_id"] == doc_id) & (boilerplate["end"] > start) & (boilerplate["start"] < end)]
-    return [(max(int(s), start) - start, min(int(e), end) - start) for s, e in zip(bp["start"], bp["end"])]
+    spans = [(max(int(s), start) - start, min(int(e), end) - start) for s, e in zip(bp["start"], bp["end"])]
+    return [(s, e) for s, e in spans if e - s >= min_chars]
 
 
 # --------------------------------------------------------------------------------------------------- uploads

@@ -27,7 +27,7 @@ def draw() -> None:
                                                                            .astype(str), " 篇"))
     fig = go.Figure(go.Heatmap(z=z, x=list(grid.columns), y=list(grid.index), customdata=hover, zmin=0,
                                text=np.where(np.isnan(z), "", hover), texttemplate="%{text}", colorscale="Blues",
-                               colorbar=dict(title="篇"), xgap=2, ygap=2,
+                               showscale=False, xgap=2, ygap=2,
                                hovertemplate="%{y}<br>%{x}年<br>报告：%{customdata}<extra></extra>"))
     fig.update_xaxes(type="category", title="年份")
     fig.update_yaxes(title="单位")
@@ -41,7 +41,8 @@ def draw() -> None:
     fig = px.bar(tf, x="value", y="theme_name", orientation="h", color="theme_name",
                  color_discrete_map=ui.palette(), hover_data={"hits": True, "share": ":.1%", "theme_name": False},
                  labels={"value": ui.unit_label(), "theme_name": "主题", "hits": "命中次数", "share": "占比"})
-    fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed"))
+    fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed", categoryorder="array",
+                                                   categoryarray=tf["theme_name"].tolist()))
     ui.chart(fig, f"主题构成（{ui.unit_label()}）", key="ov_mix")
     ui.caption(flt)
     ui.show_table(tf, "主题构成", columns=coverage.THEME_FREQUENCY, key="ov_mix_t", hide=("theme",))

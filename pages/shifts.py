@@ -21,7 +21,8 @@ def draw() -> None:
                                                            "unit": "单位"})
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=".0%")
-    ui.chart(fig, "各单位主题占比的年度变化", key="sh_units")
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    ui.chart(fig, "各单位主题占比的年度变化", key="sh_units", height=260 * ((sh["unit"].nunique() + 1) // 2) + 80)
     ui.caption(flt, "占比 = 该主题命中 ÷ 全部主题命中；只画出有报告的年份。")
     ui.show_table(sh, "主题年度变化", columns=coverage.THEME_SHIFT, key="sh_units_t", hide=("theme",))
 

@@ -37,7 +37,7 @@ def draw() -> None:
     prof = section_theme_profile(t.theme_hits[t.theme_hits["doc_id"] == doc], secs, by="subtree", codebook=t.codebook)
     rows = views.outline_rows(t.sections, prof, doc, t.codebook.names())
     for top in rows[rows["level"] <= 1].itertuples(index=False):
-        label = f"{top.heading[:40]} · {top.kind} · 主导主题：{top.dominant_theme or '无'} · {top.chars:,}字"
+        label = f"{top.heading[:40] or top.kind} · {top.kind} · 主导主题：{top.dominant_theme or '无'} · {top.chars:,}字"
         with st.expander(views.escape_markdown(label)):
             kids = rows[rows["path"].str.startswith(top.path + ".")]
             st.dataframe(kids.rename(columns={c: v.label_zh for c, v in views.OUTLINE.items()}), hide_index=True)

@@ -127,9 +127,10 @@ def test_mark_spans_only_adds_marks(text, spans):
         "\x01" in text or "\x02" in text
 
 
-def test_spans_in_is_relative_to_the_section():
-    bp = pd.DataFrame({"doc_id": ["a", "a", "b"], "start": [5, 50, 5], "end": [15, 60, 15]})
+def test_spans_in_is_relative_to_the_section_and_drops_slivers():
+    bp = pd.DataFrame({"doc_id": ["a", "a", "b", "a"], "start": [5, 50, 5, 38], "end": [15, 60, 15, 45]})
     assert views.spans_in(bp, "a", 10, 40) == [(0, 5)]
+    assert views.spans_in(bp, "a", 10, 40, min_chars=1) == [(0, 5), (28, 30)]
 
 
 @pytest.mark.parametrize(("name", "expected"), [
