@@ -19,7 +19,7 @@ def draw() -> None:
     fig = px.line(sh, x="year", y="share", color="theme_name", facet_col="unit", facet_col_wrap=2, markers=True,
                   color_discrete_map=ui.palette(), labels={"year": "年份", "share": "占比", "theme_name": "主题",
                                                            "unit": "单位"})
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", categoryorder="category ascending")
     fig.update_yaxes(tickformat=".0%")
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     ui.chart(fig, "各单位主题占比的年度变化", key="sh_units", height=260 * ((sh["unit"].nunique() + 1) // 2) + 80)

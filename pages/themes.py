@@ -23,11 +23,11 @@ def draw() -> None:
     left, right = st.columns(2)
     with left:
         fig = px.bar(tf, barmode="group", **kw)
-        fig.update_xaxes(type="category")
+        fig.update_xaxes(type="category", categoryorder="category ascending")
         ui.chart(fig, f"主题频次（{label}，{unit}）", key="th_bar")
     with right:
         fig = px.line(tf, markers=True, **kw)
-        fig.update_xaxes(type="category")
+        fig.update_xaxes(type="category", categoryorder="category ascending")
         ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line")
     ui.caption(flt)
     ui.show_table(tf, "主题频次", columns=coverage.THEME_FREQUENCY, key="th_freq_t", hide=("theme",))

@@ -111,6 +111,9 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 2000}, accept_downloads=True, locale="zh-CN")
     pg = context.new_page()
+    pg.outside = []  # requests to anything but the local server: the app must work offline (no CDN)
+    pg.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+          else pg.outside.append(r.url))
     pg.dialogs = []
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
     try:
@@ -142,6 +145,7 @@ def test_every_page_loads_and_is_screenshotted(server, page):
         page.screenshot(path=str(ARTIFACTS / f"{Path(path).stem}.png"), full_page=True)
         if path == pages()[0][0]:
             assert page.locator(".js-plotly-plot .main-svg").count() > 0  # a plotly chart is drawn
+    assert page.outside == []
 
 
 def test_filter_change_shows_in_the_url_and_survives_a_reload(server, page):
