@@ -1,5 +1,6 @@
 """词语: word cloud, top terms, distinctive terms per unit / report, and a KWIC search box."""
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -22,6 +23,7 @@ def draw() -> None:
         st.image(png, caption="词云（前 200 个词，字号按出现次数）")
         st.download_button("下载词云 PNG", png, file_name="词云.png", mime="image/png", key="tm_cloud_png",
                            on_click="ignore")
+        ui.downloads(pd.DataFrame(list(freqs.items()), columns=["词语", "频次"]), "词云词频", key="tm_cloud")
     ui.caption(flt, "已去除停用词、遮盖符和数字。")
 
     weighting = ui.weighting()

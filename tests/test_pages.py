@@ -231,11 +231,14 @@ def test_shifts_page_scores_equal_term_shift_of_the_two_groups(env):
     assert shown(at, "sh_ts_t")["Z值"].iloc[0] == pytest.approx(ts.loc[ts["z"].abs().idxmax(), "z"])
 
 
-def test_terms_page_top_terms_and_kwic_equal_the_analysis(env):
+def test_terms_page_top_terms_and_kwic_equal_the_analysis(env, downloads):
     t = tables(env)
     at = open_page("pages/terms.py")
     ok(at)
     assert at.image or at.warning  # a word cloud, or the missing-font warning
+    if at.image:
+        cloud = dict(downloads)["词云词频.csv"].decode("utf-8-sig").splitlines()
+        assert cloud[1:] == [f"{k},{v}" for k, v in keyness.wordcloud_frequencies(t, Filter(), top=200).items()]
     tt = keyness.top_terms(t, Filter(), top=30, weighting="per_10k")
     assert shown(at, "tm_top_t")["词语"].tolist() == tt["term"].tolist()
     at.text_input(key="tm_query").set_value("疫情防控").run()
