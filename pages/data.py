@@ -16,7 +16,10 @@ def upload() -> None:
     st.subheader("上传报告")
     files = st.file_uploader("选择 .txt / .docx / .pdf 文件（可多选，每个不超过 20 MB）", type=["txt", "docx", "pdf"],
                              accept_multiple_files=True, key="dt_files")
-    if st.button("保存并解析", key="dt_save", type="primary") and files:
+    clicked = st.button("保存并解析", key="dt_save", type="primary")
+    if clicked and not files:
+        st.warning("请先选择文件，并等上传完成后再点击。")
+    if clicked and files:
         saved = [views.save_upload(ui.source_dir(), f.name, f.getvalue()) for f in files]
         result = ui.build_store(force=True)
         st.session_state["dt_last"] = (pd.DataFrame([(s.name, STATUS_ZH[s.status], s.reason) for s in saved],

@@ -203,9 +203,16 @@ def test_uploaded_docx_appears_in_the_document_list(server, page, tmp_path):
     page.get_by_text("街道总结.docx").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # the upload finishes, then the script reruns with the file
     settle(page)
-    page.get_by_role("button", name="保存并解析").click()
+    done = page.get_by_text("解析完成")
     try:
-        page.get_by_text("解析完成").wait_for(timeout=60_000)
+        for _ in range(3):  # a click that lands while the upload is still being registered finds no file: again
+            page.get_by_role("button", name="保存并解析").click()
+            try:
+                done.wait_for(timeout=20_000)
+                break
+            except sync_api.TimeoutError:
+                settle(page)
+        done.wait_for(timeout=5_000)
     finally:
         page.screenshot(path=str(ARTIFACTS / "data_after_upload.png"), full_page=True)
     settle(page)
