@@ -7,7 +7,7 @@ import ui
 from analysis import export, manifest, views
 from analysis.errors import ReportLensError
 from analysis.filters import Filter
-from analysis.schema import DOCUMENTS, LEVELS, PERIODS, PROBLEMS
+from analysis.schema import DOCUMENTS, LEVEL_ZH, LEVELS, PERIOD_ZH, PERIODS, PROBLEMS
 
 STATUS_ZH = {"saved": "已保存", "same": "已存在（内容相同）", "kept_beside": "同名文件内容不同，已另存", "refused": "拒收"}
 
@@ -45,11 +45,11 @@ def draw() -> None:
     st.subheader("报告列表与元数据")
     rows, problems = manifest.read_manifest(ui.source_dir())
     shown = views.manifest_frame(t.documents, rows)
-    edited = st.data_editor(shown, hide_index=True, key="dt_editor", disabled=["file"], column_config={
+    edited = st.data_editor(shown, hide_index=True, key="dt_editor", disabled=["file"], placeholder="", column_config={
         "file": "文件", "title": "标题", "unit": "单位", "region": "地区",
-        "unit_level": st.column_config.SelectboxColumn("层级", options=list(LEVELS)),
+        "unit_level": st.column_config.SelectboxColumn("层级", options=list(LEVELS), format_func=LEVEL_ZH.get),
         "year": st.column_config.NumberColumn("年份", min_value=1949, max_value=2100, step=1, format="%d"),
-        "period": st.column_config.SelectboxColumn("时段", options=list(PERIODS))})
+        "period": st.column_config.SelectboxColumn("时段", options=list(PERIODS), format_func=PERIOD_ZH.get)})
     for where, reason in problems:
         st.warning(f"{where}：{views.escape_markdown(reason)}")
     if st.button("保存元数据并重新解析", key="dt_meta"):
