@@ -176,12 +176,15 @@ def _run_schema_doc(args: argparse.Namespace) -> int:
 
 
 def schema_markdown() -> str:
-    """Every table of ``analysis.schema.TABLES`` as a Markdown table: column, type, meaning, 中文."""
-    from analysis.schema import TABLES
+    """Every table ``export`` writes (the loader's and the analyses') as Markdown: column, type, meaning, 中文."""
+    from analysis.export import EXPORTS
+    from analysis.schema import PROBLEMS
 
+    tables = {name: (spec.title_zh, spec.columns) for name, spec in EXPORTS.items()}
+    tables["problems"] = ("问题文件", PROBLEMS)
     out = []
-    for name, table in TABLES.items():
-        out += [f"### {name}", "", "| column | type | meaning | 中文 |", "| --- | --- | --- | --- |"]
+    for name, (title_zh, table) in tables.items():
+        out += [f"### {name} ({title_zh})", "", "| column | type | meaning | 中文 |", "| --- | --- | --- | --- |"]
         out += [f"| {c} | {col.dtype} | {_md(col.meaning)} | {_md(col.label_zh)} |" for c, col in table.items()]
         out.append("")
     return "\n".join(out)

@@ -62,8 +62,8 @@ SECTIONS = _table(
     parent_id=("str", "the parent section; null at level 1 and for the preamble", "上级段落"),
     path=("str", "outline position, '2.3.1'; '0' for the preamble", "路径"),
     level=("int64", "depth in the outline tree: 0 preamble, 1 top level, 2 its children …", "层级深度"),
-    marker_type=("str", "cn_dun 一、 / cn_paren （一） / cn_shi 一是 / cn_di 第一， / num 1. / "
-                 "num_paren (1) / circled ㈠ / bracket 【】 / plain (unnumbered) / preamble", "序号类型"),
+    marker_type=("str", ("cn_dun 一、 / cn_paren （一） / cn_shi 一是 / cn_di 第一， / num 1. / "
+                         "num_paren (1) / circled ㈠ / bracket 【】 / plain (unnumbered) / preamble"), "序号类型"),
     ordinal=("Int64", "the number the marker stands for (一 → 1)", "序号"),
     marker=("str", "the marker as written ('一、', '(二)', '三是')", "序号"),
     heading=("str", "level 1: the heading line; deeper: the clause up to the first 。 or ；", "标题"),
@@ -87,7 +87,7 @@ FIGURES = _table(
     section_id=("str", "the section holding the figure", "段落编号"),
     start=("int64", "offset in the cleaned document", "起始"),
     end=("int64", "end offset", "结束"),
-    text=("str", "the quantity as written ('发稿805篇', '近500支')", "原文"),
+    text=("str", "the quantity as written ('805篇', '近500支'); the counted object is in object", "原文"),
     value=("float64", "the number, scaled by 万/亿; null when masked", "数值"),
     measure=("str", "the measure word (篇/起/次/人 …)", "量词"),
     object=("str", "what is counted, where the clause shows it", "对象"),

@@ -32,7 +32,8 @@ def scorer():
 
 @pytest.fixture(scope="module")
 def results():
-    rows = list(csv.DictReader(open(DEV / "labels.csv", encoding="utf-8")))
+    with open(DEV / "labels.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     return [(row, inspect_report(DEV / "reports" / row["file"])) for row in rows]
 
 

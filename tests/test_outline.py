@@ -88,8 +88,8 @@ def test_split_sections_nested_di_then_shi():
     ("【概况】2020年，全县网信工作有序开展。\n【组织领导】召开会议2次。\n【舆论引导】上报快报14期。",
      ["【概况】", "【组织领导】", "【舆论引导】"], []),
     # unnumbered headings, one split over two lines, between paragraphs
-    ("2022年宣传思想文化工作综述\n过去一年，全市宣传战线坚持围绕中心。\n凝聚思想伟力\n筑牢理论根基\n旗帜引领方向，思想凝聚力量。我市坚持学习。\n"
-     "壮大主流舆论\n我市加强新闻宣传，发稿数量大幅增加。", ["凝聚思想伟力筑牢理论根基", "壮大主流舆论"], []),
+    (("2022年宣传思想文化工作综述\n过去一年，全市宣传战线坚持围绕中心。\n凝聚思想伟力\n筑牢理论根基\n旗帜引领方向，思想凝聚力量。我市坚持学习。\n"
+      "壮大主流舆论\n我市加强新闻宣传，发稿数量大幅增加。"), ["凝聚思想伟力筑牢理论根基", "壮大主流舆论"], []),
     # Traditional characters
     ("導語。\n一、2021年工作總結\n(一)紮實開展理論學習。正文。", ["2021年工作總結"], ["紮實開展理論學習"]),
 ])
@@ -218,7 +218,7 @@ def outlines(draw):
 @settings(max_examples=200, deadline=None)
 @given(outlines())
 def test_split_sections_tiles_generated_outlines(case):
-    text, expected = case
+    text, _headings = case
     df = split_sections(text)
     assert "".join(df["text"]) == text
     assert df["start"].is_monotonic_increasing and df["path"].is_unique
