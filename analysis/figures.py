@@ -178,13 +178,14 @@ def measure_at(text: str, pos: int) -> str | None:
     return None if compound and len(compound) > len(word) else word
 
 
-def find_figures(text: str, *, segmenter=None) -> list[Figure]:
+def find_figures(text: str, *, segmenter=None, masks: list | None = None) -> list[Figure]:
     """Every stated quantity in ``text`` with its measure word, counted object and approximator, in order.
 
     Args:
         text: a cleaned report text (or any snippet).
         segmenter: an ``analysis.terms.Segmenter`` used to cut the object phrase into words; None for the
             shared default one.
+        masks: ``analysis.masks.find_masks(text)`` when already found; None to find them here.
     Returns:
         Figure tuples sorted by ``start``; see the module docstring for what is and is not a count.
 
@@ -193,7 +194,7 @@ def find_figures(text: str, *, segmenter=None) -> list[Figure]:
     """
     from analysis.masks import find_masks  # masks imports this module's word lists
 
-    masks = {m.start: m for m in find_masks(text)}
+    masks = {m.start: m for m in (find_masks(text) if masks is None else masks)}
     quotes = [(q.start(), q.end()) for q in _QUOTE_RE.finditer(text)]
     quote_starts = [q[0] for q in quotes]
     seg = None

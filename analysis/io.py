@@ -5,6 +5,7 @@ Every failure is an :class:`~analysis.errors.UnreadableReport` whose ``str`` is 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -52,7 +53,7 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 NO_BREAK = "\u00a0\u202f"
 # Spaces removed at the start and end of a line (the ideographic space U+3000 included).
 LINE_SPACES = " \t\u3000\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f"
-_DROP_TABLE = str.maketrans("", "", ZERO_WIDTH + NO_BREAK)
+_DROP_RE = re.compile(f"[{re.escape(ZERO_WIDTH + NO_BREAK)}]+")  # a regex: far faster than str.translate
 _BREAKS_RE = re.compile("\r\n|[\r\f\v\u2028\u2029\x85]")
 _PAYWALL_RE = re.compile(r"##paid(?:begin|end)##", re.IGNORECASE)
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
@@ -167,7 +168,7 @@ def odd_share(text: str) -> float:
 
 
 def _non_empty(text: str, path: str) -> str:
-    if not text.translate(_DROP_TABLE).strip():
+    if not _DROP_RE.sub("", text).strip():
         raise UnreadableReport(path, "empty file")
     return text
 
@@ -189,7 +190,7 @@ def clean_text(text: str) -> str:
     Returns:
         the cleaned text.
     """
-    text = _BREAKS_RE.sub("\n", text).translate(_DROP_TABLE)
+    text = _DROP_RE.sub("", _BREAKS_RE.sub("\n", text))
     lines = []
     for line in text.split("\n"):
         if "##" in line:
@@ -218,7 +219,22 @@ def _remove_paywall(line: str) -> tuple[str, int]:
 
 def display_width(line: str) -> int:
     """Columns a line takes on a page: wide and full-width characters count 2, others 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return 2 * len(line) - len(_wide_re().sub("", line))
+
+
+@functools.cache
+def _wide_re() -> re.Pattern:
+    """A regex of the runs of wide or full-width code points (Unicode's East Asian Width W and F); built once."""
+    ranges, start = [], None
+    for code in range(0x40000 + 1):
+        wide = code < 0x40000 and unicodedata.east_asian_width(chr(code)) in "WF"
+        if wide and start is None:
+            start = code
+        elif not wide and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}" if code - 1 > start
+                          else re.escape(chr(start)))
+            start = None
+    return re.compile("[" + "".join(ranges) + "]+")
 
 
 def _ends_sentence(line: str) -> bool:
@@ -259,6 +275,9 @@ def looks_hard_wrapped(text: str) -> bool:
     """
     lines = [line.strip(LINE_SPACES) for line in text.split("\n")]
     lines = [line for line in lines if line]
+    lengths = sorted(map(len, lines))
+    if lengths and lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))] > MAX_WRAP_WIDTH:
+        return False  # a line is at least as wide as it is long: the 90th-percentile width is over the limit
     threshold = _wrap_width([display_width(line) for line in lines])
     if threshold is None:
         return False

@@ -93,9 +93,21 @@ def classify_mask(text: str, start: int, end: int) -> str:
     return "numeric" if word_at(text, pos, _NUMERIC_FOLLOWERS) else "name"
 
 
-def blank_masks(text: str) -> str:
-    """The text with every mask replaced by spaces of the same length (offsets unchanged)."""
-    return MASK_RE.sub(lambda m: " " * (m.end() - m.start()), text)
+def blank_masks(text: str, masks: list[Mask] | None = None) -> str:
+    """The text with every mask replaced by spaces of the same length (offsets unchanged).
+
+    Args:
+        text: any text.
+        masks: ``find_masks(text)`` when already found (saves a second scan); None to find them.
+    """
+    if masks is None:
+        return MASK_RE.sub(lambda m: " " * (m.end() - m.start()), text)
+    parts, pos = [], 0
+    for m in masks:
+        parts += (text[pos:m.start], " " * (m.end - m.start))
+        pos = m.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 BY_REDACTIONS = ("section", "document")

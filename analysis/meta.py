@@ -345,6 +345,13 @@ def _cpca():
     return cpca
 
 
+@functools.lru_cache(maxsize=8192)
+def _places(s: str) -> tuple:
+    """cpca's (province, city, county) for a string; cached: a unit's titles repeat year after year."""
+    row = _cpca().transform([s]).iloc[0]
+    return tuple(row.get(k) for k in ("省", "市", "区"))
+
+
 def _region(text: str, title: str | None) -> tuple:
     """The province of the first named place (county, city) in the title or the opening; null when masked."""
     for source, s in (("title", title or ""), ("body", text[:300])):
@@ -352,8 +359,7 @@ def _region(text: str, title: str | None) -> tuple:
             continue
         if not re.search(r"[\u4e00-\u9fa5]{1,6}(?:省|市|县|區|区|旗|州)", s):
             continue
-        row = _cpca().transform([s]).iloc[0]
-        province, city, county = (row.get(k) for k in ("省", "市", "区"))
+        province, city, county = _places(re.sub(r"[0-9０-９]", "", s))
         if isinstance(province, str) and (isinstance(county, str) or isinstance(city, str)):
             named = county if isinstance(county, str) else city
             short = re.sub(r"(市|县|区|旗)$", "", named)

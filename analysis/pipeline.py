@@ -12,10 +12,10 @@ import pandas as pd
 from analysis import schema
 from analysis.figures import find_figures
 from analysis.io import read_report
-from analysis.masks import find_masks
+from analysis.masks import blank_masks, find_masks
 from analysis.meta import infer_metadata
 from analysis.outline import assign_kinds, outline_records, to_frame
-from analysis.terms import count_terms
+from analysis.terms import term_columns
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,58 @@ def doc_id_for(text: str) -> str:
 
 def outline_and_metadata(text: str, *, doc_id: str, file: str, manifest_row: dict | None = None):
     """The SECTIONS table and the metadata dict; kinds are decided once the report's year is known."""
+    records, meta = _records_and_metadata(text, doc_id=doc_id, file=file, manifest_row=manifest_row)
+    return to_frame(records), meta
+
+
+def _records_and_metadata(text: str, *, doc_id: str, file: str, manifest_row: dict | None) -> tuple[list, dict]:
     records = assign_kinds(outline_records(text, doc_id=doc_id))
     meta = infer_metadata(text, records, file=file, manifest_row=manifest_row)
     if meta["year"] is not None:
         assign_kinds(records, report_year=int(meta["year"]))
-    return to_frame(records), meta
+    return records, meta
+
+
+Columns = dict[str, dict[str, list]]
+"""Table name -> column name -> values: one report's rows in the shape the store writes (no DataFrame per report)."""
+
+
+def report_columns(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
+                   manifest_row: dict | None = None, segmenter=None) -> Columns:
+    """Every table's rows for one cleaned report text, as columns (what ``process_text`` makes frames of).
+
+    The masks are found once: the redactions come from them, figures reuse them, and terms are counted on the
+    text with every mask blanked (offsets unchanged), cut at the section boundaries.
+
+    Args:
+        text: the cleaned text (offsets in every table refer to it).
+        file: the report's path relative to the source folder.
+        manifest_row: fields a person wrote down; they override inference.
+        segmenter: an ``analysis.terms.Segmenter``; None for the shared default one.
+    Returns:
+        documents, sections, terms, figures and redactions, each a dict of column lists in contract order.
+    """
+    doc_id = doc_id_for(text)
+    records, meta = _records_and_metadata(text, doc_id=doc_id, file=file, manifest_row=manifest_row)
+    doc = {"doc_id": doc_id, "file": file, **meta, "chars": len(text), "n_sections": len(records),
+           "format": format, "encoding": encoding}
+    doc["year"] = None if doc.get("year") is None else int(doc["year"])
+    starts = [r["start"] for r in records]
+    ids = [r["section_id"] for r in records]
+
+    def section_of(offset: int) -> str:
+        return ids[max(bisect.bisect_right(starts, offset) - 1, 0)]
+
+    masks = find_masks(text)
+    figures = [{"doc_id": doc_id, "section_id": section_of(f.start), **f._asdict()}
+               for f in find_figures(text, segmenter=segmenter, masks=masks)]
+    redactions = [{"doc_id": doc_id, "section_id": section_of(m.start), **m._asdict()} for m in masks]
+    blanked = blank_masks(text, masks)
+    terms = term_columns(((doc_id, r["section_id"], blanked[r["start"]:r["end"]]) for r in records),
+                         segmenter=segmenter, blanked=True)
+    return {"documents": {c: [doc.get(c)] for c in schema.DOCUMENTS},
+            "sections": _columns(records, schema.SECTIONS), "terms": terms,
+            "figures": _columns(figures, schema.FIGURES), "redactions": _columns(redactions, schema.REDACTIONS)}
 
 
 def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
@@ -54,40 +101,45 @@ def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "
     Returns:
         a ReportTables with one DOCUMENTS row and its SECTIONS, TERMS, FIGURES and REDACTIONS rows.
     """
-    doc_id = doc_id_for(text)
-    sections, meta = outline_and_metadata(text, doc_id=doc_id, file=file, manifest_row=manifest_row)
-    doc = {"doc_id": doc_id, "file": file, **meta, "chars": len(text), "n_sections": len(sections),
-           "format": format, "encoding": encoding}
-    documents = pd.DataFrame([{c: doc.get(c) for c in schema.DOCUMENTS}])
-    documents["year"] = documents["year"].astype("Int64")
-    starts = sections["start"].tolist()
-    ids = sections["section_id"].tolist()
+    return frames(report_columns(text, file=file, format=format, encoding=encoding, manifest_row=manifest_row,
+                                 segmenter=segmenter))
 
-    def section_of(offset: int) -> str:
-        return ids[max(bisect.bisect_right(starts, offset) - 1, 0)]
 
-    figures = _rows([{"doc_id": doc_id, "section_id": section_of(f.start), **f._asdict()}
-                     for f in find_figures(text)], schema.FIGURES)
-    redactions = _rows([{"doc_id": doc_id, "section_id": section_of(m.start), **m._asdict()}
-                        for m in find_masks(text)], schema.REDACTIONS)
-    terms = count_terms(sections, segmenter=segmenter)
-    return ReportTables(documents, sections, terms, figures, redactions)
+def process_file(path: str | Path, *, root: str | Path | None = None, manifest_row: dict | None = None,
+                 segmenter=None) -> Columns:
+    """Read one report file and build its rows as columns; raises ``UnreadableReport`` naming the file."""
+    path = Path(path)
+    rel = path.relative_to(root).as_posix() if root else path.name
+    raw = read_report(path)
+    return report_columns(raw.text, file=rel, format=raw.format, encoding=raw.encoding,
+                          manifest_row=manifest_row, segmenter=segmenter)
 
 
 def process_report(path: str | Path, *, root: str | Path | None = None, manifest_row: dict | None = None,
                    segmenter=None) -> ReportTables:
     """Read one report file and build its rows; raises ``UnreadableReport`` naming the file."""
-    path = Path(path)
-    rel = path.relative_to(root).as_posix() if root else path.name
-    raw = read_report(path)
-    return process_text(raw.text, file=rel, format=raw.format, encoding=raw.encoding,
-                        manifest_row=manifest_row, segmenter=segmenter)
+    return frames(process_file(path, root=root, manifest_row=manifest_row, segmenter=segmenter))
 
 
-def _rows(rows: list[dict], table: dict) -> pd.DataFrame:
-    if not rows:
-        return schema.empty_frame(table)
-    return pd.DataFrame(rows, columns=list(table))
+def frames(columns: Columns) -> ReportTables:
+    """The DataFrames of one report's columns, with the contract's dtypes."""
+    out = {}
+    for name in ("documents", "sections", "terms", "figures", "redactions"):
+        table = schema.TABLES[name]
+        cols = columns[name]
+        if not next(iter(cols.values())):
+            out[name] = schema.empty_frame(table)
+            continue
+        df = pd.DataFrame(cols, columns=list(table))
+        for c, col in table.items():
+            if col.dtype in ("int64", "Int64", "bool"):
+                df[c] = df[c].astype(col.dtype)
+        out[name] = df
+    return ReportTables(**out)
+
+
+def _columns(rows: list[dict], table: dict) -> dict[str, list]:
+    return {c: [r[c] for r in rows] for c in table}
 
 
 INSPECT_KEYS = ("file", "title", "year", "period", "unit", "unit_level", "region", "sources", "evidence",

@@ -29,7 +29,7 @@ from analysis import schema
 from analysis.errors import ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.io import list_reports
 from analysis.manifest import MANIFEST_NAME, read_manifest
-from analysis.pipeline import process_report
+from analysis.pipeline import ReportTables, process_file
 from analysis.terms import get_segmenter
 
 PIPELINE_VERSION = "1"
@@ -214,12 +214,12 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, jobs: in
     try:
         if jobs <= 1 or len(todo) <= 1:
             for rel, task in zip(todo, tasks):
-                outcomes[rel] = _process_one(process_report, task, segmenter=segmenter)
+                outcomes[rel] = _process_one(process_file, task, segmenter=segmenter)
                 bar.update()
         else:
             ctx = multiprocessing.get_context("spawn")
             with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(_process_in_worker, process_report, get_segmenter, task): rel
+                futures = {pool.submit(_process_in_worker, process_file, get_segmenter, task): rel
                            for rel, task in zip(todo, tasks)}
                 for future in concurrent.futures.as_completed(futures):
                     rel = futures[future]
@@ -244,17 +244,19 @@ def _process_in_worker(func: Callable, segmenter_factory: Callable, task: tuple)
 
 
 def _process_one(func: Callable, task: tuple, *, segmenter) -> tuple:
-    """One report through ``func`` (``process_report``); any failure becomes a problem of this report only."""
+    """One report through ``func`` (``process_file``: columns, or ``ReportTables``); any failure becomes a problem
+    of this report only."""
     path, root, manifest_row = task
     try:
         result = func(path, root=root, manifest_row=manifest_row, segmenter=segmenter)
-        tables = {name: getattr(result, name) for name in REPORT_TABLES}
-        for name, df in tables.items():
-            schema.assert_table(df, schema.TABLES[name], name)
-        if len(tables["documents"]) != 1:
-            raise ValueError(f"documents: expected 1 row, got {len(tables['documents'])}")
-        doc_id = str(tables["documents"]["doc_id"].iloc[0])
-        arrow = {name: _to_arrow(df, schema.TABLES[name]) for name, df in tables.items()}
+        if isinstance(result, ReportTables):
+            arrow = {name: _to_arrow(getattr(result, name), schema.TABLES[name]) for name in REPORT_TABLES}
+        else:
+            arrow = {name: pa.Table.from_pydict(result[name], schema=_arrow_schema(schema.TABLES[name]))
+                     for name in REPORT_TABLES}
+        if arrow["documents"].num_rows != 1:
+            raise ValueError(f"documents: expected 1 row, got {arrow['documents'].num_rows}")
+        doc_id = str(arrow["documents"]["doc_id"][0])
     except UnreadableReport as err:
         return ("unreadable", None, [["read", err.reason]], None)
     except Exception as err:  # noqa: BLE001 - one bad report must not stop the others
@@ -351,7 +353,8 @@ def _ordered(pieces: list[pa.Table], table: dict[str, schema.Column], order: dic
     if not pieces:
         return _arrow_schema(table).empty_table()
     combined = pa.concat_tables(pieces).combine_chunks()
-    rank = pa.array([order[d] for d in combined["doc_id"].to_pylist()], pa.int64())
+    ids = sorted(order, key=order.get)
+    rank = pc.index_in(combined["doc_id"], value_set=pa.array(ids, pa.string()))
     keyed = combined.append_column("_rank", rank).append_column("_row", pa.array(range(len(combined)), pa.int64()))
     return combined.take(pc.sort_indices(keyed, sort_keys=[("_rank", "ascending"), ("_row", "ascending")]))
 

@@ -76,7 +76,7 @@ def calls(monkeypatch) -> list[str]:
         seen.append(Path(path).name)
         return fake_process_report(path, **kw)
 
-    monkeypatch.setattr(store, "process_report", counting)
+    monkeypatch.setattr(store, "process_file", counting)
     monkeypatch.setattr(store, "list_reports", fake_list_reports)
     monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
     return seen
@@ -295,7 +295,7 @@ def test_build_missing_source_names_it(tmp_path, calls):
 
 
 def test_build_jobs_gives_the_same_store(src, tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "process_report", fake_process_report)
+    monkeypatch.setattr(store, "process_file", fake_process_report)
     monkeypatch.setattr(store, "list_reports", fake_list_reports)
     monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
     (src / "crash.txt").write_text("BOOM", encoding="utf-8")
@@ -315,7 +315,7 @@ _edits = st.lists(st.tuples(st.sampled_from(["a.txt", "b.txt", "c.txt", "d.txt"]
 def test_build_incremental_always_equals_fresh(tmp_path_factory, monkeypatch, rounds):
     """Whatever files are added, changed, emptied, broken or removed between builds, the incremental store has
     the same bytes as a store built from scratch."""
-    monkeypatch.setattr(store, "process_report", fake_process_report)
+    monkeypatch.setattr(store, "process_file", fake_process_report)
     monkeypatch.setattr(store, "list_reports", fake_list_reports)
     monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
     base = tmp_path_factory.mktemp("prop")
