@@ -58,14 +58,15 @@ def resources_dir() -> Path:
 def build_store(*, force: bool = False) -> store.BuildResult | None:
     """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date."""
     src, dst = source_dir(), data_dir()
-    if not force and not store.is_stale(src, dst):
+    codebook = resources_dir() / "codebook.yaml"
+    if not force and not store.is_stale(src, dst, codebook=codebook):
         return None
     from analysis.io import list_reports
 
     n = len(list_reports(src)[0]) if src.is_dir() else 0
     bar = st.progress(0.05, text=f"正在读取并解析 {n} 份报告（首次加载分词词典约需 10 秒）…")
     try:
-        result = store.build(src, dst, progress=False)
+        result = store.build(src, dst, progress=False, codebook=codebook)
     finally:
         bar.progress(1.0, text="解析完成")
         bar.empty()

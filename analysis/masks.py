@@ -98,16 +98,24 @@ def blank_masks(text: str, masks: list[Mask] | None = None) -> str:
 
     Args:
         text: any text.
-        masks: ``find_masks(text)`` when already found (saves a second scan); None to find them.
+        masks: ``find_masks(text)`` when already found (saves a scan); None to find them.
+    Returns:
+        a text of the same length, equal to ``text`` outside the masks.
     """
     if masks is None:
-        return MASK_RE.sub(lambda m: " " * (m.end() - m.start()), text)
-    parts, pos = [], 0
-    for m in masks:
-        parts += (text[pos:m.start], " " * (m.end - m.start))
-        pos = m.end
-    parts.append(text[pos:])
-    return "".join(parts)
+        out = MASK_RE.sub(_spaces, text)
+    else:
+        parts, pos = [], 0
+        for m in masks:
+            parts += (text[pos:m.start], " " * (m.end - m.start))
+            pos = m.end
+        parts.append(text[pos:])
+        out = "".join(parts)
+    return out
+
+
+def _spaces(m: re.Match) -> str:
+    return " " * (m.end() - m.start())
 
 
 BY_REDACTIONS = ("section", "document")

@@ -53,7 +53,7 @@ Columns = dict[str, dict[str, list]]
 
 
 def report_columns(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
-                   manifest_row: dict | None = None, segmenter=None) -> Columns:
+                   manifest_row: dict | None = None, segmenter=None, codebook=None) -> Columns:
     """Every table's rows for one cleaned report text, as columns (what ``process_text`` makes frames of).
 
     The masks are found once: the redactions come from them, figures reuse them, and terms are counted on the
@@ -64,8 +64,10 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
         file: the report's path relative to the source folder.
         manifest_row: fields a person wrote down; they override inference.
         segmenter: an ``analysis.terms.Segmenter``; None for the shared default one.
+        codebook: an ``analysis.themes.Codebook``: also code the sections' themes (``theme_hits``).
     Returns:
-        documents, sections, terms, figures and redactions, each a dict of column lists in contract order.
+        documents, sections, terms, figures and redactions (and theme_hits with a codebook), each a dict of
+        column lists in contract order.
     """
     doc_id = doc_id_for(text)
     records, meta = _records_and_metadata(text, doc_id=doc_id, file=file, manifest_row=manifest_row)
@@ -85,9 +87,16 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
     blanked = blank_masks(text, masks)
     terms = term_columns(((doc_id, r["section_id"], blanked[r["start"]:r["end"]]) for r in records),
                          segmenter=segmenter, blanked=True)
-    return {"documents": {c: [doc.get(c)] for c in schema.DOCUMENTS},
-            "sections": _columns(records, schema.SECTIONS), "terms": terms,
-            "figures": _columns(figures, schema.FIGURES), "redactions": _columns(redactions, schema.REDACTIONS)}
+    out = {"documents": {c: [doc.get(c)] for c in schema.DOCUMENTS},
+           "sections": _columns(records, schema.SECTIONS), "terms": terms,
+           "figures": _columns(figures, schema.FIGURES), "redactions": _columns(redactions, schema.REDACTIONS)}
+    if codebook is not None:
+        from analysis.themes import theme_hit_columns
+
+        out["theme_hits"] = theme_hit_columns(
+            ((doc_id, r["section_id"], r["heading"], r["text"], blanked[r["start"]:r["end"]]) for r in records),
+            codebook)
+    return out
 
 
 def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
@@ -106,13 +115,13 @@ def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "
 
 
 def process_file(path: str | Path, *, root: str | Path | None = None, manifest_row: dict | None = None,
-                 segmenter=None) -> Columns:
+                 segmenter=None, codebook=None) -> Columns:
     """Read one report file and build its rows as columns; raises ``UnreadableReport`` naming the file."""
     path = Path(path)
     rel = path.relative_to(root).as_posix() if root else path.name
     raw = read_report(path)
     return report_columns(raw.text, file=rel, format=raw.format, encoding=raw.encoding,
-                          manifest_row=manifest_row, segmenter=segmenter)
+                          manifest_row=manifest_row, segmenter=segmenter, codebook=codebook)
 
 
 def process_report(path: str | Path, *, root: str | Path | None = None, manifest_row: dict | None = None,

@@ -31,13 +31,16 @@ from analysis.io import list_reports
 from analysis.manifest import MANIFEST_NAME, read_manifest
 from analysis.pipeline import ReportTables, process_file
 from analysis.terms import get_segmenter
+from analysis.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 """Bump when a change to the pipeline changes its output: every report is then processed again."""
 
 MANIFEST_JSON = "manifest.json"
-REPORT_TABLES = ("documents", "sections", "terms", "figures", "redactions")
+REPORT_TABLES = ("documents", "sections", "terms", "figures", "redactions", "theme_hits")
 TABLE_NAMES = (*REPORT_TABLES, "problems")
+CONTRACTS = {**schema.TABLES, "theme_hits": THEME_HITS}
+"""Every stored table's columns: the report tables of ``analysis.schema`` plus the theme hits of the codebook."""
 
 _ARROW_TYPES = {"str": pa.string(), "int64": pa.int64(), "Int64": pa.int64(), "float64": pa.float64(),
                 "bool": pa.bool_()}
@@ -65,20 +68,25 @@ class Tables:
     terms: pd.DataFrame
     figures: pd.DataFrame
     redactions: pd.DataFrame
+    theme_hits: pd.DataFrame
     problems: pd.DataFrame
     version: str
+    codebook_hash: str | None = None
+    """The digest of the codebook ``theme_hits`` was coded with (``analysis.themes.codebook_hash``)."""
 
 
 # ---------------------------------------------------------------------------------------------------- build
 
 
 def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, strict: bool = False,
-          jobs: int = 1) -> BuildResult:
+          jobs: int = 1, codebook: str | Path | None = None) -> BuildResult:
     """Build (or bring up to date) the store in ``dst`` from the reports in ``src``.
 
-    A report is processed again only when its bytes, its manifest.csv row, the dictionaries or PIPELINE_VERSION
-    changed; other rows are kept from the existing tables, and rows of removed files are dropped. Bad files do not
-    stop the build: each becomes a row of the PROBLEMS table.
+    A report is processed again only when its bytes, its manifest.csv row, the dictionaries, the codebook or
+    PIPELINE_VERSION changed; other rows are kept from the existing tables, and rows of removed files are dropped.
+    A file whose size and modification time are those of the last build is taken as unchanged without reading it;
+    when nothing changed at all, only the manifest is read. Bad files do not stop the build: each becomes a row of
+    the PROBLEMS table.
 
     Args:
         src: folder of reports (and an optional manifest.csv).
@@ -86,6 +94,7 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         progress: show a progress bar on stderr; None shows it only when stderr is a terminal.
         strict: when any problem is found, write nothing (the old store stays as it was).
         jobs: processes for parsing; 1 parses in this process.
+        codebook: the codebook YAML the ``theme_hits`` table is coded with; None for the shipped one.
     Returns:
         a BuildResult (its ``problems`` is a PROBLEMS table).
 
@@ -100,12 +109,10 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         raise UnreadableReport(str(src), "no such folder")
     stamp = _stamp(src, dst)
     old = previous = _read_manifest_json(dst)
-    old_tables = _old_tables(dst, old)
-    if old_tables is None:
-        old = None
     segmenter = get_segmenter()
+    book = load_codebook(codebook)
     settings = {"schema_version": schema.SCHEMA_VERSION, "pipeline_version": PIPELINE_VERSION,
-                "dictionary_hash": str(segmenter.dictionary_hash)}
+                "dictionary_hash": str(segmenter.dictionary_hash), "codebook_hash": codebook_hash(book)}
     if old is not None and any(old.get(k) != v for k, v in settings.items()):
         old = None
 
@@ -121,7 +128,15 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
                  for file in manifest_rows if file not in present]
 
     entries, todo = _plan(src, rel_paths, manifest_rows, old)
-    outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, jobs=jobs,
+    if old is not None and not todo and set(entries) == set(old.get("files") or {}):
+        unchanged = _unchanged(dst, old, entries, problems, settings=settings, stamp=stamp, started=started)
+        if unchanged is not None:
+            return unchanged
+    old_tables = _old_tables(dst, old)
+    if old_tables is None and old is not None:
+        old = None
+        entries, todo = _plan(src, rel_paths, manifest_rows, old)
+    outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, codebook=book, jobs=jobs,
                     progress=sys.stderr.isatty() if progress is None else progress)
 
     tables, loaded, unchanged, report_problems = _assemble(rel_paths, entries, outcomes, old_tables)
@@ -145,13 +160,16 @@ def _plan(src: Path, rel_paths: list[str], manifest_rows: dict[str, dict],
     entries: dict[str, dict] = {}
     todo: list[str] = []
     for rel in rel_paths:
-        try:
-            digest = hashlib.sha256((src / rel).read_bytes()).hexdigest()
-        except OSError as err:
-            digest = f"unreadable: {err}"
-        entry = {"sha256": digest, "row": _row_hash(manifest_rows.get(rel)), "status": None, "doc_id": None,
-                 "problems": []}
         prev = old_files.get(rel, {})
+        try:
+            st = (src / rel).stat()
+            seen = [st.st_size, st.st_mtime_ns]
+            same = prev.get("seen") == seen and prev.get("sha256")
+            digest = prev["sha256"] if same else hashlib.sha256((src / rel).read_bytes()).hexdigest()
+        except OSError as err:
+            seen, digest = None, f"unreadable: {err}"
+        entry = {"sha256": digest, "seen": seen, "row": _row_hash(manifest_rows.get(rel)), "status": None,
+                 "doc_id": None, "problems": []}
         if prev.get("sha256") == digest and prev.get("row") == entry["row"] and prev.get("status") in (
                 "loaded", "duplicate", "unreadable"):
             entry.update(status=prev["status"], doc_id=prev.get("doc_id"), problems=prev.get("problems", []))
@@ -200,11 +218,12 @@ def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
     if kept_old and old_tables:
         _append(pieces, {name: _rows_of(old_tables[name], kept_old) for name in REPORT_TABLES})
     order = {entries[r]["doc_id"]: i for i, r in enumerate(rel_paths) if entries[r]["status"] == "loaded"}
-    tables = {name: _ordered(pieces[name], schema.TABLES[name], order) for name in REPORT_TABLES}
+    tables = {name: _ordered(pieces[name], CONTRACTS[name], order) for name in REPORT_TABLES}
     return tables, loaded, unchanged, problems
 
 
-def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, jobs: int, progress: bool) -> dict:
+def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook: Codebook, jobs: int,
+         progress: bool) -> dict:
     """Process every file in ``todo``; returns rel -> (status, doc_id, problems, arrow tables or None)."""
     from tqdm import tqdm
 
@@ -214,12 +233,12 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, jobs: in
     try:
         if jobs <= 1 or len(todo) <= 1:
             for rel, task in zip(todo, tasks):
-                outcomes[rel] = _process_one(process_file, task, segmenter=segmenter)
+                outcomes[rel] = _process_one(process_file, task, segmenter=segmenter, codebook=codebook)
                 bar.update()
         else:
             ctx = multiprocessing.get_context("spawn")
             with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(_process_in_worker, process_file, get_segmenter, task): rel
+                futures = {pool.submit(_process_in_worker, process_file, get_segmenter, codebook, task): rel
                            for rel, task in zip(todo, tasks)}
                 for future in concurrent.futures.as_completed(futures):
                     rel = futures[future]
@@ -236,23 +255,25 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, jobs: in
 _WORKER_SEGMENTERS: dict = {}
 
 
-def _process_in_worker(func: Callable, segmenter_factory: Callable, task: tuple) -> tuple:
+def _process_in_worker(func: Callable, segmenter_factory: Callable, codebook: Codebook, task: tuple) -> tuple:
     """Pool entry point: one segmenter per worker process, then ``_process_one``."""
     if segmenter_factory not in _WORKER_SEGMENTERS:
         _WORKER_SEGMENTERS[segmenter_factory] = segmenter_factory()
-    return _process_one(func, task, segmenter=_WORKER_SEGMENTERS[segmenter_factory])
+    return _process_one(func, task, segmenter=_WORKER_SEGMENTERS[segmenter_factory], codebook=codebook)
 
 
-def _process_one(func: Callable, task: tuple, *, segmenter) -> tuple:
+def _process_one(func: Callable, task: tuple, *, segmenter, codebook: Codebook) -> tuple:
     """One report through ``func`` (``process_file``: columns, or ``ReportTables``); any failure becomes a problem
     of this report only."""
     path, root, manifest_row = task
     try:
-        result = func(path, root=root, manifest_row=manifest_row, segmenter=segmenter)
-        if isinstance(result, ReportTables):
-            arrow = {name: _to_arrow(getattr(result, name), schema.TABLES[name]) for name in REPORT_TABLES}
+        result = func(path, root=root, manifest_row=manifest_row, segmenter=segmenter, codebook=codebook)
+        if isinstance(result, ReportTables):  # frames (a stand-in pipeline): code the themes here
+            frames = {name: getattr(result, name) for name in REPORT_TABLES if name != "theme_hits"}
+            frames["theme_hits"] = code_sections(result.sections, codebook)
+            arrow = {name: _to_arrow(df, CONTRACTS[name]) for name, df in frames.items()}
         else:
-            arrow = {name: pa.Table.from_pydict(result[name], schema=_arrow_schema(schema.TABLES[name]))
+            arrow = {name: pa.Table.from_pydict(result[name], schema=_arrow_schema(CONTRACTS[name]))
                      for name in REPORT_TABLES}
         if arrow["documents"].num_rows != 1:
             raise ValueError(f"documents: expected 1 row, got {arrow['documents'].num_rows}")
@@ -273,18 +294,40 @@ def _commit(dst: Path, tables: dict[str, pa.Table], *, settings: dict, entries: 
     blobs = {name: _parquet_bytes(table) for name, table in tables.items()}
     digests = {name: hashlib.sha256(blob).hexdigest() for name, blob in blobs.items()}
     changed = [name for name in TABLE_NAMES if _file_digest(dst / f"{name}.parquet") != digests[name]]
+    if changed:
+        _replace_all(dst, {f"{name}.parquet": blobs[name] for name in changed})
+    return _write_manifest(dst, settings=settings, entries=entries, digests=digests, stamp=stamp) or bool(changed)
+
+
+def _write_manifest(dst: Path, *, settings: dict, entries: dict, digests: dict, stamp: str) -> bool:
+    """Write manifest.json unless it already says exactly this; returns whether it was written."""
     manifest = {**settings, "files": entries, "tables": digests}
     manifest["version"] = hashlib.sha256(json.dumps(manifest, sort_keys=True, ensure_ascii=False)
                                          .encode("utf-8")).hexdigest()[:16]
     manifest["stamp"] = stamp
     text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
-    if changed:
-        _replace_all(dst, {f"{name}.parquet": blobs[name] for name in changed})
     manifest_path = dst / MANIFEST_JSON
-    if not changed and manifest_path.is_file() and manifest_path.read_text(encoding="utf-8") == text:
+    if manifest_path.is_file() and manifest_path.read_text(encoding="utf-8") == text:
         return False
     _replace_all(dst, {MANIFEST_JSON: text.encode("utf-8")})
     return True
+
+
+def _unchanged(dst: Path, old: dict, entries: dict, problems: list, *, settings: dict, stamp: str,
+               started: float) -> BuildResult | None:
+    """The build when no report needs processing and the file set is the same: no table is read or written (only
+    manifest.json when a file was touched); None when the problems table would change (then build as usual)."""
+    problems = problems + [(rel, stage, reason) for rel, e in entries.items() for stage, reason in e["problems"]]
+    problems_df = _problems_frame(problems)
+    digest = hashlib.sha256(_parquet_bytes(_to_arrow(problems_df, CONTRACTS["problems"]))).hexdigest()
+    if digest != old["tables"].get("problems"):
+        return None
+    if any(_file_digest(dst / f"{name}.parquet") != old["tables"].get(name) for name in TABLE_NAMES):
+        return None  # a table was changed by hand or a build was cut short: build as usual
+    wrote = _write_manifest(dst, settings=settings, entries=entries, digests=old["tables"], stamp=stamp)
+    return BuildResult(loaded=0, unchanged=sum(e["status"] == "loaded" for e in entries.values()),
+                       failed=len({p for p, stage, _ in problems if stage != "manifest"}), removed=0,
+                       seconds=time.perf_counter() - started, problems=problems_df, wrote=wrote)
 
 
 def _replace_all(dst: Path, files: dict[str, bytes]) -> None:
@@ -409,8 +452,8 @@ def load(dst: str | Path) -> Tables:
     frames = {}
     for name in TABLE_NAMES:
         frames[name] = _to_pandas(_read_table(dst / f"{name}.parquet", manifest["tables"].get(name)),
-                                  schema.TABLES[name])
-    return Tables(**frames, version=manifest["version"])
+                                  CONTRACTS[name])
+    return Tables(**frames, version=manifest["version"], codebook_hash=manifest.get("codebook_hash"))
 
 
 def _read_table(path: Path, digest: str | None) -> pa.Table:
@@ -426,7 +469,7 @@ def _read_table(path: Path, digest: str | None) -> pa.Table:
     except (pa.ArrowException, OSError) as err:
         raise StoreCorrupt(str(path), f"not a Parquet table ({err})") from None
     try:
-        schema.assert_table(table.slice(0, 0).to_pandas(), schema.TABLES[path.stem], path.stem)
+        schema.assert_table(table.slice(0, 0).to_pandas(), CONTRACTS[path.stem], path.stem)
     except ValueError as err:
         raise StoreCorrupt(str(path), str(err)) from None
     return table
@@ -453,10 +496,10 @@ def _old_tables(dst: Path, old: dict | None) -> dict[str, pa.Table] | None:
 # ---------------------------------------------------------------------------------------------------- staleness
 
 
-def is_stale(src: str | Path, dst: str | Path) -> bool:
-    """Whether ``build(src, dst)`` may change something: no store, another schema/pipeline version, edited word
-    lists, or report files added, removed, resized or touched since the last build (sizes and modification times;
-    no report is read).
+def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = None) -> bool:
+    """Whether ``build(src, dst, codebook=codebook)`` may change something: no store, another schema/pipeline
+    version, edited word lists or codebook, or report files added, removed, resized or touched since the last
+    build (sizes and modification times; no report is read).
 
     Example:
         >>> if is_stale("seeds", "data"):
@@ -469,6 +512,11 @@ def is_stale(src: str | Path, dst: str | Path) -> bool:
         return True
     if manifest.get("dictionary_hash") != str(get_segmenter().dictionary_hash):
         return True
+    try:
+        if manifest.get("codebook_hash") != codebook_hash(load_codebook(codebook)):
+            return True
+    except ReportLensError:
+        return True  # a bad codebook: the build names the problem
     return manifest.get("stamp") != _stamp(Path(src), Path(dst))
 
 

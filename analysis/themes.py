@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -252,14 +253,16 @@ def _matchers(codebook: Codebook) -> tuple[tuple[str, re.Pattern, re.Pattern | N
     return tuple(out)
 
 
-def match_themes(text: str, codebook: Codebook) -> list[tuple[str, int, int]]:
+def match_themes(text: str, codebook: Codebook, *, blanked: bool = False) -> list[tuple[str, int, int]]:
     """Every theme match in ``text`` as ``(theme, start, end)``, masks blanked, exclusions applied.
+
+    ``blanked``: the text's masks are blanked already (``analysis.masks.blank_masks``), as in the build.
 
     Example:
         >>> match_themes("组织志愿服务队开展宣讲", load_codebook())
         [('theory', 9, 11), ('civilisation', 2, 6)]
     """
-    clean = blank_masks(text)
+    clean = text if blanked else blank_masks(text)
     out = []
     for theme, pattern, excl in _matchers(codebook):
         covered = _covered(clean, excl) if excl else None
@@ -295,23 +298,40 @@ def code_sections(sections: pd.DataFrame, codebook: Codebook | None = None) -> p
         'news'
     """
     codebook = codebook or load_codebook()
-    rows = []
-    for doc_id, section_id, heading, text in zip(sections["doc_id"], sections["section_id"],
-                                                 sections["heading"], sections["text"], strict=True):
+    cols = theme_hit_columns(zip(sections["doc_id"], sections["section_id"], sections["heading"], sections["text"],
+                                 strict=True), codebook)
+    out = pd.DataFrame(cols, columns=list(THEME_HITS))
+    for col in ("hits", "heading_hits", "body_hits"):
+        out[col] = out[col].astype("int64")
+    return out
+
+
+def theme_hit_columns(sections: Iterable[tuple], codebook: Codebook) -> dict[str, list]:
+    """THEME_HITS rows of sections as column lists, in section order and then codebook order: what
+    ``code_sections`` and the build use.
+
+    Args:
+        sections: (doc_id, section_id, heading, own text) per section, or (…, own text, the text with its masks
+            blanked) when the build has blanked them already.
+        codebook: the codebook.
+    Returns:
+        {"doc_id": [...], "section_id": [...], "theme": [...], "hits": [...], "heading_hits": [...],
+        "body_hits": [...]}.
+    """
+    cols: dict[str, list] = {c: [] for c in THEME_HITS}
+    for doc_id, section_id, heading, text, *clean in sections:
         text = text if isinstance(text, str) else ""
         h0 = text.find(heading) if isinstance(heading, str) and heading else -1
         h1 = h0 + len(heading) if h0 >= 0 else -1
         counts: dict[str, list[int]] = {}
-        for theme, start, _ in match_themes(text, codebook):
+        matches = match_themes(clean[0], codebook, blanked=True) if clean else match_themes(text, codebook)
+        for theme, start, _ in matches:
             slot = counts.setdefault(theme, [0, 0])
             slot[0 if h0 <= start < h1 else 1] += 1
-        rows.extend((doc_id, section_id, theme, h + b, h, b) for theme, (h, b) in counts.items())
-    out = pd.DataFrame(rows, columns=list(THEME_HITS))
-    for col in ("hits", "heading_hits", "body_hits"):
-        out[col] = out[col].astype("int64")
-    order = {t: i for i, t in enumerate(codebook.ids)}
-    return out.sort_values(["doc_id", "section_id", "theme"], key=lambda s: s.map(order) if s.name == "theme"
-                           else s, kind="stable").reset_index(drop=True)
+        for theme, (h, b) in counts.items():
+            for c, v in zip(THEME_HITS, (doc_id, section_id, theme, h + b, h, b)):
+                cols[c].append(v)
+    return cols
 
 
 def section_theme_profile(theme_hits: pd.DataFrame, sections: pd.DataFrame, *,
@@ -394,7 +414,8 @@ def with_themes(tables: Any, codebook: Codebook | None = None) -> Any:
     """The same tables with ``theme_hits`` (and ``codebook``) added, so pages code the sections once.
 
     Args:
-        tables: an object with ``documents``, ``sections``, ``terms`` (e.g. ``analysis.store.load(dst)``).
+        tables: an object with ``documents``, ``sections``, ``terms`` (e.g. ``analysis.store.load(dst)``); its
+            ``theme_hits`` are reused when its ``codebook_hash`` is this codebook's.
         codebook: the codebook; the shipped one when None.
     Returns:
         the tables with ``theme_hits`` (a THEME_HITS table) and ``codebook`` attributes.
@@ -405,7 +426,11 @@ def with_themes(tables: Any, codebook: Codebook | None = None) -> Any:
         ['doc_id', 'section_id', 'theme']
     """
     codebook = codebook or load_codebook()
-    hits = code_sections(tables.sections, codebook)
+    stored = getattr(tables, "theme_hits", None)
+    if stored is not None and getattr(tables, "codebook_hash", None) == codebook_hash(codebook):
+        hits = stored  # coded by the build with this very codebook
+    else:
+        hits = code_sections(tables.sections, codebook)
     if dataclasses.is_dataclass(tables) and {"theme_hits", "codebook"} <= {f.name for f in
                                                                            dataclasses.fields(tables)}:
         return dataclasses.replace(tables, theme_hits=hits, codebook=codebook)

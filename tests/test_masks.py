@@ -104,7 +104,8 @@ def test_blank_masks_keeps_length_and_removes_every_mask(text):
         assert blanked[m.start:m.end] == " " * (m.end - m.start)
         inside.update(range(m.start, m.end))
     assert all(blanked[i] == text[i] for i in range(len(text)) if i not in inside)
-    assert find_masks(blanked) == []
+    # Not asserted: find_masks(blanked) == []. A blank can bring a lone X into a mask's shape ("×.X" → " .X"),
+    # and keeping the text outside the masks unchanged matters more (a lone X is never a term).
 
 
 @settings(max_examples=200, deadline=None)

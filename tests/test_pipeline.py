@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import schema
@@ -80,3 +81,29 @@ def test_inspect_report_lists_errors_instead_of_raising(tmp_path):
     bad.write_bytes(b"")
     out = inspect_report(bad)
     assert out["sections"] == [] and len(out["errors"]) == 1 and "empty.txt" in out["errors"][0]
+
+
+def test_report_columns_code_themes_as_code_sections_does(seed_paths):
+    from analysis.pipeline import report_columns
+    from analysis.themes import code_sections, load_codebook
+
+    codebook = load_codebook()
+    for path in seed_paths.values():
+        text = read_report(path).text
+        cols = report_columns(text, file=path.name, codebook=codebook)
+        sections = pd.DataFrame(cols["sections"])
+        expected = code_sections(sections, codebook)
+        got = pd.DataFrame(cols["theme_hits"], columns=list(expected.columns)).astype(expected.dtypes.to_dict())
+        pd.testing.assert_frame_equal(got, expected)
+        assert len(got) > 0
+
+
+def test_report_columns_terms_equal_count_terms_per_section(seed_paths):
+    from analysis.pipeline import report_columns
+    from analysis.terms import count_terms
+
+    for path in seed_paths.values():
+        text = read_report(path).text
+        cols = report_columns(text, file=path.name)
+        expected = count_terms(pd.DataFrame(cols["sections"]))
+        pd.testing.assert_frame_equal(pd.DataFrame(cols["terms"]).astype({"count": "int64"}), expected)

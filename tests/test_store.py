@@ -41,7 +41,7 @@ def fake_list_reports(folder):
     return paths, problems
 
 
-def fake_process_report(path, *, root=None, manifest_row=None, segmenter=None) -> ReportTables:
+def fake_process_report(path, *, root=None, manifest_row=None, segmenter=None, codebook=None) -> ReportTables:
     """One document row, one section per line, one term row per line, one figure per digit run."""
     path = Path(path)
     rel = path.relative_to(root).as_posix()
@@ -108,7 +108,7 @@ def test_build_writes_every_table_and_manifest_last(src, tmp_path, calls):
     assert mtimes["manifest.json"] == max(mtimes.values())
     tables = store.load(dst)
     for name in store.TABLE_NAMES:
-        schema.assert_table(getattr(tables, name), schema.TABLES[name], name)
+        schema.assert_table(getattr(tables, name), store.CONTRACTS[name], name)
     assert tables.documents["file"].tolist() == ["a.txt", "b.txt", "c.txt"]
     assert len(tables.sections) == 6
     assert tables.version == store.version(dst)
@@ -462,3 +462,57 @@ def test_seeds_build_loads_all_five(seeds_store):
     assert docs.loc["002_f8c08a2de05a6de6.txt", "title"] == "2023年市政府宣传工作总结"
     assert set(tables.sections["doc_id"]) == set(docs["doc_id"])
     assert not tables.terms["term"].str.contains(r"[*＊]|^[Xx]+$").any()
+
+
+# ---------------------------------------------------------------------------------------------------- themes, no-op
+
+
+def test_build_stores_theme_hits_of_its_codebook(src, tmp_path, calls):
+    from analysis.themes import code_sections, codebook_hash, load_codebook, with_themes
+
+    dst = tmp_path / "data"
+    (src / "d.txt").write_text("一、理论武装\n组织理论学习中心组学习12次，开展志愿服务。", encoding="utf-8")
+    store.build(src, dst)
+    tables = store.load(dst)
+    codebook = load_codebook()
+    assert tables.codebook_hash == codebook_hash(codebook)
+    expected = code_sections(tables.sections, codebook)
+    pd.testing.assert_frame_equal(tables.theme_hits, expected)
+    assert len(expected) > 0
+    themed = with_themes(tables, codebook)
+    assert themed.theme_hits is tables.theme_hits  # reused, not coded again
+
+
+def test_codebook_change_makes_the_store_stale_and_recodes(src, tmp_path, calls):
+    from analysis.themes import load_codebook
+
+    dst = tmp_path / "data"
+    (src / "d.txt").write_text("一、理论武装\n组织理论学习中心组学习12次。", encoding="utf-8")
+    store.build(src, dst)
+    book = tmp_path / "codebook.yaml"
+    book.write_text("version: 1\nthemes:\n  - id: study\n    name: 学习\n    keywords: [学习]\n", encoding="utf-8")
+    load_codebook(book)  # a valid codebook
+    assert not store.is_stale(src, dst)
+    assert store.is_stale(src, dst, codebook=book)
+    store.build(src, dst, codebook=book)
+    assert not store.is_stale(src, dst, codebook=book)
+    hits = store.load(dst).theme_hits
+    assert set(hits["theme"]) == {"study"} and hits["hits"].sum() == 2
+
+
+def test_noop_build_reads_no_table_and_touch_only_rewrites_the_manifest(src, tmp_path, calls, monkeypatch):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    tables_before = {p.name: p.read_bytes() for p in dst.glob("*.parquet")}
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("a no-change build read the tables")
+
+    monkeypatch.setattr(store, "_old_tables", no_read)
+    calls.clear()
+    assert store.build(src, dst).wrote is False
+    os.utime(src / "a.txt", ns=(1_000_000_000, 1_000_000_000))  # touched, same bytes
+    result = store.build(src, dst)
+    assert calls == [] and (result.loaded, result.unchanged) == (0, 3)
+    assert {p.name: p.read_bytes() for p in dst.glob("*.parquet")} == tables_before
+    assert not store.is_stale(src, dst)
