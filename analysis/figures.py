@@ -200,6 +200,8 @@ def find_figures(text: str, *, segmenter=None, masks: list | None = None) -> lis
     seg = None
     out: list[Figure] = []
     for m in FIGURE_RE.finditer(text):
+        if m["measure"] is None and m["scale1"] is None and m["scale2"] is None:
+            continue  # a bare number: no count (the cheap test first; _is_count says the same)
         if _inside(quotes, quote_starts, m.start()) or not _is_count(text, m, masks):
             continue
         if seg is None:
@@ -238,11 +240,11 @@ def _is_count(text: str, m: re.Match, masks: dict) -> bool:
     if before.endswith(("第", "分之")):
         return False
     rest = text[_number_end(m):_number_end(m) + 4].lstrip(_SPACE)
-    if any(rest.startswith(u) for u in NOT_COUNT_UNITS):
+    if rest.startswith(NOT_COUNT_UNITS):
         return False
     if measure in ("届", "屆") and _PLENUM_RE.match(text, m.start("measure")):
         return False
-    if measure and any(text.startswith(w, m.end("measure")) for w in _MEETING_AFTER):
+    if measure and text.startswith(_MEETING_AFTER, m.end("measure")):
         return False  # 八次全会, 三次党代会: a meeting's number
     if num[0] in _CN_RUN:
         return _cn_run_is_count(text, m, measure)
@@ -261,7 +263,7 @@ def _cn_run_is_count(text: str, m: re.Match, measure: str | None) -> bool:
         if before not in ("近", "上", "逾", "超", "约", "达"):
             return False  # 千家万户, 万人空巷; but 近百场, 上千人, 十项
     return not (measure in ("个", "项", "位", "個", "項")
-                and any(text.startswith(h, m.end("measure")) for h in NUMBERED_SLOGAN_HEADS))
+                and text.startswith(NUMBERED_SLOGAN_HEADS, m.end("measure")))
 
 
 def _figure(text: str, m: re.Match, seg) -> Figure:
