@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis import fast
 from analysis.errors import value_invalid_msg
 from analysis.filters import Filter
 from analysis.schema import Column
@@ -116,6 +117,8 @@ def _chars(secs: pd.DataFrame) -> int:
 
 
 def _counts(tables, flt: Filter) -> tuple[pd.Series, int]:
+    if fast.usable(tables, flt):
+        return fast.term_counts(tables, flt)
     terms, secs = select_terms(tables, flt)
     return terms.groupby("term")["count"].sum().astype("int64"), _chars(secs)
 
@@ -187,7 +190,7 @@ def term_shift(tables, a: Filter, b: Filter, *, prior: Literal["corpus", "pooled
     y_b = cb.reindex(vocab, fill_value=0).to_numpy(dtype=float)
     n_a, n_b = float(ca.sum()), float(cb.sum())
     if prior == "corpus":
-        background = tables.terms.groupby("term")["count"].sum()
+        background = _background(tables)
         weights = background.reindex(vocab, fill_value=0).to_numpy(dtype=float) / float(background.sum())
     elif prior == "pooled":
         weights = (y_a + y_b) / (n_a + n_b)
@@ -334,13 +337,24 @@ def term_timeline(tables, *, flt: Filter = EVERYTHING, dictionary: str | Path | 
 # ------------------------------------------------------------------------------------- distinctive, top terms
 
 
+def _background(tables) -> pd.Series:
+    """Term → count over the whole corpus (the prior of the log-odds measures)."""
+    if fast.usable(tables):
+        return fast.corpus_counts(tables)
+    return tables.terms.groupby("term")["count"].sum()
+
+
 def _group_counts(tables, flt: Filter, by: str | None) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """(group, term, count, n_docs) rows, characters per group and the group labels (one group when by=None)."""
-    terms, secs = select_terms(tables, flt)
     if by is None:
         keys = pd.DataFrame({"doc_id": tables.documents["doc_id"], "group": ALL_ZH, "group_label": ALL_ZH})
     else:
         keys = group_keys(tables.documents, by)
+    if fast.usable(tables, flt):
+        counts, chars = fast.group_term_counts(tables, flt, keys["group"])
+        labels = keys.drop_duplicates("group").set_index("group")["group_label"]
+        return counts, chars, labels
+    terms, secs = select_terms(tables, flt)
     t = terms.merge(keys, on="doc_id")
     counts = t.groupby(["group", "term"]).agg(count=("count", "sum"), n_docs=("doc_id", "nunique")).reset_index()
     s = secs.assign(n=secs["text"].fillna("").str.len()).merge(keys, on="doc_id")
@@ -381,7 +395,7 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
     df = counts.groupby("term")["group"].nunique()
     totals = counts.groupby("group")["count"].sum()
     corpus = counts.groupby("term")["count"].sum()
-    background = tables.terms.groupby("term")["count"].sum()
+    background = _background(tables)
     out = counts.copy()
     out["per_10k"] = out["count"] * 10_000.0 / out["group"].map(chars).replace(0, np.nan)
     idf = np.log((1.0 + n_groups) / (1.0 + out["term"].map(df))) + 1.0
