@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from analysis import fast
 from analysis.filters import ALL_REPORTS, Filter
 from analysis.masks import MASK_RE
 from analysis.schema import KINDS, Column
@@ -146,12 +147,16 @@ def theme_frequency(tables: Any, flt: Filter = ALL_REPORTS, *, by: str = "docume
     if weighting not in ("count", "per_10k"):
         raise ValueError(f"weighting={weighting!r} is not valid; options are: 'count', 'per_10k'")
     hits, cb = _resolve(tables, codebook)
-    docs, secs = _select(tables, flt)
-    per_doc = hits[hits["section_id"].isin(secs["section_id"])].groupby(["doc_id", "theme"])["hits"].sum()
-    chars = secs.groupby("doc_id")["own_chars"].sum()
-    grid = pd.MultiIndex.from_product([docs["doc_id"], list(cb.ids)], names=["doc_id", "theme"]).to_frame(index=False)
-    grid["hits"] = per_doc.reindex(pd.MultiIndex.from_frame(grid)).fillna(0).astype("int64").to_numpy()
-    grid["chars"] = grid["doc_id"].map(chars).fillna(0).astype("int64")
+    if hits is getattr(tables, "theme_hits", None) and fast.usable(tables, flt):
+        grid, docs = _fast_grid(tables, flt, cb)
+    else:
+        docs, secs = _select(tables, flt)
+        per_doc = hits[hits["section_id"].isin(secs["section_id"])].groupby(["doc_id", "theme"])["hits"].sum()
+        chars = secs.groupby("doc_id")["own_chars"].sum()
+        grid = pd.MultiIndex.from_product([docs["doc_id"], list(cb.ids)],
+                                          names=["doc_id", "theme"]).to_frame(index=False)
+        grid["hits"] = per_doc.reindex(pd.MultiIndex.from_frame(grid)).fillna(0).astype("int64").to_numpy()
+        grid["chars"] = grid["doc_id"].map(chars).fillna(0).astype("int64")
     keys = BY_KEYS[by]
     grid = grid.merge(docs[["doc_id", *[k for k in keys if k != "doc_id"]]], on="doc_id", how="left")
     out = (grid.groupby([*keys, "theme"], dropna=False, sort=False)
@@ -164,6 +169,21 @@ def theme_frequency(tables: Any, flt: Filter = ALL_REPORTS, *, by: str = "docume
     out = out.sort_values([*keys, "value"], ascending=[True] * len(keys) + [False], kind="stable")
     cols = [*keys, "theme", "theme_name", "n_docs", "chars", "hits", "hits_per_10k", "share", "value"]
     return out[cols].reset_index(drop=True)
+
+
+def _fast_grid(tables: Any, flt: Filter, cb: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(doc_id, theme, hits, chars) for every selected document and theme, from the cached theme cube."""
+    cube, chars = fast.theme_cube(tables, cb.ids)
+    mask = fast.doc_mask(tables.documents, flt)
+    kinds = fast.kind_mask(flt)
+    chosen = np.flatnonzero(mask)
+    docs = tables.documents.iloc[chosen].reset_index(drop=True)
+    n, k = len(chosen), len(cb.ids)
+    grid = pd.DataFrame({"doc_id": np.repeat(docs["doc_id"].to_numpy(dtype=object), k),
+                         "theme": np.tile(np.asarray(cb.ids, dtype=object), n),
+                         "hits": cube[chosen][:, kinds, :].sum(axis=1).reshape(-1).astype("int64"),
+                         "chars": np.repeat(chars[chosen][:, kinds].sum(axis=1), k).astype("int64")})
+    return grid, docs
 
 
 def theme_coverage(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook | None = None) -> pd.DataFrame:

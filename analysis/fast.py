@@ -23,16 +23,19 @@ import pandas as pd
 from analysis.filters import Filter
 from analysis.schema import KINDS
 
-_CACHE: dict[tuple[str, int], tuple[weakref.ref, Any]] = {}
+_CACHE: dict[tuple, tuple[tuple[weakref.ref, ...], Any]] = {}
 
 
-def _cached(kind: str, frame: pd.DataFrame, build) -> Any:
-    key = (kind, id(frame))
+def _cached(kind: str, tables: Any, frame: pd.DataFrame, build) -> Any:
+    """``build()`` once per (``frame``, documents, sections) objects; dropped when ``frame`` is collected."""
+    frames = (frame, tables.documents, tables.sections)
+    key = (kind, *map(id, frames))
     hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is frame:
+    if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
         return hit[1]
     value = build()
-    _CACHE[key] = (weakref.ref(frame, lambda _, k=key: _CACHE.pop(k, None)), value)
+    refs = (weakref.ref(frame, lambda _, k=key: _CACHE.pop(k, None)), *(weakref.ref(f) for f in frames[1:]))
+    _CACHE[key] = (refs, value)
     return value
 
 
@@ -57,7 +60,7 @@ def _kind_codes(kinds: pd.Series) -> np.ndarray:
 
 def term_index(tables: Any) -> TermIndex:
     """The cached TermIndex of ``tables`` (built on first use)."""
-    return _cached("terms", tables.terms, lambda: _build_term_index(tables))
+    return _cached("terms", tables, tables.terms, lambda: _build_term_index(tables))
 
 
 def _section_codes(tables: Any) -> tuple[pd.Index, pd.Index, np.ndarray, np.ndarray]:
@@ -176,5 +179,76 @@ def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.D
     return out, chars
 
 
-__all__ = ["TermIndex", "corpus_counts", "doc_mask", "group_term_counts", "kind_mask", "term_counts",
-           "term_index", "usable"]
+def theme_cube(tables: Any, theme_ids: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """THEME_HITS summed per document, kind and theme ([documents, kinds, themes]) and characters [documents, kinds].
+
+    Cached per theme-hits table and theme list.
+    """
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        docs, sec_ids, sec_doc, sec_kind = _section_codes(tables)
+        hits = tables.theme_hits
+        row = sec_ids.get_indexer(hits["section_id"])
+        theme = pd.Index(list(theme_ids)).get_indexer(hits["theme"])
+        ok = (row >= 0) & (theme >= 0)
+        ok[ok] &= sec_doc[row[ok]] >= 0
+        cube = np.zeros((len(docs), len(KINDS), len(theme_ids)), dtype=np.int64)
+        np.add.at(cube, (sec_doc[row[ok]], sec_kind[row[ok]], theme[ok]), hits["hits"].to_numpy(np.int64)[ok])
+        own = tables.sections["text"].fillna("").str.len().to_numpy(dtype=np.int64)
+        chars = np.zeros((len(docs), len(KINDS)), dtype=np.int64)
+        keep = sec_doc >= 0
+        np.add.at(chars, (sec_doc[keep], sec_kind[keep]), own[keep])
+        return cube, chars
+
+    per_book = _cached("themes", tables, tables.theme_hits, dict)
+    if theme_ids not in per_book:
+        per_book[theme_ids] = build()
+    return per_book[theme_ids]
+
+
+def phrase_counts(tables: Any, words: tuple[str, ...]) -> np.ndarray:
+    """Substring counts of each word per document and section kind: an int64 array [documents, kinds, words].
+
+    Counts are non-overlapping occurrences in each section's own text (as ``str.count``); a word never spans two
+    sections. Cached per sections table and word list.
+    """
+    import re
+
+    def build() -> np.ndarray:
+        docs, _, sec_doc, sec_kind = _section_codes(tables)
+        texts = tables.sections["text"].fillna("").to_numpy(dtype=object)
+        out = np.zeros((len(docs), len(KINDS), len(words)), dtype=np.int64)
+        for k in range(len(KINDS)):
+            rows = np.flatnonzero((sec_kind == k) & (sec_doc >= 0))
+            if not len(rows):
+                continue
+            owner = sec_doc[rows]
+            parts = texts[rows]
+            lengths = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=len(parts))
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            big = "\n".join(parts)
+            for w, word in enumerate(words):
+                if not word or big.find(word) < 0:
+                    continue
+                pos = np.fromiter((m.start() for m in re.finditer(re.escape(word), big)), dtype=np.int64)
+                where = owner[np.searchsorted(starts, pos, side="right") - 1]
+                out[:, k, w] += np.bincount(where, minlength=len(docs))
+        return out
+
+    per_words = _cached("phrases", tables, tables.sections, dict)
+    if words not in per_words:
+        per_words[words] = build()
+    return per_words[words]
+
+
+__all__ = [
+    "TermIndex",
+    "corpus_counts",
+    "doc_mask",
+    "group_term_counts",
+    "kind_mask",
+    "phrase_counts",
+    "term_counts",
+    "term_index",
+    "theme_cube",
+    "usable",
+]

@@ -312,19 +312,31 @@ def term_timeline(tables, *, flt: Filter = EVERYTHING, dictionary: str | Path | 
         words = read_userdict(dictionary or USERDICT)
     else:
         words = list(dict.fromkeys(w.strip() for w in dictionary if w and w.strip()))
-    secs = select_sections(tables, flt)
-    texts = secs.groupby("doc_id", sort=False)["text"].agg(lambda s: "\n".join(s.fillna("")))
     year_of = tables.documents.set_index("doc_id")["year"]
+    if fast.usable(tables, flt):
+        cube = fast.phrase_counts(tables, tuple(words))
+        chosen = np.flatnonzero(fast.doc_mask(tables.documents, flt))
+        per_doc = cube[chosen][:, fast.kind_mask(flt), :].sum(axis=1)
+        year_arr = pd.to_numeric(tables.documents["year"], errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan)[chosen]
+        found = [(int((col > 0).sum()), int(col.sum()), np.unique(year_arr[(col > 0) & ~np.isnan(year_arr)]))
+                 for col in per_doc.T]
+    else:
+        secs = select_sections(tables, flt)
+        texts = secs.groupby("doc_id", sort=False)["text"].agg(lambda s: "\n".join(s.fillna("")))
+        found = []
+        for word in words:
+            hits = {d: t.count(word) for d, t in texts.items()}
+            docs = [d for d, n in hits.items() if n]
+            found.append((len(docs), sum(hits.values()), [year_of[d] for d in docs if pd.notna(year_of.get(d))]))
     rows = []
-    for word in words:
-        hits = {d: t.count(word) for d, t in texts.items()}
-        docs = [d for d, n in hits.items() if n]
-        if not docs and not include_absent:
+    for word, (n_docs, count, doc_years) in zip(words, found, strict=True):
+        if not n_docs and not include_absent:
             continue
-        years = sorted({int(year_of[d]) for d in docs if pd.notna(year_of.get(d))})
+        years = sorted({int(y) for y in doc_years})
         rows.append({"term": word, "first_year": years[0] if years else None,
-                     "last_year": years[-1] if years else None, "n_years": len(years), "n_docs": len(docs),
-                     "count": sum(hits.values()), "years": ",".join(map(str, years))})
+                     "last_year": years[-1] if years else None, "n_years": len(years), "n_docs": n_docs,
+                     "count": count, "years": ",".join(map(str, years))})
     out = pd.DataFrame(rows, columns=list(TERM_TIMELINE))
     for col in ("first_year", "last_year"):
         out[col] = out[col].astype("Int64")

@@ -37,6 +37,10 @@ BOILERPLATE = {
 
 # Characters that carry no content: punctuation, symbols and spaces (masks are removed separately).
 _NOISE = re.compile(r"[\W_]+")
+MAX_BOILERPLATE_CHARS = 2_000_000
+"""The most characters ``boilerplate`` compares in one call: its k-gram index grows with the selection and its
+pairing with the square of the reports sharing a passage, so a larger selection returns no rows and says why."""
+REASON_ATTR = "reason"
 MAX_SEED_OCCURRENCES = 200
 """k-grams that occur more often than this (runs of one character, separators) are not used as seeds."""
 
@@ -96,7 +100,9 @@ def boilerplate(tables, flt: Filter = EVERYTHING, *, min_chars: int = 12) -> pd.
         flt: the filter (documents, kinds of section, themes).
         min_chars: the shortest passage reported.
     Returns:
-        a BOILERPLATE table, one row per occurrence, passages shared by most reports first, then longest.
+        a BOILERPLATE table, one row per occurrence, passages shared by most reports first, then longest. When the
+        selection holds more than ``MAX_BOILERPLATE_CHARS`` characters it is empty and ``df.attrs["reason"]`` says
+        why in Chinese (otherwise it is None).
 
     Example:
         >>> df = boilerplate(tables, min_chars=15)
@@ -105,6 +111,13 @@ def boilerplate(tables, flt: Filter = EVERYTHING, *, min_chars: int = 12) -> pd.
     if min_chars < 2:
         raise ValueError(f"min_chars={min_chars!r} must be at least 2")
     segments = _segments(tables, flt)
+    total = sum(len(seg[2]) for seg in segments)
+    if total > MAX_BOILERPLATE_CHARS:
+        out = pd.DataFrame({c: pd.Series([], dtype="int64" if col.dtype == "int64" else "object")
+                            for c, col in BOILERPLATE.items()})
+        out.attrs[REASON_ATTR] = (f"所选报告共 {total:,} 字，超过逐字比对的上限 {MAX_BOILERPLATE_CHARS:,} 字；"
+                                  "请缩小筛选范围（如限定单位或年份）后再查看共用文字")
+        return out
     found = _maximal_matches(segments, min_chars)
     files = tables.documents.set_index("doc_id")["file"]
     rows = []
@@ -125,6 +138,7 @@ def boilerplate(tables, flt: Filter = EVERYTHING, *, min_chars: int = 12) -> pd.
                           ascending=[False, False, True, True, True], kind="mergesort", ignore_index=True)
     ids = {p: i + 1 for i, p in enumerate(dict.fromkeys(out["passage"]))}
     out.insert(0, "passage_id", out["passage"].map(ids).astype("int64"))
+    out.attrs[REASON_ATTR] = None
     return out.astype({"chars": "int64", "n_docs": "int64", "start": "int64", "end": "int64"})
 
 
