@@ -104,14 +104,14 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
     if isinstance(sections, pd.DataFrame):
         sections = sections.to_dict("records")
     title, _ = find_title(text)
-    guesses = {
-        "title": (title, "title", title),
-        "year": _year(text, title, sections),
-    }
-    guesses["period"] = _period(text, title, sections, guesses["year"][0])
-    guesses["unit_level"] = _level(text, title)
-    guesses["unit"] = _unit(text, title)
-    guesses["region"] = _region(text, title)
+    guesses = {"title": (title, "title", title)}  # only the fields the manifest leaves open are inferred
+    if "year" not in given or "period" not in given:
+        guesses["year"] = _year(text, title, sections)
+    if "period" not in given:
+        guesses["period"] = _period(text, title, sections, guesses["year"][0])
+    for field, infer in (("unit_level", _level), ("unit", _unit), ("region", _region)):
+        if field not in given:
+            guesses[field] = infer(text, title)
     out: dict = {}
     for f in FIELDS:
         if f in given:

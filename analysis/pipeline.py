@@ -91,11 +91,10 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
            "sections": _columns(records, schema.SECTIONS), "terms": terms,
            "figures": _columns(figures, schema.FIGURES), "redactions": _columns(redactions, schema.REDACTIONS)}
     if codebook is not None:
-        from analysis.themes import theme_hit_columns
+        from analysis.themes import document_theme_columns
 
-        out["theme_hits"] = theme_hit_columns(
-            ((doc_id, r["section_id"], r["heading"], r["text"], blanked[r["start"]:r["end"]]) for r in records),
-            codebook)
+        out["theme_hits"] = document_theme_columns(
+            doc_id, [(r["section_id"], r["start"], r["end"], r["heading"]) for r in records], text, blanked, codebook)
     return out
 
 

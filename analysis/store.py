@@ -197,9 +197,10 @@ def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
     holders: dict[str, str] = {}
     problems: list[tuple[str, str, str]] = []
     loaded = unchanged = 0
+    processed = set(outcomes)
     for rel in rel_paths:
         entry = entries[rel]
-        outcome = outcomes.get(rel)
+        outcome = outcomes.pop(rel, None)  # consumed: its tables live on in ``pieces`` only
         if outcome is not None:
             entry["status"], entry["doc_id"], entry["problems"] = outcome[0], outcome[1], outcome[2]
         if entry["status"] in ("loaded", "duplicate"):
@@ -214,11 +215,13 @@ def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
                 else:
                     unchanged += 1
         problems += [(rel, stage, reason) for stage, reason in entry["problems"]]
-    kept_old = [entries[r]["doc_id"] for r in rel_paths if entries[r]["status"] == "loaded" and r not in outcomes]
+    kept_old = [entries[r]["doc_id"] for r in rel_paths if entries[r]["status"] == "loaded" and r not in processed]
     if kept_old and old_tables:
         _append(pieces, {name: _rows_of(old_tables[name], kept_old) for name in REPORT_TABLES})
     order = {entries[r]["doc_id"]: i for i, r in enumerate(rel_paths) if entries[r]["status"] == "loaded"}
-    tables = {name: _ordered(pieces[name], CONTRACTS[name], order) for name in REPORT_TABLES}
+    tables = {}
+    for name in REPORT_TABLES:  # one table at a time, its pieces dropped once combined (the peak stays low)
+        tables[name] = _ordered(pieces.pop(name), CONTRACTS[name], order)
     return tables, loaded, unchanged, problems
 
 
@@ -396,8 +399,11 @@ def _ordered(pieces: list[pa.Table], table: dict[str, schema.Column], order: dic
     if not pieces:
         return _arrow_schema(table).empty_table()
     combined = pa.concat_tables(pieces).combine_chunks()
+    pieces.clear()
     ids = sorted(order, key=order.get)
     rank = pc.index_in(combined["doc_id"], value_set=pa.array(ids, pa.string()))
+    if len(rank) < 2 or pc.all(pc.greater_equal(rank[1:], rank[:-1])).as_py():
+        return combined  # already in file order (a fresh build): no copy
     keyed = combined.append_column("_rank", rank).append_column("_row", pa.array(range(len(combined)), pa.int64()))
     return combined.take(pc.sort_indices(keyed, sort_keys=[("_rank", "ascending"), ("_row", "ascending")]))
 

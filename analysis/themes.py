@@ -16,6 +16,7 @@ take ``tables`` (any object with attributes ``documents``, ``sections``, ``terms
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import hashlib
@@ -307,28 +308,62 @@ def code_sections(sections: pd.DataFrame, codebook: Codebook | None = None) -> p
 
 
 def theme_hit_columns(sections: Iterable[tuple], codebook: Codebook) -> dict[str, list]:
-    """THEME_HITS rows of sections as column lists, in section order and then codebook order: what
-    ``code_sections`` and the build use.
+    """THEME_HITS rows of sections as column lists, in section order and then codebook order (``code_sections``;
+    the build codes whole documents with ``document_theme_columns``).
 
     Args:
-        sections: (doc_id, section_id, heading, own text) per section, or (…, own text, the text with its masks
-            blanked) when the build has blanked them already.
+        sections: (doc_id, section_id, heading, own text) per section.
         codebook: the codebook.
     Returns:
         {"doc_id": [...], "section_id": [...], "theme": [...], "hits": [...], "heading_hits": [...],
         "body_hits": [...]}.
     """
     cols: dict[str, list] = {c: [] for c in THEME_HITS}
-    for doc_id, section_id, heading, text, *clean in sections:
+    for doc_id, section_id, heading, text in sections:
         text = text if isinstance(text, str) else ""
         h0 = text.find(heading) if isinstance(heading, str) and heading else -1
         h1 = h0 + len(heading) if h0 >= 0 else -1
         counts: dict[str, list[int]] = {}
-        matches = match_themes(clean[0], codebook, blanked=True) if clean else match_themes(text, codebook)
-        for theme, start, _ in matches:
+        for theme, start, _ in match_themes(text, codebook):
             slot = counts.setdefault(theme, [0, 0])
             slot[0 if h0 <= start < h1 else 1] += 1
         for theme, (h, b) in counts.items():
+            for c, v in zip(THEME_HITS, (doc_id, section_id, theme, h + b, h, b)):
+                cols[c].append(v)
+    return cols
+
+
+def document_theme_columns(doc_id: str, sections: list[tuple[str, int, int, str | None]], text: str, clean: str,
+                           codebook: Codebook) -> dict[str, list]:
+    """THEME_HITS rows of one whole document, matched once over its text instead of section by section.
+
+    Gives the rows ``theme_hit_columns`` gives for the same sections (no keyword or phrase crosses a section
+    boundary: they hold no line break or sentence end), in section order and then codebook order.
+
+    Args:
+        doc_id: the document.
+        sections: (section_id, start, end, heading) per section, in order, tiling the text.
+        text: the cleaned text; ``clean``: the same with its masks blanked.
+        codebook: the codebook.
+    """
+    starts = [start for _, start, _, _ in sections]
+    heads = []
+    for _, start, end, heading in sections:
+        h0 = text.find(heading, start, end) if isinstance(heading, str) and heading else -1
+        heads.append((h0, h0 + len(heading) if h0 >= 0 else -1))
+    counts: list[dict[str, list[int]]] = [{} for _ in sections]
+    for theme, pattern, excl in _matchers(codebook):
+        covered = _covered(clean, excl) if excl else None
+        for m in pattern.finditer(clean):
+            pos = m.start()
+            if covered is not None and 1 in covered[pos:m.end()]:
+                continue
+            i = max(bisect.bisect_right(starts, pos) - 1, 0)
+            slot = counts[i].setdefault(theme, [0, 0])
+            slot[0 if heads[i][0] <= pos < heads[i][1] else 1] += 1
+    cols: dict[str, list] = {c: [] for c in THEME_HITS}
+    for (section_id, _, _, _), found in zip(sections, counts):
+        for theme, (h, b) in found.items():
             for c, v in zip(THEME_HITS, (doc_id, section_id, theme, h + b, h, b)):
                 cols[c].append(v)
     return cols
