@@ -294,8 +294,9 @@ def _process_one(func: Callable, task: tuple, *, segmenter, codebook: Codebook) 
 def _commit(dst: Path, tables: dict[str, pa.Table], *, settings: dict, entries: dict, stamp: str) -> bool:
     """Write the tables whose bytes changed, then manifest.json; returns whether any file was written."""
     dst.mkdir(parents=True, exist_ok=True)
-    blobs = {name: _parquet_bytes(table) for name, table in tables.items()}
-    digests = {name: hashlib.sha256(blob).hexdigest() for name, blob in blobs.items()}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Arrow frees the GIL
+        blobs = dict(zip(tables, pool.map(_parquet_bytes, tables.values())))
+        digests = dict(zip(blobs, pool.map(lambda blob: hashlib.sha256(blob).hexdigest(), blobs.values())))
     changed = [name for name in TABLE_NAMES if _file_digest(dst / f"{name}.parquet") != digests[name]]
     if changed:
         _replace_all(dst, {f"{name}.parquet": blobs[name] for name in changed})
