@@ -174,8 +174,11 @@ def _candidates(text: str, title_end: int, wrapped: bool) -> list[_Node]:
     """Every marker at a place a heading may start, plus unnumbered heading lines, in order."""
     found: list[_Node] = []
     for m in MARKER_RE.finditer(text, title_end):
+        start = m.start()
+        if start > title_end and text[start - 1] not in _BEFORE_MARKER:
+            continue  # mid-sentence: _boundary would say None (the cheap test first)
         kind = m.lastgroup
-        where = _boundary(text, m.start(), title_end)
+        where = _boundary(text, start, title_end)
         if where is None or (where == "space" and kind not in AFTER_SPACE):
             continue
         if kind == "bracket" and where not in ("line", "space"):
@@ -191,6 +194,10 @@ def _candidates(text: str, title_end: int, wrapped: bool) -> list[_Node]:
     found.extend(_plain_headings(text, title_end, wrapped))
     found.sort(key=lambda n: n.start)
     return found
+
+
+_BEFORE_MARKER = frozenset(SPACES + "\n" + QUOTES + SENTENCE_END + COLONS)
+"""The characters that may stand right before a marker at a boundary (see ``_boundary``)."""
 
 
 def _boundary(text: str, pos: int, floor: int) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
+import operator
 import os
 import re
 import threading
@@ -363,7 +364,7 @@ def term_columns(sections: Iterable[tuple[str, str, str]], *, segmenter: Segment
         {"doc_id": [...], "section_id": [...], "term": [...], "count": [...]}.
     """
     seg = segmenter if segmenter is not None else get_segmenter()
-    verdicts = seg.verdicts(drop_officialese=drop_officialese, min_chars=min_chars)
+    keep = seg.verdicts(drop_officialese=drop_officialese, min_chars=min_chars).__getitem__
     cut = seg.segment
     doc_ids: list[str] = []
     section_ids: list[str] = []
@@ -372,15 +373,16 @@ def term_columns(sections: Iterable[tuple[str, str, str]], *, segmenter: Segment
     for doc_id, section_id, text in sections:
         if not isinstance(text, str) or not text:
             continue
-        counter = Counter(cut(text if blanked else blank_masks(text)))
-        kept = [(tok, n) for tok, n in counter.items() if verdicts[tok]]
-        kept.sort(key=_by_count_then_term)
+        kept = sorted(Counter(filter(keep, cut(text if blanked else blank_masks(text)))).items())  # by term
+        if not kept:
+            continue
+        kept.sort(key=_COUNT, reverse=True)  # then by count, descending; stable, so ties stay by term
         doc_ids += [doc_id] * len(kept)
         section_ids += [section_id] * len(kept)
-        terms += [tok for tok, _ in kept]
-        counts += [n for _, n in kept]
+        words, numbers = zip(*kept)
+        terms += words
+        counts += numbers
     return {"doc_id": doc_ids, "section_id": section_ids, "term": terms, "count": counts}
 
 
-def _by_count_then_term(item: tuple[str, int]) -> tuple[int, str]:
-    return (-item[1], item[0])
+_COUNT = operator.itemgetter(1)
