@@ -19,14 +19,15 @@ from analysis.numerals import cn_to_int
 
 CN = "一二三四五六七八九十"
 MARKER_RE = re.compile(
-    rf"(?P<cn_paren>[（(](?P<cp>[{CN}]{{1,3}})[）)][、，,．.]?)"
+    rf"(?=[（(㈠-㈩第{CN}\d【])"  # a quick first-character test, then the alternatives
+    rf"(?:(?P<cn_paren>[（(](?P<cp>[{CN}]{{1,3}})[）)][、，,．.]?)"
     r"|(?P<num_paren>[（(](?P<np>\d{1,2})[）)][、，,．.]?)"
     r"|(?P<circled>(?P<ci>[㈠-㈩])[、．.]?)"
     rf"|(?P<cn_di>第(?P<cd>[{CN}]{{1,3}})[，,、：:])"
     rf"|(?P<cn_shi>(?P<cs>[{CN}]{{1,3}})是(?![的否不]))"
     rf"|(?P<cn_dun>(?P<cu>[{CN}]{{1,3}})(?:[、．]|\.(?!\d)))"
     r"|(?P<num>(?P<nu>\d{1,2})(?:[、．]|\.(?![\d.])))"
-    r"|(?P<bracket>【(?P<br>[\u4e00-\u9fff]{2,12})】)"
+    r"|(?P<bracket>【(?P<br>[\u4e00-\u9fff]{2,12})】))"
 )
 ORDINAL_GROUP = {"cn_paren": "cp", "num_paren": "np", "circled": "ci", "cn_di": "cd", "cn_shi": "cs",
                  "cn_dun": "cu", "num": "nu", "bracket": "br"}

@@ -241,7 +241,11 @@ def _theme_regex(entries: list[str]) -> re.Pattern | None:
     literal = [e for e in entries if GAP not in e]
     gapped = [GAP_RE.join(re.escape(p) for p in e.split(GAP) if p) for e in entries if GAP in e]
     alts = gapped + ([_trie_pattern(literal)] if literal else [])
-    return re.compile("|".join(alts)) if alts else None
+    if not alts:
+        return None
+    firsts = "".join(sorted({e.lstrip(GAP)[0] for e in entries if e.lstrip(GAP)}))
+    # One character-class test per position before the alternatives: far faster than trying each branch.
+    return re.compile(f"(?=[{re.escape(firsts)}])(?:{'|'.join(alts)})")
 
 
 @functools.lru_cache(maxsize=16)
