@@ -431,7 +431,7 @@ def format_figures(per_n: dict[int, dict[str, float | int | str]]) -> list[str]:
     for big in sizes[1:]:
         for k, v in per_n[big].items():
             base = per_n[small].get(k)
-            if k in GROWTH_SKIP or isinstance(v, str) or not isinstance(base, (int, float)) or not base:
+            if k in GROWTH_SKIP or k.endswith("_runs") or isinstance(v, str) or not isinstance(base, (int, float)) or not base:
                 continue
             lines.append(f"growth_{size_label(big)}_over_{size_label(small)}_{k}={v / base:.2f}")
     return lines
