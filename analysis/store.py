@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,9 +228,14 @@ def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
 
 def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook: Codebook, jobs: int,
          progress: bool) -> dict:
-    """Process every file in ``todo``; returns rel -> (status, doc_id, problems, arrow tables or None)."""
+    """Process every file in ``todo``; returns rel -> (status, doc_id, problems, arrow tables or None).
+
+    With ``jobs`` > 1 the files go to a pool of processes in small chunks. The pool forks when this process runs a
+    single thread (the workers then share the warmed segmenter), and spawns otherwise (e.g. under Streamlit).
+    """
     from tqdm import tqdm
 
+    forking = jobs > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     outcomes: dict[str, tuple] = {}
     bar = tqdm(total=len(todo), disable=not progress or not todo, file=sys.stderr, unit="report", leave=False)
     tasks = [(str(src / rel), str(src), manifest_rows.get(rel)) for rel in todo]
@@ -239,30 +245,40 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
                 outcomes[rel] = _process_one(process_file, task, segmenter=segmenter, codebook=codebook)
                 bar.update()
         else:
-            ctx = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(_process_in_worker, process_file, get_segmenter, codebook, task): rel
-                           for rel, task in zip(todo, tasks)}
+            if forking and hasattr(segmenter, "segment"):
+                segmenter.segment("预热")  # build the tokenizer once, here: the forked workers inherit it
+            size = max(1, min(16, len(todo) // (jobs * 8)))
+            chunks = [(todo[i:i + size], tasks[i:i + size]) for i in range(0, len(todo), size)]
+            ctx = multiprocessing.get_context("fork" if forking else "spawn")
+            with concurrent.futures.ProcessPoolExecutor(
+                    max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                    initargs=(process_file, (lambda: segmenter) if forking else get_segmenter, codebook)) as pool:
+                futures = {pool.submit(_process_chunk, chunk_tasks): rels for rels, chunk_tasks in chunks}
                 for future in concurrent.futures.as_completed(futures):
-                    rel = futures[future]
+                    rels = futures[future]
                     try:
-                        outcomes[rel] = future.result()
-                    except Exception as err:  # noqa: BLE001 - a dead worker fails its report, not the build
-                        outcomes[rel] = ("failed", None, [["parse", f"{type(err).__name__}: {err}"]], None)
-                    bar.update()
+                        outcomes.update(zip(rels, future.result()))
+                    except Exception as err:  # noqa: BLE001 - a dead worker fails its reports, not the build
+                        outcomes.update((rel, ("failed", None, [["parse", f"{type(err).__name__}: {err}"]], None))
+                                        for rel in rels)
+                    bar.update(len(rels))
     finally:
         bar.close()
     return outcomes
 
 
-_WORKER_SEGMENTERS: dict = {}
+_WORKER: dict = {}
 
 
-def _process_in_worker(func: Callable, segmenter_factory: Callable, codebook: Codebook, task: tuple) -> tuple:
-    """Pool entry point: one segmenter per worker process, then ``_process_one``."""
-    if segmenter_factory not in _WORKER_SEGMENTERS:
-        _WORKER_SEGMENTERS[segmenter_factory] = segmenter_factory()
-    return _process_one(func, task, segmenter=_WORKER_SEGMENTERS[segmenter_factory], codebook=codebook)
+def _init_worker(func: Callable, segmenter_factory: Callable, codebook: Codebook) -> None:
+    """Pool initializer: the pipeline function, one segmenter and the codebook for this worker process."""
+    _WORKER.update(func=func, segmenter=segmenter_factory(), codebook=codebook)
+
+
+def _process_chunk(tasks: list[tuple]) -> list[tuple]:
+    """Pool entry point: ``_process_one`` for each task of a chunk."""
+    return [_process_one(_WORKER["func"], task, segmenter=_WORKER["segmenter"], codebook=_WORKER["codebook"])
+            for task in tasks]
 
 
 def _process_one(func: Callable, task: tuple, *, segmenter, codebook: Codebook) -> tuple:

@@ -294,7 +294,9 @@ def test_build_missing_source_names_it(tmp_path, calls):
         store.build(tmp_path / "nope", tmp_path / "data")
 
 
-def test_build_jobs_gives_the_same_store(src, tmp_path, monkeypatch):
+@pytest.mark.parametrize("threads", [1, 3], ids=["fork", "spawn"])
+def test_build_jobs_gives_the_same_store(src, tmp_path, monkeypatch, threads):
+    monkeypatch.setattr(store.threading, "active_count", lambda: threads)  # one thread: the pool forks
     monkeypatch.setattr(store, "process_file", fake_process_report)
     monkeypatch.setattr(store, "list_reports", fake_list_reports)
     monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
