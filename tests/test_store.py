@@ -245,11 +245,11 @@ def test_build_failed_table_write_keeps_old_store(src, tmp_path, calls, monkeypa
     real = store._parquet_bytes
     written = []
 
-    def failing(table):
+    def failing(table, *args):
         written.append(table)
         if len(written) == 3:
             raise OSError("disk full")
-        return real(table)
+        return real(table, *args)
 
     monkeypatch.setattr(store, "_parquet_bytes", failing)
     with pytest.raises(OSError, match="disk full"):
@@ -518,3 +518,18 @@ def test_noop_build_reads_no_table_and_touch_only_rewrites_the_manifest(src, tmp
     assert calls == [] and (result.loaded, result.unchanged) == (0, 3)
     assert {p.name: p.read_bytes() for p in dst.glob("*.parquet")} == tables_before
     assert not store.is_stale(src, dst)
+
+
+def test_terms_load_as_categoricals_that_sort_and_group_like_strings(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    (src / "d.txt").write_text("一、乙甲\n丙\n甲乙\n乙甲", encoding="utf-8")
+    store.build(src, dst)
+    terms = store.load(dst).terms
+    for c in store.CATEGORIES["terms"]:
+        assert isinstance(terms[c].dtype, pd.CategoricalDtype)
+        assert terms[c].cat.categories.is_monotonic_increasing
+    plain = terms.astype({c: "str" for c in store.CATEGORIES["terms"]})
+    assert terms.sort_values("term")["term"].astype(str).tolist() == plain.sort_values("term")["term"].tolist()
+    grouped = terms.groupby("term", observed=True)["count"].sum()
+    assert grouped.index.astype(str).tolist() == plain.groupby("term")["count"].sum().index.tolist()
+    assert pq.read_metadata(dst / "terms.parquet").num_row_groups == 1
