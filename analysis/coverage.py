@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -27,7 +28,7 @@ from analysis import fast
 from analysis.filters import ALL_REPORTS, Filter
 from analysis.masks import MASK_RE
 from analysis.schema import KINDS, Column
-from analysis.themes import Codebook, code_sections, load_codebook, section_theme_profile
+from analysis.themes import HEADING_WEIGHT, Codebook, code_sections, load_codebook, section_theme_profile
 
 BY_KEYS = {"document": ["doc_id", "unit", "year", "period"], "unit_year": ["unit", "year"], "year": ["year"],
            "unit": ["unit"], "level": ["unit_level"], "region": ["region"], "all": []}
@@ -123,6 +124,126 @@ def _theme_rows(df: pd.DataFrame, flt: Filter, cb: Codebook) -> pd.DataFrame:
     return df.assign(theme_name=df["theme"].map(cb.names()))
 
 
+# ------------------------------------------------------------------------------------------------ cached cubes
+
+OTHER_SLOT = len(KINDS)
+"""The kind slot of sections whose kind is none of ``KINDS`` (counted only when a filter names no kind)."""
+
+
+@dataclass(frozen=True)
+class SectionCube:
+    """Per document (DOCUMENTS row) and kind slot (``KINDS`` then ``OTHER_SLOT``): sections and own characters."""
+
+    unique: bool             # document and section ids are unique (else the cube is empty and unused)
+    sec_doc: np.ndarray      # int64, each SECTIONS row's DOCUMENTS position (-1: not in DOCUMENTS)
+    sec_slot: np.ndarray     # int64, each SECTIONS row's kind slot
+    n_sections: np.ndarray   # int64 [documents, slots]
+    chars: np.ndarray        # int64 [documents, slots]
+
+
+@dataclass(frozen=True)
+class ThemeCube:
+    """Per document, kind slot and theme (codebook order): theme hits, and own characters of the sections the
+    theme dominates (``section_theme_profile(..., by="section")``)."""
+
+    hits: np.ndarray             # int64 [documents, slots, themes]
+    dominant_chars: np.ndarray   # int64 [documents, slots, themes]
+    dominant: np.ndarray         # int64, each SECTIONS row's dominant theme (-1: none)
+
+
+def kind_slots(flt: Filter) -> np.ndarray:
+    """A boolean array over the kind slots: the section kinds ``flt`` keeps (as ``Filter.apply_sections``)."""
+    if not flt.kinds:
+        return np.ones(OTHER_SLOT + 1, dtype=bool)
+    return np.array([k in flt.kinds for k in KINDS] + [False], dtype=bool)
+
+
+def _indexed(tables: Any, hits: pd.DataFrame | None = None) -> bool:
+    """Whether the cached cubes answer: unique document and section ids (and the tables' own theme hits)."""
+    if hits is not None and hits is not getattr(tables, "theme_hits", None):
+        return False
+    secs, docs = tables.sections, tables.documents
+    return ({"doc_id", "section_id", "kind", "text"} <= set(secs.columns) and "doc_id" in docs.columns
+            and section_cube(tables).unique)
+
+
+def _bincount(keys: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
+    if weights is None:
+        return np.bincount(keys, minlength=size).astype(np.int64)
+    return np.rint(np.bincount(keys, weights=weights.astype(np.float64), minlength=size)).astype(np.int64)
+
+
+def section_cube(tables: Any) -> SectionCube:
+    """The cached SectionCube of ``tables`` (built once per documents and sections tables).
+
+    Args:
+        tables: documents and sections.
+    Returns:
+        the SectionCube (empty, ``unique`` False, when document or section ids repeat); ``cube.chars[doc, slot]`` equals the summed ``len(text)`` of that document's sections.
+    """
+    def build() -> SectionCube:
+        secs = tables.sections
+        n_docs, n_slots = len(tables.documents), OTHER_SLOT + 1
+        if not (tables.documents["doc_id"].is_unique and secs["section_id"].is_unique):
+            none = np.zeros(0, dtype=np.int64)
+            return SectionCube(False, none, none, none.reshape(0, n_slots), none.reshape(0, n_slots))
+        sec_doc = pd.Index(tables.documents["doc_id"]).get_indexer(secs["doc_id"]).astype(np.int64)
+        codes = pd.Categorical(secs["kind"], categories=list(KINDS)).codes.astype(np.int64)
+        sec_slot = np.where(codes < 0, OTHER_SLOT, codes)
+        own = secs["text"].fillna("").str.len().to_numpy(dtype=np.int64)
+        ok = sec_doc >= 0
+        key = sec_doc[ok] * n_slots + sec_slot[ok]
+        return SectionCube(unique=True, sec_doc=sec_doc, sec_slot=sec_slot,
+                           n_sections=_bincount(key, None, n_docs * n_slots).reshape(n_docs, n_slots),
+                           chars=_bincount(key, own[ok], n_docs * n_slots).reshape(n_docs, n_slots))
+
+    return fast._cached("coverage_sections", tables, tables.sections, build)
+
+
+def theme_section_cube(tables: Any, theme_ids: tuple[str, ...]) -> ThemeCube:
+    """The cached ThemeCube of ``tables.theme_hits`` for these themes (built once per hits table and theme list).
+
+    Args:
+        tables: documents, sections and theme_hits (unique ids).
+        theme_ids: the themes, in codebook order (hits of other themes are left out).
+    Returns:
+        the ThemeCube.
+    """
+    def build() -> ThemeCube:
+        sec = section_cube(tables)
+        hits, n_docs, n_slots, n_themes = tables.theme_hits, len(tables.documents), OTHER_SLOT + 1, len(theme_ids)
+        row = pd.Index(tables.sections["section_id"]).get_indexer(hits["section_id"])
+        theme = pd.Index(list(theme_ids), dtype=object).get_indexer(hits["theme"].astype(object))
+        ok = (row >= 0) & (theme >= 0)
+        ok[ok] = sec.sec_doc[row[ok]] >= 0
+        row, theme = row[ok].astype(np.int64), theme[ok].astype(np.int64)
+        cell = (sec.sec_doc[row] * n_slots + sec.sec_slot[row]) * n_themes + theme
+        size = n_docs * n_slots * n_themes
+        hit_cube = _bincount(cell, hits["hits"].to_numpy(dtype=np.int64)[ok], size)
+        weight = (hits["heading_hits"].to_numpy(dtype=np.float64) * HEADING_WEIGHT
+                  + hits["body_hits"].to_numpy(dtype=np.float64))[ok]
+        pair, where = np.unique(row * max(n_themes, 1) + theme, return_inverse=True)
+        summed = np.bincount(where, weights=weight, minlength=len(pair))
+        pair_row, pair_theme = np.divmod(pair, max(n_themes, 1))
+        order = np.lexsort((pair_theme, -summed, pair_row))   # per section: heaviest first, then codebook order
+        first = order[np.r_[True, pair_row[order][1:] != pair_row[order][:-1]]] if len(order) else order
+        first = first[summed[first] > 0]
+        dominant = np.full(len(tables.sections), -1, dtype=np.int64)
+        dominant[pair_row[first]] = pair_theme[first]
+        own = tables.sections["text"].fillna("").str.len().to_numpy(dtype=np.int64)
+        has = (dominant >= 0) & (sec.sec_doc >= 0)
+        dom_cell = (sec.sec_doc[has] * n_slots + sec.sec_slot[has]) * n_themes + dominant[has]
+        return ThemeCube(hits=hit_cube.reshape(n_docs, n_slots, n_themes),
+                         dominant_chars=_bincount(dom_cell, own[has], size).reshape(n_docs, n_slots, n_themes),
+                         dominant=dominant)
+
+    per_list = fast._cached("coverage_themes", tables, tables.theme_hits, dict)
+    key = (tuple(theme_ids), HEADING_WEIGHT)
+    if key not in per_list:
+        per_list[key] = build()
+    return per_list[key]
+
+
 def theme_frequency(tables: Any, flt: Filter = ALL_REPORTS, *, by: str = "document",
                     weighting: Literal["count", "per_10k"] = "count",
                     codebook: Codebook | None = None) -> pd.DataFrame:
@@ -201,6 +322,28 @@ def theme_coverage(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook
         >>> cov[cov.is_present].groupby("doc_id").size()   # themes touched per report
     """
     hits, cb = _resolve(tables, codebook)
+    if _indexed(tables, hits):
+        chosen, slots = np.flatnonzero(fast.doc_mask(tables.documents, flt)), kind_slots(flt)
+        docs = tables.documents.iloc[chosen].reset_index(drop=True)
+        cube = theme_section_cube(tables, cb.ids)
+        dominant = cube.dominant_chars[chosen][:, slots, :].sum(axis=1)
+        n_hits = cube.hits[chosen][:, slots, :].sum(axis=1)
+        total = section_cube(tables).chars[chosen][:, slots].sum(axis=1)
+        out = pd.MultiIndex.from_product([docs["doc_id"], list(cb.ids)],
+                                         names=["doc_id", "theme"]).to_frame(index=False)
+        out["chars"] = dominant.reshape(-1).astype("int64")
+        denom = np.repeat(total, len(cb.ids)).astype("float64")
+        out["share_chars"] = np.divide(out["chars"].to_numpy(dtype="float64"), denom, out=np.zeros(len(out)),
+                                       where=denom > 0)
+        out["hits"] = n_hits.reshape(-1).astype("int64")
+        out["is_present"] = out["hits"] > 0
+        out = out.merge(docs[["doc_id", "unit", "year", "period"]], on="doc_id", how="left")
+        return _theme_rows(out, flt, cb)[list(THEME_COVERAGE)].reset_index(drop=True)
+    return _theme_coverage_plain(tables, hits, cb, flt)
+
+
+def _theme_coverage_plain(tables: Any, hits: pd.DataFrame, cb: Codebook, flt: Filter) -> pd.DataFrame:
+    """``theme_coverage`` computed from the section tables (the reference the cached cubes must equal)."""
     docs, secs = _select(tables, flt)
     prof = section_theme_profile(hits[hits["section_id"].isin(secs["section_id"])], secs, codebook=cb)
     dom = prof.groupby(["doc_id", "dominant_theme"])["chars"].sum()
@@ -247,11 +390,20 @@ def kind_coverage(tables: Any, flt: Filter = ALL_REPORTS) -> pd.DataFrame:
         >>> kc = kind_coverage(tables, Filter(kinds=("plans",)))
         >>> kc.sort_values("share_chars").tail(1)
     """
-    docs, secs = _select(tables, dataclasses.replace(flt, kinds=()))
-    agg = secs.groupby(["doc_id", "kind"]).agg(n_sections=("section_id", "size"), chars=("own_chars", "sum"))
+    if _indexed(tables):
+        chosen = np.flatnonzero(fast.doc_mask(tables.documents, flt))
+        docs = tables.documents.iloc[chosen].reset_index(drop=True)
+        cube = section_cube(tables)
+        n_sections, chars = cube.n_sections[chosen][:, :len(KINDS)], cube.chars[chosen][:, :len(KINDS)]
+    else:
+        docs, secs = _select(tables, dataclasses.replace(flt, kinds=()))
+        agg = secs.groupby(["doc_id", "kind"]).agg(n_sections=("section_id", "size"), chars=("own_chars", "sum"))
+        keys = pd.MultiIndex.from_product([docs["doc_id"], list(KINDS)], names=["doc_id", "kind"])
+        agg = agg.reindex(keys).fillna(0).astype("int64")
+        n_sections, chars = agg["n_sections"].to_numpy(), agg["chars"].to_numpy()
     out = pd.MultiIndex.from_product([docs["doc_id"], list(KINDS)], names=["doc_id", "kind"]).to_frame(index=False)
-    agg = agg.reindex(pd.MultiIndex.from_frame(out)).fillna(0).astype("int64")
-    out["n_sections"], out["chars"] = agg["n_sections"].to_numpy(), agg["chars"].to_numpy()
+    out["n_sections"] = np.asarray(n_sections, dtype="int64").reshape(-1)
+    out["chars"] = np.asarray(chars, dtype="int64").reshape(-1)
     total = out.groupby("doc_id")["chars"].transform("sum").astype("float64")
     out["share_chars"] = (out["chars"] / total.where(total > 0)).fillna(0.0)
     out = out.merge(docs[["doc_id", "unit", "year", "period"]], on="doc_id", how="left")
@@ -401,11 +553,36 @@ def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook 
         >>> pf.attrs["reason"] or pf.status.value_counts()
     """
     hits, cb = _resolve(tables, codebook)
-    docs = flt.apply(tables.documents)
-    docs = docs[[_identifiable(u, r) for u, r in zip(docs["unit"], docs["region"], strict=True)]].copy()
+    indexed = _indexed(tables, hits)
+    if indexed:
+        chosen = np.flatnonzero(fast.doc_mask(tables.documents, flt))
+        docs, known = tables.documents.iloc[chosen].reset_index(drop=True), _identifiable_flags(tables)[chosen]
+    else:
+        docs = flt.apply(tables.documents)
+        known = np.array([_identifiable(u, r) for u, r in zip(docs["unit"], docs["region"], strict=True)],
+                         dtype=bool)
+    docs = docs[known].copy()
     docs["_order"] = docs["period"].map(PERIOD_ORDER).fillna(5)
     docs = docs[docs["year"].notna()].sort_values(["unit", "region", "year", "_order", "doc_id"], na_position="first")
-    secs = tables.sections[["section_id", "doc_id", "kind"]]
+    if indexed:
+        out, n_pairs = _followup_indexed(tables, docs, cb, flt)
+    else:
+        out, n_pairs = _followup_plain(hits, tables.sections, docs, cb, flt)
+    out = out.astype({"year": "Int64", "next_year": "Int64", "plan_hits": "int64", "next_hits": "int64"})
+    if out.empty:
+        out.attrs[REASON_ATTR] = (
+            "所选报告中没有可确认为同一单位的前后两期报告（单位不同，或单位名称不含地名、被遮盖且地区未知，"
+            "或缺少年份），不对不同单位的计划与成效配对"
+            if n_pairs == 0 else "同一单位的前后报告中没有可对照的计划段落或成效段落")
+    else:
+        out.attrs[REASON_ATTR] = None
+    return out
+
+
+def _followup_plain(hits: pd.DataFrame, sections: pd.DataFrame, docs: pd.DataFrame, cb: Codebook,
+                    flt: Filter) -> tuple[pd.DataFrame, int]:
+    """PLAN_FOLLOWUP rows and the number of pairs, summed from the hits row by row (the reference)."""
+    secs = sections[["section_id", "doc_id", "kind"]]
     kind_hits = hits.merge(secs[["section_id", "kind"]], on="section_id", how="left")
     kind_hits = kind_hits[kind_hits["theme"].isin(flt.themes)] if flt.themes else kind_hits
     by_kind = kind_hits.groupby(["doc_id", "kind", "theme"])["hits"].sum()
@@ -424,17 +601,58 @@ def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook 
                              "plan_hits": plan.get(theme, 0), "next_hits": done.get(theme, 0), "status": status})
     out = pd.DataFrame(rows, columns=list(PLAN_FOLLOWUP)).astype(
         {"year": "Int64", "next_year": "Int64", "plan_hits": "int64", "next_hits": "int64"})
-    if not rows:
-        out.attrs[REASON_ATTR] = (
-            "所选报告中没有可确认为同一单位的前后两期报告（单位不同，或单位名称不含地名、被遮盖且地区未知，"
-            "或缺少年份），不对不同单位的计划与成效配对"
-            if n_pairs == 0 else "同一单位的前后报告中没有可对照的计划段落或成效段落")
-    else:
-        out.attrs[REASON_ATTR] = None
-    return out
+    return out, n_pairs
+
+
+def _pairs(docs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (in ``docs``, sorted by unit, region, year, period) of each report and the unit's next one."""
+    unit = docs["unit"].astype(object).to_numpy()
+    region = docs["region"].astype(object).where(docs["region"].notna(), None).to_numpy()
+    same = (unit[1:] == unit[:-1]) & np.array([a == b for a, b in zip(region[1:], region[:-1], strict=True)],
+                                              dtype=bool)
+    early = np.flatnonzero(same)
+    return early, early + 1
+
+
+def _followup_indexed(tables: Any, docs: pd.DataFrame, cb: Codebook, flt: Filter) -> tuple[pd.DataFrame, int]:
+    """PLAN_FOLLOWUP rows and the number of pairs, from the cached theme cube."""
+    early, late = _pairs(docs)
+    where = pd.Index(tables.documents["doc_id"]).get_indexer(docs["doc_id"])
+    cube = theme_section_cube(tables, cb.ids).hits
+    plan = cube[where[early], KINDS.index("plans"), :]
+    done = cube[where[late], KINDS.index("achievements"), :]
+    if flt.themes:
+        wanted = np.array([t in flt.themes for t in cb.ids], dtype=bool)
+        plan, done = plan * wanted, done * wanted
+    pair, theme = np.nonzero((plan > 0) | (done > 0))
+    if not len(pair):
+        return pd.DataFrame([], columns=list(PLAN_FOLLOWUP)), len(early)
+    a, b = early[pair], late[pair]
+    p, d = plan[pair, theme], done[pair, theme]
+
+    def col(name: str, at: np.ndarray) -> pd.Series:
+        return docs[name].iloc[at].reset_index(drop=True)
+
+    ids = pd.array(list(cb.ids), dtype="str")
+    names = pd.array([cb.names()[t] for t in cb.ids], dtype="str")
+    status = np.where((p > 0) & (d > 0), 0, np.where(p > 0, 1, 2))
+    out = pd.DataFrame({"unit": col("unit", a), "doc_id": col("doc_id", a), "year": col("year", a),
+                        "period": col("period", a), "next_doc_id": col("doc_id", b), "next_year": col("year", b),
+                        "next_period": col("period", b), "theme": ids[theme], "theme_name": names[theme],
+                        "plan_hits": p.astype("int64"), "next_hits": d.astype("int64"),
+                        "status": pd.array(["delivered", "silent", "new"], dtype="str")[status]},
+                       columns=list(PLAN_FOLLOWUP))
+    return out, len(early)
 
 
 GENERIC_UNIT_START = tuple("市区县省旗州盟镇乡村") + ("全市", "全区", "全县", "我市", "我区", "我县", "本市")
+
+
+def _identifiable_flags(tables: Any) -> np.ndarray:
+    """``_identifiable`` of every DOCUMENTS row (cached per documents table)."""
+    docs = tables.documents
+    return fast._cached("coverage_identifiable", tables, docs, lambda: np.array(
+        [_identifiable(u, r) for u, r in zip(docs["unit"], docs["region"], strict=True)], dtype=bool))
 
 
 def _identifiable(unit: Any, region: Any) -> bool:

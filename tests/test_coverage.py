@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
-from analysis_fixtures import tables
+from analysis_fixtures import FixtureTables, tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import coverage
 from analysis.coverage import (
     KIND_COVERAGE,
     LEDGER,
@@ -20,17 +22,20 @@ from analysis.coverage import (
     THEME_GAPS,
     THEME_SHIFT,
     kind_coverage,
+    kind_slots,
     ledger,
     mask_absent,
     plan_followup,
+    section_cube,
     theme_coverage,
     theme_frequency,
     theme_gaps,
+    theme_section_cube,
     theme_shift,
 )
 from analysis.filters import Filter
-from analysis.schema import assert_table
-from analysis.themes import load_codebook, with_themes
+from analysis.schema import KINDS, assert_table
+from analysis.themes import load_codebook, section_theme_profile, with_themes
 
 ROOT = Path(__file__).resolve().parent.parent
 N_THEMES = len(load_codebook().themes)
@@ -300,3 +305,86 @@ def test_seeds_every_table_has_rows(seeds):
     assert set(gaps["doc_id"]) <= set(seeds.documents["doc_id"])
     assert "epidemic" in set(gaps.loc[gaps["doc_id"] == _doc(seeds, "000"), "theme"])
     assert len(theme_shift(seeds)) == seeds.documents["year"].nunique() * N_THEMES
+
+
+# -- cached cubes (the fast paths must equal the section-level computation) ---------------------------------
+
+
+def _plain(monkeypatch, fn, *args, **kwargs):
+    """``fn`` computed from the section tables, bypassing the cached cubes."""
+    with monkeypatch.context() as m:
+        m.setattr(coverage, "_indexed", lambda *_a, **_k: False)
+        return fn(*args, **kwargs)
+
+
+@pytest.mark.parametrize(("kinds", "want"), [
+    ((), [True] * 6),
+    (("plans",), [k == "plans" for k in KINDS] + [False]),
+    (("achievements", "other"), [k in ("achievements", "other") for k in KINDS] + [False]),
+])
+def test_kind_slots_cases(kinds, want):
+    assert kind_slots(Filter(kinds=kinds)).tolist() == want
+
+
+def _section_sums(t) -> pd.DataFrame:
+    secs = t.sections.assign(n=t.sections["text"].fillna("").str.len())
+    return secs.groupby(["doc_id", "kind"]).agg(n_sections=("section_id", "size"), chars=("n", "sum"))
+
+
+def test_section_cube_equals_section_sums(fx):
+    cube = section_cube(fx)
+    want = _section_sums(fx)
+    for i, doc in enumerate(fx.documents["doc_id"]):
+        for k, kind in enumerate(KINDS):
+            got = (int(cube.n_sections[i, k]), int(cube.chars[i, k]))
+            assert got == tuple(int(v) for v in want.reindex([(doc, kind)]).fillna(0).iloc[0]), (doc, kind)
+    assert cube.n_sections[:, coverage.OTHER_SLOT].sum() == 0
+    assert section_cube(fx) is cube   # cached
+
+
+def test_section_cube_counts_unknown_kinds_in_other_slot(fx):
+    t = FixtureTables(fx.documents, fx.sections.assign(kind=fx.sections["kind"].where(
+        fx.sections.index != 0, None)), fx.terms)
+    cube = section_cube(t)
+    assert cube.n_sections[0, coverage.OTHER_SLOT] == 1
+    assert cube.n_sections.sum() == len(t.sections)
+
+
+def test_theme_section_cube_dominant_equals_profile(fx):
+    cube = theme_section_cube(fx, fx.codebook.ids)
+    prof = section_theme_profile(fx.theme_hits, fx.sections, codebook=fx.codebook)
+    ids = np.asarray(fx.codebook.ids, dtype=object)
+    got = [ids[d] if d >= 0 else None for d in cube.dominant]
+    assert got == [None if pd.isna(v) else v for v in prof["dominant_theme"]]
+    per_doc = fx.theme_hits.groupby(["doc_id", "theme"])["hits"].sum()
+    for i, doc in enumerate(fx.documents["doc_id"]):
+        for j, theme in enumerate(ids):
+            assert cube.hits[i, :, j].sum() == per_doc.get((doc, theme), 0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(_filters, st.lists(st.sampled_from(["epidemic", "news", "civilisation"]), max_size=2).map(tuple))
+def test_indexed_tables_equal_plain_computation_on_fixture(fx, flt, themes):
+    import dataclasses
+
+    flt = dataclasses.replace(flt, themes=themes)
+    with pytest.MonkeyPatch.context() as mp:
+        for fn in (theme_coverage, kind_coverage, plan_followup):
+            got, want = fn(fx, flt), _plain(mp, fn, fx, flt)
+            pd.testing.assert_frame_equal(got, want)
+            assert got.attrs == want.attrs
+
+
+def test_indexed_tables_equal_plain_computation_on_seeds(seeds, monkeypatch):
+    years = sorted(int(y) for y in seeds.documents["year"].dropna().unique())
+    one_unit = SimpleNamespace(documents=seeds.documents.assign(unit="北京市委宣传部", region="北京市"),
+                               sections=seeds.sections, terms=seeds.terms, theme_hits=seeds.theme_hits,
+                               codebook=seeds.codebook)
+    for t in (seeds, one_unit):
+        for flt in (Filter(), Filter(kinds=("achievements",)), Filter(years=tuple(years[-2:])),
+                    Filter(kinds=("plans", "other"), themes=("epidemic", "network"))):
+            for fn in (theme_coverage, kind_coverage, plan_followup):
+                got, want = fn(t, flt), _plain(monkeypatch, fn, t, flt)
+                pd.testing.assert_frame_equal(got, want)
+                assert got.attrs == want.attrs
+    assert len(plan_followup(one_unit)) > 0
