@@ -13,6 +13,7 @@ the section tables). Answers equal those of the section-level computation.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -41,16 +42,21 @@ def _cached(kind: str, tables: Any, frame: pd.DataFrame, build) -> Any:
 
 @dataclass(frozen=True)
 class TermIndex:
-    """TERMS per (document, kind, term) as codes; ``chars[doc, kind]`` the characters of each kind's sections."""
+    """TERMS per (document, kind, term) as codes; ``chars[doc, kind]`` the characters of each kind's sections.
+
+    Rows are sorted by document, term, kind; the rows of document ``d`` are ``doc_start[d]:doc_start[d + 1]``.
+    """
 
     doc_ids: pd.Index          # document codes (positions in tables.documents)
-    vocab: np.ndarray          # term codes → term (object array)
+    vocab: np.ndarray          # term codes → term (object array, in sorted order)
     doc: np.ndarray            # int32, one per row
     kind: np.ndarray           # int8
     term: np.ndarray           # int32
     count: np.ndarray          # int64
     chars: np.ndarray          # int64 [n_docs, n_kinds]
     corpus: np.ndarray         # int64 [vocab]: every term's count over the whole corpus
+    doc_start: np.ndarray      # int64 [n_docs + 1]: where each document's rows start
+    first: np.ndarray          # bool, one per row: the first row of its (document, term)
 
 
 def _kind_codes(kinds: pd.Series) -> np.ndarray:
@@ -71,26 +77,97 @@ def _section_codes(tables: Any) -> tuple[pd.Index, pd.Index, np.ndarray, np.ndar
     return docs, sec_ids, sec_doc, _kind_codes(secs["kind"])
 
 
+def value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column's values (-1 for nulls) and the distinct values in sorted order.
+
+    A categorical column gives its codes without hashing its rows (the store loads TERMS' words and ids so).
+
+    Args:
+        values: a column of strings, plain or categorical.
+    Returns:
+        (int64 codes, one per row; object array of the values the codes index, sorted)
+
+    Example:
+        >>> value_codes(pd.Series(["b", "a", "b"]))
+        (array([1, 0, 1]), array(['a', 'b'], dtype=object))
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = np.asarray(values.cat.categories, dtype=object)
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        if not values.cat.categories.is_monotonic_increasing or values.cat.categories.has_duplicates:
+            order = np.argsort(cats, kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            codes = np.where(codes >= 0, rank[codes], -1)
+            cats = cats[order]
+        return codes, cats
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _section_chars(tables: Any, sec_doc: np.ndarray, sec_kind: np.ndarray, n_docs: int) -> np.ndarray:
+    """Characters of the sections' own texts per [document, kind]."""
+    own = tables.sections["text"].fillna("").str.len().to_numpy(dtype=np.int64)
+    keep = sec_doc >= 0
+    flat = np.bincount(sec_doc[keep].astype(np.int64) * len(KINDS) + sec_kind[keep], weights=own[keep],
+                       minlength=n_docs * len(KINDS))
+    return flat.astype(np.int64).reshape(n_docs, len(KINDS))
+
+
+def _sum_by_key(key: np.ndarray, count: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys in ascending order and the sum of ``count`` for each (non-negative int64 inputs)."""
+    key_bits = max(int(n_keys - 1).bit_length(), 1)
+    count_bits = max(int(count.max()).bit_length(), 1) if len(count) else 1
+    if key_bits + count_bits <= 62 and (not len(count) or count.min() >= 0):
+        packed = key << count_bits          # key and count in one int64: one sort instead of an argsort
+        packed |= count
+        packed.sort()
+        key = packed >> count_bits
+        count = packed & ((1 << count_bits) - 1)
+        del packed
+    else:
+        order = np.argsort(key, kind="stable")
+        key, count = key[order], count[order]
+    if not len(key):
+        return key, count
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    return key[starts], np.add.reduceat(count, starts)
+
+
 def _build_term_index(tables: Any) -> TermIndex:
     docs, sec_ids, sec_doc, sec_kind = _section_codes(tables)
     terms = tables.terms
-    row_sec = sec_ids.get_indexer(terms["section_id"])
-    ok = row_sec >= 0
-    term_codes, vocab = pd.factorize(terms["term"], sort=True)
-    frame = pd.DataFrame({"doc": sec_doc[row_sec[ok]].astype(np.int32), "kind": sec_kind[row_sec[ok]],
-                          "term": term_codes[ok].astype(np.int32),
-                          "count": terms["count"].to_numpy(dtype=np.int64)[ok]})
-    frame = frame[frame["doc"] >= 0]
-    agg = frame.groupby(["doc", "term", "kind"], sort=True)["count"].sum().reset_index()
-    own = tables.sections["text"].fillna("").str.len().to_numpy(dtype=np.int64)
-    chars = np.zeros((len(docs), len(KINDS)), dtype=np.int64)
-    keep = sec_doc >= 0
-    np.add.at(chars, (sec_doc[keep], sec_kind[keep]), own[keep])
-    vocab_arr = np.asarray(vocab, dtype=object)
-    corpus = np.bincount(agg["term"].to_numpy(), weights=agg["count"].to_numpy(), minlength=len(vocab_arr))
-    return TermIndex(doc_ids=docs, vocab=vocab_arr, doc=agg["doc"].to_numpy(np.int32),
-                     kind=agg["kind"].to_numpy(np.int8), term=agg["term"].to_numpy(np.int32),
-                     count=agg["count"].to_numpy(np.int64), chars=chars, corpus=corpus.astype(np.int64))
+    n_docs, n_kinds = len(docs), len(KINDS)
+    term_codes, vocab = value_codes(terms["term"])
+    n_terms = max(len(vocab), 1)
+    sec_codes, sec_values = value_codes(terms["section_id"])
+    where = sec_ids.get_indexer(pd.Index(sec_values, dtype=object))     # each distinct id → its SECTIONS row
+    owner = np.where(where >= 0, sec_doc[where], -1)
+    base = np.where(owner >= 0, owner.astype(np.int64) * (n_terms * n_kinds) + sec_kind[where], -1)
+    key = np.append(base, -1)[sec_codes]                                 # code -1 (a null id) → -1
+    del sec_codes
+    ok = (key >= 0) & (term_codes >= 0)
+    term_codes *= n_kinds
+    key += term_codes
+    del term_codes
+    count = terms["count"].to_numpy(dtype=np.int64)
+    if not ok.all():
+        key, count = key[ok], count[ok]
+    del ok
+    ukey, count = _sum_by_key(key, count, n_docs * n_terms * n_kinds)
+    del key
+    doc_term, kind = np.divmod(ukey, n_kinds)
+    del ukey
+    doc, term = np.divmod(doc_term, n_terms)
+    del doc_term
+    doc, term, kind = doc.astype(np.int32), term.astype(np.int32), kind.astype(np.int8)
+    first = np.ones(len(doc), dtype=bool)
+    if len(doc):
+        first[1:] = (doc[1:] != doc[:-1]) | (term[1:] != term[:-1])
+    corpus = np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64)
+    return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count,
+                     chars=_section_chars(tables, sec_doc, sec_kind, n_docs), corpus=corpus,
+                     doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first)
 
 
 def doc_mask(documents: pd.DataFrame, flt: Filter) -> np.ndarray:
@@ -127,17 +204,22 @@ def usable(tables: Any, *filters: Filter) -> bool:
 
 
 def _rows(idx: TermIndex, docs: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    if kinds.all():
-        return docs[idx.doc] if not docs.all() else np.ones(len(idx.doc), dtype=bool)
-    return docs[idx.doc] & kinds[idx.kind]
+    """A boolean mask over the index rows of the selected documents and kinds."""
+    rows = np.repeat(docs, np.diff(idx.doc_start))
+    if not kinds.all():
+        rows &= kinds[idx.kind]
+    return rows
 
 
 def term_counts(tables: Any, flt: Filter) -> tuple[pd.Series, int]:
     """Term → count in the sections ``flt`` selects (terms with a count only) and their characters."""
     idx = term_index(tables)
     docs, kinds = doc_mask(tables.documents, flt), kind_mask(flt)
-    rows = _rows(idx, docs, kinds)
-    counts = np.bincount(idx.term[rows], weights=idx.count[rows], minlength=len(idx.vocab)).astype(np.int64)
+    if docs.all() and kinds.all():
+        counts = idx.corpus
+    else:
+        rows = _rows(idx, docs, kinds)
+        counts = np.bincount(idx.term[rows], weights=idx.count[rows], minlength=len(idx.vocab)).astype(np.int64)
     used = np.flatnonzero(counts)
     series = pd.Series(counts[used], index=pd.Index(idx.vocab[used], name="term", dtype=object), name="count")
     return series, int(idx.chars[docs][:, kinds].sum())
@@ -150,6 +232,88 @@ def corpus_counts(tables: Any) -> pd.Series:
     return pd.Series(idx.corpus[used], index=pd.Index(idx.vocab[used], name="term", dtype=object), name="count")
 
 
+@dataclass(frozen=True)
+class GroupCounts:
+    """(group, term) counts of a selection as codes, sorted by group, then term.
+
+    ``names[group]`` is a group's name (groups sort by name), ``vocab[term]`` a term; ``chars[g]`` the characters
+    of group g's selected sections and ``has_docs[g]`` whether the filter selects any of its documents.
+    """
+
+    group: np.ndarray          # int64, one per (group, term)
+    term: np.ndarray           # int64
+    count: np.ndarray          # int64: occurrences
+    n_docs: np.ndarray         # int64: documents of the group using the term
+    names: np.ndarray          # object [groups]
+    vocab: np.ndarray          # object [terms]
+    chars: np.ndarray          # int64 [groups]
+    has_docs: np.ndarray       # bool [groups]
+
+
+DENSE_CELLS = 1 << 22
+"""Most (group, term) cells summed at once in a dense array (a batch of groups at a time beyond that)."""
+
+
+def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
+    """The (group, term) counts and document counts of the sections ``flt`` selects, without a row per TERMS row.
+
+    Args:
+        tables: the tables.
+        flt: the filter (no themes).
+        groups: the group of each DOCUMENTS row (same order as ``tables.documents``).
+    Returns:
+        a GroupCounts (pairs with at least one selected occurrence row).
+    """
+    idx = term_index(tables)
+    docs, kinds = doc_mask(tables.documents, flt), kind_mask(flt)
+    codes, names = pd.factorize(groups.astype(object), sort=True)
+    codes = codes.astype(np.int64)
+    names = np.asarray(names, dtype=object)
+    n_groups, n_terms = len(names), max(len(idx.vocab), 1)
+    chosen = np.flatnonzero(docs & (codes >= 0))
+    chosen = chosen[np.argsort(codes[chosen], kind="stable")]               # documents in group order
+    per_doc = idx.chars[chosen][:, kinds].sum(axis=1)
+    chars = np.bincount(codes[chosen], weights=per_doc, minlength=n_groups).astype(np.int64)
+    has_docs = np.bincount(codes[chosen], minlength=n_groups) > 0
+    starts, ends = idx.doc_start[chosen], idx.doc_start[chosen + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    rows = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    if not kinds.all():
+        rows = rows[kinds[idx.kind[rows]]]
+    doc, term, count = idx.doc[rows], idx.term[rows].astype(np.int64), idx.count[rows]
+    first = np.ones(len(rows), dtype=bool)       # first selected row of its (document, term)
+    if len(rows):
+        first[1:] = (doc[1:] != doc[:-1]) | (term[1:] != term[:-1])
+    group = codes[doc]
+    del rows
+    if np.bincount(codes[chosen], minlength=n_groups).max(initial=0) <= 1:
+        # one document per group: rows already run by group, then term; sum the kinds of each term
+        at = np.flatnonzero(first)
+        out = (group[at], term[at], np.add.reduceat(count, at) if len(at) else count[at],
+               np.ones(len(at), dtype=np.int64))
+    else:
+        per_batch = max(DENSE_CELLS // n_terms, 1)
+        parts = []
+        bounds = np.searchsorted(group, np.arange(0, n_groups + per_batch, per_batch))
+        for b, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+            if lo == hi:
+                continue
+            base = b * per_batch
+            cell = (group[lo:hi] - base) * n_terms + term[lo:hi]
+            width = min(per_batch, n_groups - base) * n_terms
+            n_doc = np.bincount(cell, weights=first[lo:hi], minlength=width)
+            used = np.flatnonzero(n_doc)
+            summed = np.bincount(cell, weights=count[lo:hi], minlength=width)[used]
+            g, t = np.divmod(used, n_terms)
+            parts.append((g + base, t, summed.astype(np.int64), n_doc[used].astype(np.int64)))
+        out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+                    for i in range(4))
+    return GroupCounts(group=out[0].astype(np.int64), term=out[1].astype(np.int64), count=out[2].astype(np.int64),
+                       n_docs=out[3].astype(np.int64), names=names, vocab=idx.vocab, chars=chars,
+                       has_docs=has_docs)
+
+
 def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """(group, term, count, n_docs) rows for the selected sections, and characters per group.
 
@@ -160,23 +324,51 @@ def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.D
     Returns:
         the counts (sorted by group, then term) and a Series group → characters (groups with documents).
     """
-    idx = term_index(tables)
-    docs, kinds = doc_mask(tables.documents, flt), kind_mask(flt)
-    codes, names = pd.factorize(groups.astype(object), sort=True)
-    rows = np.flatnonzero(_rows(idx, docs, kinds))
-    doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
-    first = np.ones(len(rows), dtype=bool)   # first row of its (document, term): rows sort by doc, term, kind
-    first[1:] = (doc[1:] != doc[:-1]) | (term[1:] != term[:-1])
-    key = codes[doc].astype(np.int64) * len(idx.vocab) + term
-    frame = pd.DataFrame({"key": key, "count": count, "first": first.astype(np.int64)})
-    agg = frame.groupby("key", sort=True).agg(count=("count", "sum"), n_docs=("first", "sum"))
-    g, t = np.divmod(agg.index.to_numpy(), len(idx.vocab))
-    out = pd.DataFrame({"group": np.asarray(names, dtype=object)[g], "term": idx.vocab[t],
-                        "count": agg["count"].to_numpy(np.int64), "n_docs": agg["n_docs"].to_numpy(np.int64)})
-    chosen = np.flatnonzero(docs)
-    per_doc = idx.chars[chosen][:, kinds].sum(axis=1)
-    chars = pd.Series(per_doc, dtype="int64").groupby(np.asarray(names, dtype=object)[codes[chosen]]).sum()
+    gc = group_counts(tables, flt, groups)
+    out = pd.DataFrame({"group": gc.names[gc.group], "term": gc.vocab[gc.term], "count": gc.count,
+                        "n_docs": gc.n_docs})
+    chars = pd.Series(gc.chars[gc.has_docs], index=gc.names[gc.has_docs], dtype="int64")
     return out, chars
+
+
+def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the ``top`` highest scores of each group, and their ranks, as a stable sort would give them.
+
+    The rows must run by group (ascending); within a group, equal scores keep their order and NaN comes last, as
+    ``sort_values([group, score], ascending=[True, False], kind="mergesort")`` orders them. Large inputs are cut
+    to the rows at or above each group's histogram bucket holding its ``top``-th score before sorting.
+
+    Args:
+        group: int group codes, ascending.
+        score: the float scores.
+        top: rows kept per group; all when None.
+    Returns:
+        (positions in group, then rank order; ranks from 1)
+    """
+    n = len(group)
+    candidates = np.arange(n)
+    if top is not None and n > 50_000 and np.isfinite(score).all():
+        starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+        sizes = np.diff(np.append(starts, n))
+        which = np.repeat(np.arange(len(starts)), sizes)
+        lo, hi = np.minimum.reduceat(score, starts), np.maximum.reduceat(score, starts)
+        n_buckets = 256
+        span = np.where(hi > lo, hi - lo, 1.0)
+        bucket = ((score - lo[which]) / span[which] * (n_buckets - 1)).astype(np.int64)   # monotone in score
+        np.clip(bucket, 0, n_buckets - 1, out=bucket)
+        hist = np.bincount(which * n_buckets + bucket, minlength=len(starts) * n_buckets)
+        from_top = np.cumsum(hist.reshape(len(starts), n_buckets)[:, ::-1], axis=1)
+        reached = from_top >= top
+        cut = np.where(reached.any(axis=1), n_buckets - 1 - reached.argmax(axis=1), 0)
+        candidates = np.flatnonzero(bucket >= cut[which])
+    order = candidates[np.lexsort((-score[candidates], group[candidates]))]
+    g = group[order]
+    starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1]))) if len(g) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.append(starts, len(g)))) + 1
+    if top is not None:
+        keep = rank <= top
+        order, rank = order[keep], rank[keep]
+    return order, rank.astype(np.int64)
 
 
 def theme_cube(tables: Any, theme_ids: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -241,14 +433,19 @@ def phrase_counts(tables: Any, words: tuple[str, ...]) -> np.ndarray:
 
 
 __all__ = [
+    "DENSE_CELLS",
+    "GroupCounts",
     "TermIndex",
     "corpus_counts",
     "doc_mask",
+    "group_counts",
     "group_term_counts",
     "kind_mask",
     "phrase_counts",
     "term_counts",
     "term_index",
     "theme_cube",
+    "top_per_group",
     "usable",
+    "value_codes",
 ]

@@ -375,6 +375,64 @@ def _group_counts(tables, flt: Filter, by: str | None) -> tuple[pd.DataFrame, pd
     return counts, chars, labels
 
 
+def _fast_counts(tables, flt: Filter, by: str | None) -> tuple[fast.GroupCounts, pd.Series]:
+    """The (group, term) counts from the term index, and group → label."""
+    if by is None:
+        keys = pd.DataFrame({"doc_id": tables.documents["doc_id"], "group": ALL_ZH, "group_label": ALL_ZH})
+    else:
+        keys = group_keys(tables.documents, by)
+    labels = keys.drop_duplicates("group").set_index("group")["group_label"]
+    return fast.group_counts(tables, flt, keys["group"]), labels
+
+
+def _pair_per_10k(gc: fast.GroupCounts) -> np.ndarray:
+    """Occurrences per 10,000 characters of each (group, term) pair (NaN for a group without characters)."""
+    chars = gc.chars.astype(float)
+    chars[chars == 0] = np.nan
+    return gc.count * 10_000.0 / chars[gc.group]
+
+
+def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Filter,
+                      alpha0: float) -> pd.DataFrame:
+    """``distinctive`` from the term index: scores computed on arrays, strings made for the kept rows only."""
+    gc, labels = _fast_counts(tables, flt, by)
+    if not len(gc.count):
+        return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
+    n_vocab = len(gc.vocab)
+    n_groups = int((np.bincount(gc.group, minlength=len(gc.names)) > 0).sum())
+    df = np.bincount(gc.term, minlength=n_vocab)
+    totals = np.bincount(gc.group, weights=gc.count, minlength=len(gc.names))
+    corpus = np.bincount(gc.term, weights=gc.count, minlength=n_vocab)
+    background = fast.term_index(tables).corpus.astype(float)
+    idf = np.log((1.0 + n_groups) / (1.0 + df[gc.term])) + 1.0
+    tfidf = gc.count / totals[gc.group] * idf
+    total_all = float(totals.sum())
+    bg_total = float(background.sum())
+
+    def z_of(pos: np.ndarray | slice) -> np.ndarray:
+        y_b = gc.count[pos].astype(float)
+        y_a = corpus[gc.term[pos]] - y_b
+        n_b = totals[gc.group[pos]]
+        n_a = total_all - n_b
+        alpha = alpha0 * background[gc.term[pos]] / bg_total
+        delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
+                 - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
+        return delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+
+    if measure == "tfidf":
+        pos, rank = fast.top_per_group(gc.group, tfidf, top)
+        z = z_of(pos)
+    else:
+        z_all = z_of(slice(None))
+        pos, rank = fast.top_per_group(gc.group, z_all, top)
+        z = z_all[pos]
+    per_10k = gc.count[pos] * 10_000.0 / np.where(gc.chars == 0, np.nan, gc.chars.astype(float))[gc.group[pos]]
+    out = pd.DataFrame({"group": gc.names[gc.group[pos]], "term": gc.vocab[gc.term[pos]], "count": gc.count[pos],
+                        "per_10k": per_10k, "tfidf": tfidf[pos], "z": z, "rank": rank})
+    out["group_label"] = out["group"].map(labels)
+    return out[list(DISTINCTIVE)].reset_index(drop=True)
+
+
 def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", "region", "level"] = "document",
                 top: int | None = 20, measure: Literal["tfidf", "logodds"] = "tfidf",
                 flt: Filter = EVERYTHING, alpha0: float = 100.0) -> pd.DataFrame:
@@ -400,6 +458,8 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
     """
     if measure not in ("tfidf", "logodds"):
         raise ValueError(value_invalid_msg("measure", measure, ("tfidf", "logodds")))
+    if fast.usable(tables, flt):
+        return _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
     counts, chars, labels = _group_counts(tables, flt, by)
     if counts.empty:
         return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
@@ -448,6 +508,13 @@ def top_terms(tables, flt: Filter = EVERYTHING, *, by: str | None = None, top: i
     """
     if weighting not in ("count", "per_10k"):
         raise ValueError(value_invalid_msg("weighting", weighting, ("count", "per_10k")))
+    if fast.usable(tables, flt):
+        gc, _ = _fast_counts(tables, flt, by)
+        per_10k = _pair_per_10k(gc)
+        pos, rank = fast.top_per_group(gc.group, gc.count.astype(float) if weighting == "count" else per_10k, top)
+        out = pd.DataFrame({"group": gc.names[gc.group[pos]], "rank": rank, "term": gc.vocab[gc.term[pos]],
+                            "count": gc.count[pos], "per_10k": per_10k[pos], "n_docs": gc.n_docs[pos]})
+        return out[list(TOP_TERMS)].reset_index(drop=True)
     counts, chars, _ = _group_counts(tables, flt, by)
     out = counts.copy()
     out["per_10k"] = out["count"] * 10_000.0 / out["group"].map(chars).replace(0, np.nan)

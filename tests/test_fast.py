@@ -1,0 +1,216 @@
+"""Cached indexes of analysis.fast: answers equal to the plain computation over the section and TERMS tables."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import fast, keyness
+from analysis.filters import Filter
+from tests.analysis_fixtures import tables as fixture_tables
+
+FILTERS = [
+    Filter(),
+    Filter(years=(2021,)),
+    Filter(year_from=2020, year_to=2021),
+    Filter(levels=("city",)),
+    Filter(kinds=("plans",)),
+    Filter(kinds=("achievements", "preamble"), units=("甲市委宣传部",)),
+    Filter(years=(1999,)),
+]
+
+
+def plain(tables):
+    """The same tables without the fast path (the section-level computation)."""
+    return SimpleNamespace(documents=tables.documents, sections=tables.sections, terms=tables.terms,
+                           theme_hits=getattr(tables, "theme_hits", None), fast=False)
+
+
+@pytest.fixture
+def no_fast(monkeypatch):
+    """Call ``fn(tables)`` the plain way: ``fast.usable`` says no for the duration of the call."""
+    real = fast.usable
+
+    def call(fn, *args, **kwargs):
+        monkeypatch.setattr(fast, "usable", lambda *a, **k: False)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(fast, "usable", real)
+    return call
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Equal tables up to dtypes (the plain path keeps the store's categoricals) and float rounding."""
+    def norm(df):
+        return df.astype({c: object for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)})
+    pd.testing.assert_frame_equal(norm(got), norm(want), check_dtype=False, check_exact=False, rtol=1e-12)
+
+
+def categorical(tables):
+    """The tables with TERMS' strings as categoricals in a shuffled category order (as an older store loads)."""
+    terms = tables.terms.copy()
+    for col in ("doc_id", "section_id", "term"):
+        cats = sorted(set(terms[col]), reverse=True)
+        terms[col] = pd.Categorical(terms[col], categories=cats)
+    return SimpleNamespace(documents=tables.documents, sections=tables.sections, terms=terms)
+
+
+# ------------------------------------------------------------------------------------------------ value_codes
+
+
+@pytest.mark.parametrize("values", [["b", "a", "b", None], ["乙", "甲"], []])
+def test_value_codes_plain_and_categorical_agree(values):
+    s = pd.Series(values, dtype=object)
+    codes, uniques = fast.value_codes(s)
+    assert list(uniques) == sorted(v for v in set(values) if v is not None)
+    assert [uniques[c] if c >= 0 else None for c in codes] == values
+    cat = pd.Series(pd.Categorical(values, categories=sorted({v for v in values if v}, reverse=True)))
+    c_codes, c_uniques = fast.value_codes(cat)
+    assert list(c_uniques) == list(uniques) and list(c_codes) == list(codes)
+
+
+# ------------------------------------------------------------------------------------------------ term index
+
+
+def test_term_index_rows_sum_to_the_terms_table():
+    t = fixture_tables()
+    idx = fast.term_index(t)
+    assert int(idx.count.sum()) == int(t.terms["count"].sum())
+    got = pd.Series(idx.count, index=idx.vocab[idx.term]).groupby(level=0).sum()
+    want = t.terms.groupby("term")["count"].sum()
+    assert got.sort_index().to_dict() == want.sort_index().to_dict()
+    # rows sorted by document, term, kind; doc_start brackets each document's rows
+    key = (idx.doc.astype(np.int64) * len(idx.vocab) + idx.term) * 8 + idx.kind
+    assert (np.diff(key) > 0).all()
+    for d in range(len(idx.doc_ids)):
+        assert (idx.doc[idx.doc_start[d]:idx.doc_start[d + 1]] == d).all()
+
+
+def test_term_index_same_from_categorical_terms():
+    t = fixture_tables()
+    a, b = fast.term_index(t), fast.term_index(categorical(t))
+    assert list(a.vocab) == list(b.vocab)
+    for field in ("doc", "kind", "term", "count", "chars", "corpus", "doc_start", "first"):
+        assert np.array_equal(getattr(a, field), getattr(b, field)), field
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_term_counts_equal_the_terms_rows(flt):
+    t = fixture_tables()
+    counts, chars = fast.term_counts(t, flt)
+    secs = keyness.select_sections(t, flt)
+    want = t.terms[t.terms["section_id"].isin(set(secs["section_id"]))].groupby("term")["count"].sum()
+    assert counts.to_dict() == want.to_dict()
+    assert chars == int(secs["text"].str.len().sum())
+
+
+# ------------------------------------------------------------------------------------------------ group counts
+
+
+@pytest.mark.parametrize("by", ["document", "unit", "year", "level"])
+@pytest.mark.parametrize("flt", FILTERS)
+def test_group_counts_equal_a_groupby(by, flt, monkeypatch):
+    t = fixture_tables()
+    keys = keyness.group_keys(t.documents, by)
+    monkeypatch.setattr(fast, "DENSE_CELLS", 3)   # several dense batches even on the small tables
+    got, chars = fast.group_term_counts(t, flt, keys["group"])
+    terms, secs = keyness.select_terms(t, flt)
+    m = terms.merge(keys, on="doc_id")
+    want = m.groupby(["group", "term"]).agg(count=("count", "sum"), n_docs=("doc_id", "nunique")).reset_index()
+    assert got.to_dict("list") == want.to_dict("list")
+    want_chars = secs.assign(n=secs["text"].str.len()).merge(keys, on="doc_id").groupby("group")["n"].sum()
+    assert chars[want_chars.index].to_dict() == want_chars.to_dict()
+    assert (chars.drop(want_chars.index) == 0).all()     # selected groups without a section of the kinds
+
+
+# ------------------------------------------------------------------------------------------------ top per group
+
+
+def reference_top(group, score, top):
+    frame = pd.DataFrame({"group": group, "score": score, "pos": np.arange(len(group))})
+    frame = frame.sort_values(["group", "score"], ascending=[True, False], kind="mergesort")
+    frame["rank"] = frame.groupby("group").cumcount() + 1
+    if top is not None:
+        frame = frame[frame["rank"] <= top]
+    return frame["pos"].tolist(), frame["rank"].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0.0, 1.0, 1.5, 2.0, -3.0, 7.25])), max_size=80),
+       st.one_of(st.none(), st.integers(1, 6)))
+def test_top_per_group_is_a_stable_sort_by_score(rows, top):
+    rows = sorted(rows, key=lambda r: r[0])
+    group = np.array([r[0] for r in rows], dtype=np.int64)
+    score = np.array([r[1] for r in rows], dtype=float)
+    pos, rank = fast.top_per_group(group, score, top)
+    assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
+
+
+@pytest.mark.parametrize("top", [1, 10, 50])
+def test_top_per_group_large_input_cut_by_histogram(top):
+    rng = np.random.default_rng(7)
+    group = np.sort(rng.integers(0, 300, 120_000))
+    score = np.round(rng.exponential(2.0, len(group)), 1)   # many ties
+    pos, rank = fast.top_per_group(group, score, top)
+    assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
+
+
+# ------------------------------------------------------------------------------------------------ keyness, two ways
+
+
+@pytest.mark.parametrize("flt", FILTERS[:6])
+@pytest.mark.parametrize("by, measure, top", [("document", "tfidf", 3), ("unit", "logodds", 2),
+                                              ("year", "tfidf", None), ("level", "logodds", None)])
+def test_distinctive_fast_equals_plain(flt, by, measure, top, no_fast):
+    t = fixture_tables()
+    got = keyness.distinctive(t, by=by, top=top, measure=measure, flt=flt)
+    want = no_fast(keyness.distinctive, t, by=by, top=top, measure=measure, flt=flt)
+    assert_same(got, want)
+
+
+@pytest.mark.parametrize("flt", FILTERS[:6])
+@pytest.mark.parametrize("by, weighting, top", [(None, "count", 3), (None, "per_10k", None), ("year", "count", 2),
+                                                ("document", "per_10k", 1), ("unit", "count", None)])
+def test_top_terms_fast_equals_plain(flt, by, weighting, top, no_fast):
+    t = fixture_tables()
+    got = keyness.top_terms(t, flt, by=by, top=top, weighting=weighting)
+    want = no_fast(keyness.top_terms, t, flt, by=by, top=top, weighting=weighting)
+    assert_same(got, want)
+
+
+def test_keyness_fast_without_a_selected_report_is_empty():
+    t = fixture_tables()
+    assert keyness.top_terms(t, Filter(years=(1999,))).empty
+    assert keyness.distinctive(t, flt=Filter(years=(1999,))).empty
+    assert keyness.wordcloud_frequencies(t, Filter(years=(1999,))) == {}
+
+
+@pytest.fixture(scope="module")
+def seed_tables(tmp_path_factory, seeds_dir):
+    from analysis.store import build, load
+
+    dst = tmp_path_factory.mktemp("fast_store")
+    build(seeds_dir, dst, progress=False)
+    return load(dst)
+
+
+@pytest.mark.parametrize("flt", [Filter(), Filter(years=(2022, 2023)), Filter(kinds=("plans", "problems"))])
+def test_seeds_fast_equals_plain(seed_tables, flt, no_fast, monkeypatch):
+    monkeypatch.setattr(fast, "DENSE_CELLS", 1000)
+    for by, measure in (("document", "tfidf"), ("year", "logodds"), ("level", "tfidf")):
+        got = keyness.distinctive(seed_tables, by=by, top=15, measure=measure, flt=flt)
+        want = no_fast(keyness.distinctive, seed_tables, by=by, top=15, measure=measure, flt=flt)
+        assert_same(got, want)
+    for by in (None, "year"):
+        got = keyness.top_terms(seed_tables, flt, by=by, top=40)
+        want = no_fast(keyness.top_terms, seed_tables, flt, by=by, top=40)
+        assert_same(got, want)
+    got_c, got_n = fast.term_counts(seed_tables, flt)
+    want_c, want_n = no_fast(keyness._counts, seed_tables, flt)
+    assert got_n == want_n and got_c.to_dict() == {str(k): int(v) for k, v in want_c.items() if v}
