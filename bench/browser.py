@@ -34,27 +34,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(src: Path, dst: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run dashboard.py`` on a free port; returns the process and its URL once /_stcore/health is ok."""
+def start_server(src: Path, dst: Path, log_path: Path, *, env: dict | None = None,
+                 timeout: float = 120) -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard.py`` on a free port over ``src`` and ``dst`` (plus ``env``); returns the process
+    and its URL once /_stcore/health answers ok. Raises RuntimeError with the server log's end otherwise."""
     port = free_port()
-    env = {**os.environ, "REPORTLENS_SOURCE": str(src), "REPORTLENS_DATA": str(dst)}
+    env = {**os.environ, "REPORTLENS_SOURCE": str(src), "REPORTLENS_DATA": str(dst), **(env or {})}
     log = open(log_path, "wb")  # noqa: SIM115 - the process owns it until it is stopped
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.fileWatcherType", "none"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log_path)}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
                 if resp.read().strip() == b"ok":
                     return proc, url
         except OSError:
             time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s:\n{_tail(log_path)}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate the server, and kill it when it does not stop within 10 s."""
     proc.terminate()
-    raise RuntimeError(f"streamlit did not answer within 120 s; see {log_path}")
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _tail(path: Path, chars: int = 3000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return ""
 
 
 def _redrawn(pg, timeout_ms: float) -> None:
@@ -98,11 +116,7 @@ def measure(n: int, *, seed: int = 0, changes: int = 10, work: Path = WORK) -> d
                 times.append(time.perf_counter() - started)
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     out["browser_filter_p50_ms"] = float(np.percentile(times, 50)) * 1000
     out["browser_filter_p95_ms"] = float(np.percentile(times, 95)) * 1000
     return out

@@ -9,14 +9,11 @@ from __future__ import annotations
 import ast
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench.browser import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -26,6 +23,7 @@ XSS_SCRIPT = "<script>alert('xss')</script>"
 XSS_IMG = "<img src=x onerror=alert('img')>"
 
 pytestmark = pytest.mark.browser
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 if not Path(CHROMIUM).is_file():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
@@ -40,12 +38,6 @@ def pages() -> list[tuple[str, str]]:
 def url_of(base: str, path: str) -> str:
     """The address of a page: the first is the root, the others their file name (st.Page's default url_path)."""
     return base + "/" if path == pages()[0][0] else f"{base}/{Path(path).stem}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_reports(src: Path) -> None:
@@ -63,37 +55,12 @@ def server(tmp_path_factory):
     shutil.copytree(ROOT / "seeds", base / "src")
     shutil.copytree(ROOT / "analysis" / "resources", base / "res")
     write_reports(base / "src")
-    port = free_port()
-    env = {**os.environ, "REPORTLENS_SOURCE": str(base / "src"), "REPORTLENS_DATA": str(base / "data"),
-           "REPORTLENS_RESOURCES": str(base / "res")}
-    log = open(base / "server.log", "w+b")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(base / "src", base / "data", base / "server.log",
+                             env={"REPORTLENS_RESOURCES": str(base / "res")}, timeout=60)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not answer /_stcore/health within 60 s")
-            time.sleep(0.3)
         yield url, base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="module")
