@@ -167,6 +167,22 @@ def _indexed(tables: Any, hits: pd.DataFrame | None = None) -> bool:
             and section_cube(tables).unique)
 
 
+
+def section_mask(tables: Any, flt: Filter) -> np.ndarray | None:
+    """The SECTIONS rows ``flt`` selects as a boolean array (as ``Filter.apply_sections``), from the cached cube.
+
+    Args:
+        tables: documents and sections.
+        flt: the filter.
+    Returns:
+        the mask, or None when the cube cannot answer (a theme filter, a kind outside ``KINDS``, repeated ids).
+    """
+    if flt.themes or not set(flt.kinds) <= set(KINDS) or not _indexed(tables):
+        return None
+    cube = section_cube(tables)
+    keep = np.append(fast.doc_mask(tables.documents, flt), False)[cube.sec_doc]
+    return keep & kind_slots(flt)[cube.sec_slot] if flt.kinds else keep
+
 def _bincount(keys: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
     if weights is None:
         return np.bincount(keys, minlength=size).astype(np.int64)
@@ -268,8 +284,17 @@ def theme_frequency(tables: Any, flt: Filter = ALL_REPORTS, *, by: str = "docume
     if weighting not in ("count", "per_10k"):
         raise ValueError(f"weighting={weighting!r} is not valid; options are: 'count', 'per_10k'")
     hits, cb = _resolve(tables, codebook)
+    return _frequency(tables, hits, cb, flt, by=by, weighting=weighting)
+
+
+def _frequency(tables: Any, hits: pd.DataFrame, cb: Codebook, flt: Filter, *, by: str, weighting: str,
+               extra: Filter | None = None) -> pd.DataFrame:
+    """``theme_frequency`` with the hits resolved; ``extra`` also restricts documents and kinds (a group)."""
+    if extra is not None and not (hits is getattr(tables, "theme_hits", None) and fast.usable(tables, flt)):
+        tables = _Themed(tables, hits, cb, extra=extra)
+        extra = None
     if hits is getattr(tables, "theme_hits", None) and fast.usable(tables, flt):
-        grid, docs = _fast_grid(tables, flt, cb)
+        grid, docs = _fast_grid(tables, flt, cb, extra)
     else:
         docs, secs = _select(tables, flt)
         per_doc = hits[hits["section_id"].isin(secs["section_id"])].groupby(["doc_id", "theme"])["hits"].sum()
@@ -292,11 +317,13 @@ def theme_frequency(tables: Any, flt: Filter = ALL_REPORTS, *, by: str = "docume
     return out[cols].reset_index(drop=True)
 
 
-def _fast_grid(tables: Any, flt: Filter, cb: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _fast_grid(tables: Any, flt: Filter, cb: Codebook, extra: Filter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(doc_id, theme, hits, chars) for every selected document and theme, from the cached theme cube."""
     cube, chars = fast.theme_cube(tables, cb.ids)
     mask = fast.doc_mask(tables.documents, flt)
     kinds = fast.kind_mask(flt)
+    if extra is not None:
+        mask, kinds = mask & fast.doc_mask(tables.documents, extra), kinds & fast.kind_mask(extra)
     chosen = np.flatnonzero(mask)
     docs = tables.documents.iloc[chosen].reset_index(drop=True)
     n, k = len(chosen), len(cb.ids)
@@ -322,7 +349,7 @@ def theme_coverage(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook
         >>> cov[cov.is_present].groupby("doc_id").size()   # themes touched per report
     """
     hits, cb = _resolve(tables, codebook)
-    if _indexed(tables, hits):
+    if set(flt.kinds) <= set(KINDS) and _indexed(tables, hits):
         chosen, slots = np.flatnonzero(fast.doc_mask(tables.documents, flt)), kind_slots(flt)
         docs = tables.documents.iloc[chosen].reset_index(drop=True)
         cube = theme_section_cube(tables, cb.ids)
@@ -494,8 +521,8 @@ def theme_shift(tables: Any, flt: Filter = ALL_REPORTS, *, by: Literal["year", "
     themed = _Themed(tables, hits, cb)
     if groups is not None:
         a, b = groups
-        fa = theme_frequency(_Themed(themed, hits, cb, extra=a), flt, by="all", codebook=cb)
-        fb = theme_frequency(_Themed(themed, hits, cb, extra=b), flt, by="all", codebook=cb)
+        fa = _frequency(themed, hits, cb, flt, by="all", weighting="count", extra=a)
+        fb = _frequency(themed, hits, cb, flt, by="all", weighting="count", extra=b)
         out = fa[["theme", "theme_name", "share", "hits_per_10k", "hits"]].merge(
             fb[["theme", "share", "hits_per_10k", "hits"]], on="theme", how="left", sort=False, suffixes=("_a", "_b"))
         return pd.DataFrame({

@@ -20,9 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
-from analysis import schema
+from analysis import fast, schema
+from analysis.coverage import section_mask
 from analysis.errors import ReportLensError, value_invalid_msg
 from analysis.filters import Filter, validate_filter
 from analysis.keyness import (
@@ -63,12 +65,43 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
     def run(tables, flt: Filter, **_: Any) -> pd.DataFrame:
         if name == "documents":
             return flt.apply(tables.documents)
+        keep = section_mask(tables, flt)
+        if keep is not None:
+            table = tables.sections if name == "sections" else getattr(tables, name)
+            rows = keep if name == "sections" else rows_in_sections(tables, name, keep)
+            return table.reset_index(drop=True) if rows.all() else table.loc[rows].reset_index(drop=True)
         secs = select_sections(tables, flt)
         if name == "sections":
             return secs
         table = getattr(tables, name)
         return table.loc[table["section_id"].isin(set(secs["section_id"]))].reset_index(drop=True)
     return run
+
+
+def rows_in_sections(tables, name: str, keep: np.ndarray) -> np.ndarray:
+    """Which rows of the table ``name`` (terms, figures, redactions) lie in the sections ``keep`` marks.
+
+    Each row's section is looked up once per table (cached); a row whose section is not in SECTIONS is never kept.
+
+    Args:
+        tables: the loader's tables (unique section ids).
+        name: the table's attribute name.
+        keep: a boolean array over the SECTIONS rows.
+    Returns:
+        a boolean array over the table's rows.
+    """
+    table = getattr(tables, name)
+
+    def build() -> tuple[np.ndarray, np.ndarray | None]:
+        where = pd.Index(tables.sections["section_id"])
+        column = table["section_id"]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            return where.get_indexer(column.cat.categories), column.cat.codes.to_numpy()
+        return where.get_indexer(column), None
+
+    position, codes = fast._cached(f"export_rows_{name}", tables, table, build)
+    hit = np.append(keep, False)[position]
+    return hit if codes is None else np.append(hit, False)[codes]
 
 
 def _merge(base: Filter, group: Filter) -> Filter:
@@ -416,4 +449,4 @@ def _fail(message: str, code: int) -> int:
 
 
 __all__ = ["EXPORTS", "ExportSpec", "add_export_command", "export_csv", "export_table", "export_xlsx",
-           "labels_for", "neutralise", "register", "run_export", "write_export"]
+           "labels_for", "neutralise", "register", "rows_in_sections", "run_export", "write_export"]

@@ -388,3 +388,28 @@ def test_indexed_tables_equal_plain_computation_on_seeds(seeds, monkeypatch):
                 pd.testing.assert_frame_equal(got, want)
                 assert got.attrs == want.attrs
     assert len(plan_followup(one_unit)) > 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(_filters)
+def test_section_mask_equals_apply_sections(fx, flt):
+    keep = coverage.section_mask(fx, flt)
+    want = set(flt.apply_sections(fx.sections, fx.documents)["section_id"])
+    assert set(fx.sections.loc[keep, "section_id"]) == want
+
+
+@pytest.mark.parametrize("flt", [Filter(themes=("news",)), Filter(kinds=("nonsense",))])
+def test_section_mask_declines_what_the_cube_cannot_answer(fx, flt):
+    assert coverage.section_mask(fx, flt) is None
+
+
+def test_theme_shift_groups_equal_restricted_tables(fx):
+    groups = (Filter(years=(2020, 2021), kinds=("achievements",)), Filter(units=("甲市委宣传部",)))
+    got = theme_shift(fx, Filter(kinds=("achievements", "plans")), groups=groups)
+    for g, suffix in zip(groups, ("a", "b"), strict=True):
+        docs = g.apply(fx.documents)
+        restricted = SimpleNamespace(documents=docs, sections=Filter(kinds=g.kinds).apply_sections(fx.sections, docs),
+                                     terms=fx.terms, theme_hits=fx.theme_hits, codebook=fx.codebook)
+        want = theme_frequency(restricted, Filter(kinds=("achievements", "plans")), by="all").set_index("theme")
+        assert got.set_index("theme")[f"hits_{suffix}"].to_dict() == want["hits"].to_dict()
+        assert got.set_index("theme")[f"share_{suffix}"].to_dict() == want["share"].to_dict()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from types import SimpleNamespace
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import export as export_module
 from analysis import schema
 from analysis.export import (
     DANGEROUS_START,
@@ -20,6 +22,7 @@ from analysis.export import (
     export_xlsx,
     labels_for,
     neutralise,
+    rows_in_sections,
     write_export,
 )
 from analysis.filters import Filter
@@ -240,3 +243,54 @@ def test_cli_export_errors_list_the_valid_values(seed_store, capsys, argv, messa
 def test_cli_export_missing_store_exits_1(tmp_path, capsys):
     assert _cli(["export", "documents", "--data", str(tmp_path / "none")]) == 1
     assert "none" in capsys.readouterr().err
+
+
+# -------------------------------------------------------------------------------------- cached section lookups
+
+_LOADER_FILTERS = [Filter(), Filter(kinds=("plans",)), Filter(years=(2021, 2023), kinds=("achievements", "other")),
+                   Filter(levels=("district",)), Filter(units=("甲市委宣传部",), year_from=2021)]
+
+
+def _plain_loader(monkeypatch, name, t, flt):
+    with monkeypatch.context() as m:
+        m.setattr(export_module, "section_mask", lambda *_a, **_k: None)
+        return export_table(name, t, flt)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_rows_in_sections_equal_isin(categorical):
+    t = _with_loader_tables()
+    if categorical:
+        t.terms = t.terms.astype({"section_id": "category", "doc_id": "category"})
+    for keep in (np.ones(len(t.sections), dtype=bool), np.arange(len(t.sections)) % 2 == 0,
+                 np.zeros(len(t.sections), dtype=bool)):
+        chosen = set(t.sections.loc[keep, "section_id"])
+        for name in ("terms", "figures", "redactions"):
+            want = getattr(t, name)["section_id"].isin(chosen).to_numpy()
+            assert rows_in_sections(t, name, keep).tolist() == want.tolist(), name
+
+
+def test_rows_in_sections_never_keeps_rows_of_unknown_sections():
+    t = _with_loader_tables()
+    t.figures = t.figures.assign(section_id="d9/1")
+    assert not rows_in_sections(t, "figures", np.ones(len(t.sections), dtype=bool)).any()
+
+
+@pytest.mark.parametrize("flt", _LOADER_FILTERS)
+def test_loader_tables_equal_plain_selection_on_fixture(monkeypatch, flt):
+    t = _with_loader_tables()
+    t.terms = t.terms.astype({"section_id": "category"})
+    for name in ("sections", "terms", "figures", "redactions"):
+        pd.testing.assert_frame_equal(export_table(name, t, flt), _plain_loader(monkeypatch, name, t, flt))
+
+
+def test_loader_tables_equal_plain_selection_on_seeds(monkeypatch, seed_store):
+    from analysis.store import load
+
+    t = load(seed_store)
+    years = sorted(int(y) for y in t.documents["year"].dropna().unique())
+    for flt in (Filter(), Filter(kinds=("plans",)), Filter(years=tuple(years[:2]), kinds=("achievements",))):
+        for name in ("sections", "terms", "figures", "redactions"):
+            got = export_table(name, t, flt)
+            pd.testing.assert_frame_equal(got, _plain_loader(monkeypatch, name, t, flt))
+            assert flt != Filter() or len(got) == len(getattr(t, name))
