@@ -52,7 +52,7 @@ class TermIndex:
     doc: np.ndarray            # int32, one per row
     kind: np.ndarray           # int8
     term: np.ndarray           # int32
-    count: np.ndarray          # int64
+    count: np.ndarray          # float64 (whole numbers: bincount weights without a cast)
     chars: np.ndarray          # int64 [n_docs, n_kinds]
     corpus: np.ndarray         # int64 [vocab]: every term's count over the whole corpus
     doc_start: np.ndarray      # int64 [n_docs + 1]: where each document's rows start
@@ -161,11 +161,9 @@ def _build_term_index(tables: Any) -> TermIndex:
     doc, term = np.divmod(doc_term, n_terms)
     del doc_term
     doc, term, kind = doc.astype(np.int32), term.astype(np.int32), kind.astype(np.int8)
-    first = np.ones(len(doc), dtype=bool)
-    if len(doc):
-        first[1:] = (doc[1:] != doc[:-1]) | (term[1:] != term[:-1])
+    first = _firsts(doc, term)
     corpus = np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64)
-    return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count,
+    return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count.astype(np.float64),
                      chars=_section_chars(tables, sec_doc, sec_kind, n_docs), corpus=corpus,
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first)
 
@@ -234,7 +232,7 @@ def corpus_counts(tables: Any) -> pd.Series:
 
 @dataclass(frozen=True)
 class GroupCounts:
-    """(group, term) counts of a selection as codes, sorted by group, then term.
+    """(group, term) counts of a selection as codes: each group's pairs in one run, sorted by term.
 
     ``names[group]`` is a group's name (groups sort by name), ``vocab[term]`` a term; ``chars[g]`` the characters
     of group g's selected sections and ``has_docs[g]`` whether the filter selects any of its documents.
@@ -242,7 +240,7 @@ class GroupCounts:
 
     group: np.ndarray          # int64, one per (group, term)
     term: np.ndarray           # int64
-    count: np.ndarray          # int64: occurrences
+    count: np.ndarray          # float64 (whole numbers): occurrences
     n_docs: np.ndarray         # int64: documents of the group using the term
     names: np.ndarray          # object [groups]
     vocab: np.ndarray          # object [terms]
@@ -269,49 +267,65 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
     codes, names = pd.factorize(groups.astype(object), sort=True)
     codes = codes.astype(np.int64)
     names = np.asarray(names, dtype=object)
+    docs &= codes >= 0
     n_groups, n_terms = len(names), max(len(idx.vocab), 1)
-    chosen = np.flatnonzero(docs & (codes >= 0))
-    chosen = chosen[np.argsort(codes[chosen], kind="stable")]               # documents in group order
+    chosen = np.flatnonzero(docs)
     per_doc = idx.chars[chosen][:, kinds].sum(axis=1)
     chars = np.bincount(codes[chosen], weights=per_doc, minlength=n_groups).astype(np.int64)
-    has_docs = np.bincount(codes[chosen], minlength=n_groups) > 0
-    starts, ends = idx.doc_start[chosen], idx.doc_start[chosen + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    rows = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    if not kinds.all():
-        rows = rows[kinds[idx.kind[rows]]]
-    doc, term, count = idx.doc[rows], idx.term[rows].astype(np.int64), idx.count[rows]
-    first = np.ones(len(rows), dtype=bool)       # first selected row of its (document, term)
-    if len(rows):
-        first[1:] = (doc[1:] != doc[:-1]) | (term[1:] != term[:-1])
-    group = codes[doc]
-    del rows
-    if np.bincount(codes[chosen], minlength=n_groups).max(initial=0) <= 1:
-        # one document per group: rows already run by group, then term; sum the kinds of each term
-        at = np.flatnonzero(first)
-        out = (group[at], term[at], np.add.reduceat(count, at) if len(at) else count[at],
-               np.ones(len(at), dtype=np.int64))
+    docs_per_group = np.bincount(codes[chosen], minlength=n_groups)
+    one_doc = docs_per_group.max(initial=0) <= 1
+    if one_doc or n_groups * n_terms <= DENSE_CELLS:
+        # rows in index order (by document): each group one run (one document), or summed in one dense array
+        rows = _rows(idx, docs, kinds)
+        doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
+        first = idx.first[rows] if kinds.all() else _firsts(doc, term)
+        del rows
+        if one_doc:
+            at = np.flatnonzero(first)
+            out = (codes[doc[at]], term[at], np.add.reduceat(count, at) if len(at) else count[at],
+                   np.ones(len(at)))
+        else:
+            cell = term.astype(np.int64) if n_groups == 1 else codes[doc] * n_terms + term
+            out = _dense_sums(cell, count, first, n_groups * n_terms, n_terms, 0)
     else:
+        # many groups of several documents: rows gathered in group order, summed a batch of groups at a time
+        chosen = chosen[np.argsort(codes[chosen], kind="stable")]
+        starts, lengths = idx.doc_start[chosen], np.diff(idx.doc_start)[chosen]
+        rows = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths),
+                                                                         lengths)
+        if not kinds.all():
+            rows = rows[kinds[idx.kind[rows]]]
+        doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
+        del rows
+        first = _firsts(doc, term)
+        group = codes[doc]
         per_batch = max(DENSE_CELLS // n_terms, 1)
-        parts = []
         bounds = np.searchsorted(group, np.arange(0, n_groups + per_batch, per_batch))
-        for b, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-            if lo == hi:
-                continue
-            base = b * per_batch
-            cell = (group[lo:hi] - base) * n_terms + term[lo:hi]
-            width = min(per_batch, n_groups - base) * n_terms
-            n_doc = np.bincount(cell, weights=first[lo:hi], minlength=width)
-            used = np.flatnonzero(n_doc)
-            summed = np.bincount(cell, weights=count[lo:hi], minlength=width)[used]
-            g, t = np.divmod(used, n_terms)
-            parts.append((g + base, t, summed.astype(np.int64), n_doc[used].astype(np.int64)))
-        out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-                    for i in range(4))
-    return GroupCounts(group=out[0].astype(np.int64), term=out[1].astype(np.int64), count=out[2].astype(np.int64),
-                       n_docs=out[3].astype(np.int64), names=names, vocab=idx.vocab, chars=chars,
-                       has_docs=has_docs)
+        parts = [_dense_sums((group[lo:hi] - b * per_batch) * n_terms + term[lo:hi], count[lo:hi], first[lo:hi],
+                             min(per_batch, n_groups - b * per_batch) * n_terms, n_terms, b * per_batch)
+                 for b, (lo, hi) in enumerate(itertools.pairwise(bounds)) if lo < hi]
+        out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0) for i in range(4))
+    return GroupCounts(group=np.asarray(out[0], dtype=np.int64), term=np.asarray(out[1], dtype=np.int64),
+                       count=np.asarray(out[2], dtype=np.float64), n_docs=np.asarray(out[3], dtype=np.int64),
+                       names=names, vocab=idx.vocab, chars=chars, has_docs=docs_per_group > 0)
+
+
+def _firsts(doc: np.ndarray, term: np.ndarray) -> np.ndarray:
+    """True at the first of each run of equal (document, term)."""
+    first = np.ones(len(doc), dtype=bool)
+    if len(doc):
+        first[1:] = (doc[1:] != doc[:-1]) | (term[1:] != term[:-1])
+    return first
+
+
+def _dense_sums(cell: np.ndarray, count: np.ndarray, first: np.ndarray, width: int, n_terms: int,
+                base: int) -> tuple[np.ndarray, ...]:
+    """(group, term, count, n_docs) of the used cells (cell = group offset × n_terms + term), in cell order."""
+    n_doc = np.bincount(cell, weights=first, minlength=width)
+    used = np.flatnonzero(n_doc)
+    summed = np.bincount(cell, weights=count, minlength=width)[used]
+    g, t = np.divmod(used, n_terms)
+    return g + base, t, summed, n_doc[used]
 
 
 def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
@@ -325,8 +339,9 @@ def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.D
         the counts (sorted by group, then term) and a Series group → characters (groups with documents).
     """
     gc = group_counts(tables, flt, groups)
-    out = pd.DataFrame({"group": gc.names[gc.group], "term": gc.vocab[gc.term], "count": gc.count,
-                        "n_docs": gc.n_docs})
+    order = np.argsort(gc.group, kind="stable")
+    out = pd.DataFrame({"group": gc.names[gc.group[order]], "term": gc.vocab[gc.term[order]],
+                        "count": gc.count[order].astype(np.int64), "n_docs": gc.n_docs[order]})
     chars = pd.Series(gc.chars[gc.has_docs], index=gc.names[gc.has_docs], dtype="int64")
     return out, chars
 
@@ -334,12 +349,13 @@ def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.D
 def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the ``top`` highest scores of each group, and their ranks, as a stable sort would give them.
 
-    The rows must run by group (ascending); within a group, equal scores keep their order and NaN comes last, as
+    Each group's rows must form one run (runs in any order); the answer is in ascending group order and, within a
+    group, by score descending, equal scores in their order and NaN last, as
     ``sort_values([group, score], ascending=[True, False], kind="mergesort")`` orders them. Large inputs are cut
     to the rows at or above each group's histogram bucket holding its ``top``-th score before sorting.
 
     Args:
-        group: int group codes, ascending.
+        group: int group codes, one run per group.
         score: the float scores.
         top: rows kept per group; all when None.
     Returns:

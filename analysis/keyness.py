@@ -410,7 +410,7 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
     bg_total = float(background.sum())
 
     def z_of(pos: np.ndarray | slice) -> np.ndarray:
-        y_b = gc.count[pos].astype(float)
+        y_b = gc.count[pos]
         y_a = corpus[gc.term[pos]] - y_b
         n_b = totals[gc.group[pos]]
         n_a = total_all - n_b
@@ -427,8 +427,8 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
         pos, rank = fast.top_per_group(gc.group, z_all, top)
         z = z_all[pos]
     per_10k = gc.count[pos] * 10_000.0 / np.where(gc.chars == 0, np.nan, gc.chars.astype(float))[gc.group[pos]]
-    out = pd.DataFrame({"group": gc.names[gc.group[pos]], "term": gc.vocab[gc.term[pos]], "count": gc.count[pos],
-                        "per_10k": per_10k, "tfidf": tfidf[pos], "z": z, "rank": rank})
+    out = pd.DataFrame({"group": gc.names[gc.group[pos]], "term": gc.vocab[gc.term[pos]],
+                        "count": gc.count[pos].astype(np.int64), "per_10k": per_10k, "tfidf": tfidf[pos], "z": z, "rank": rank})
     out["group_label"] = out["group"].map(labels)
     return out[list(DISTINCTIVE)].reset_index(drop=True)
 
@@ -511,9 +511,9 @@ def top_terms(tables, flt: Filter = EVERYTHING, *, by: str | None = None, top: i
     if fast.usable(tables, flt):
         gc, _ = _fast_counts(tables, flt, by)
         per_10k = _pair_per_10k(gc)
-        pos, rank = fast.top_per_group(gc.group, gc.count.astype(float) if weighting == "count" else per_10k, top)
+        pos, rank = fast.top_per_group(gc.group, gc.count if weighting == "count" else per_10k, top)
         out = pd.DataFrame({"group": gc.names[gc.group[pos]], "rank": rank, "term": gc.vocab[gc.term[pos]],
-                            "count": gc.count[pos], "per_10k": per_10k[pos], "n_docs": gc.n_docs[pos]})
+                            "count": gc.count[pos].astype(np.int64), "per_10k": per_10k[pos], "n_docs": gc.n_docs[pos]})
         return out[list(TOP_TERMS)].reset_index(drop=True)
     counts, chars, _ = _group_counts(tables, flt, by)
     out = counts.copy()

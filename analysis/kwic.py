@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from analysis import fast
 from analysis.filters import Filter
 from analysis.keyness import EVERYTHING, select_sections
 from analysis.schema import Column
@@ -45,19 +50,79 @@ def document_texts(sections: pd.DataFrame) -> dict[str, str]:
     out: dict[str, str] = {}
     ordered = sections.sort_values(["doc_id", "start"], kind="mergesort")
     for doc_id, group in ordered.groupby("doc_id", sort=False):
-        parts: list[str] = []
-        length = 0
-        for start, text in zip(group["start"], group["text"].fillna("")):
-            start = int(start)
-            if start > length:  # a gap (not expected: own texts tile the document)
-                parts.append(" " * (start - length))
-                length = start
-            elif start < length:
-                text = text[length - start:]
-            parts.append(text)
-            length += len(text)
-        out[str(doc_id)] = "".join(parts)
+        out[str(doc_id)] = _rebuild(group["start"].tolist(), group["text"].fillna("").tolist())
     return out
+
+
+def _rebuild(starts: list[int], texts: list[str]) -> str:
+    """One document from its sections' starts and own texts, in start order (gaps filled with spaces)."""
+    parts: list[str] = []
+    length = 0
+    for start, text in zip(starts, texts, strict=True):
+        start = int(start)
+        if start > length:  # a gap (not expected: own texts tile the document)
+            parts.append(" " * (start - length))
+            length = start
+        elif start < length:
+            text = text[length - start:]
+        parts.append(text)
+        length += len(text)
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The SECTIONS table arranged per document (cached per sections table)."""
+
+    order: np.ndarray       # SECTIONS rows sorted by document (DOCUMENTS order), then start
+    doc_start: np.ndarray   # [documents + 1]: where each document's rows start in ``order``
+    start: np.ndarray       # int64 per SECTIONS row
+    end: np.ndarray
+    tiles: np.ndarray       # bool per document: its own texts tile it (a match lies in one section's text)
+    sec_doc: np.ndarray     # per SECTIONS row: its DOCUMENTS row (-1 when not there)
+    kinds: pd.Categorical   # the sections' kinds
+    texts: pa.ChunkedArray  # the own texts
+
+
+def _layout(tables) -> _Layout:
+    def build() -> _Layout:
+        secs = tables.sections
+        docs = pd.Index(tables.documents["doc_id"])
+        sec_doc = docs.get_indexer(secs["doc_id"])
+        start = secs["start"].to_numpy(dtype=np.int64)
+        end = secs["end"].to_numpy(dtype=np.int64)
+        texts = pa.chunked_array([pa.array(secs["text"], from_pandas=True)])   # no copy of an Arrow column
+        length = pc.fill_null(pc.utf8_length(texts), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        order = np.lexsort((start, sec_doc))
+        order = order[sec_doc[order] >= 0]
+        doc_start = np.searchsorted(sec_doc[order], np.arange(len(docs) + 1))
+        s, n = start[order], length[order]
+        ok = (end[order] == s + n)
+        nxt = np.ones(len(order), dtype=bool)       # the next section of the document starts where this one ends
+        if len(order):
+            same = sec_doc[order][1:] == sec_doc[order][:-1]
+            nxt[:-1] = ~same | (s[1:] == s[:-1] + n[:-1])
+        first = np.zeros(len(order), dtype=bool)
+        first[doc_start[:-1][np.diff(doc_start) > 0]] = True
+        ok &= nxt & (~first | (s == 0))
+        bad = np.bincount(sec_doc[order][~ok], minlength=len(docs)) if len(order) else np.zeros(len(docs))
+        return _Layout(order=order, doc_start=doc_start, start=start, end=end, tiles=bad == 0, texts=texts,
+                       sec_doc=sec_doc, kinds=pd.Categorical(secs["kind"]))
+
+    return fast._cached("kwic_layout", tables, tables.sections, build)
+
+
+def _section_mask(tables, lay: _Layout, flt: Filter) -> np.ndarray:
+    """A boolean array over the SECTIONS rows ``flt`` selects (as ``select_sections``)."""
+    secs = tables.sections
+    docs = fast.doc_mask(tables.documents, flt)
+    keep = np.where(lay.sec_doc >= 0, docs[lay.sec_doc], False)
+    if flt.kinds:
+        chosen = np.append(lay.kinds.categories.isin(flt.kinds), False)     # code -1 (null) → not chosen
+        keep &= chosen[lay.kinds.codes]
+    if flt.themes:
+        keep &= secs["section_id"].isin(set(select_sections(tables, flt)["section_id"])).to_numpy(dtype=bool)
+    return keep
 
 
 def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top: int | None = None) -> pd.DataFrame:
@@ -65,7 +130,9 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
 
     A plain substring search (no tokenisation), one regular-expression pass over each selected section,
     so the time is linear in the size of the corpus. Offsets are in the cleaned document: section start +
-    offset within the section's own text. Context may reach into neighbouring sections.
+    offset within the section's own text. Context may reach into neighbouring sections. Documents are searched
+    in order, a batch at a time (sections without the query are skipped in Arrow before any Python string is
+    made), and the search stops once ``top`` rows are found.
 
     Args:
         tables: the loader's tables.
@@ -82,27 +149,70 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
     """
     if window < 0:
         raise ValueError(f"window={window!r} must be zero or more")
-    pattern = re.compile("|".join(re.escape(t) for t in parse_query(query)))
-    chosen = select_sections(tables, flt)
-    wanted = set(chosen["doc_id"])
-    texts = document_texts(tables.sections.loc[tables.sections["doc_id"].isin(wanted)])
-    files = tables.documents.set_index("doc_id")["file"]
-    order = {d: i for i, d in enumerate(tables.documents["doc_id"])}
-    chosen = chosen.assign(_order=chosen["doc_id"].map(order)).sort_values(["_order", "start"], kind="mergesort")
-    rows: list[dict] = []
-    for sec in chosen.itertuples(index=False):
-        text = texts[sec.doc_id]
-        for m in pattern.finditer(text, int(sec.start), int(sec.end)):
-            s, e = m.start(), m.end()
-            rows.append({"doc_id": sec.doc_id, "file": files.get(sec.doc_id), "section_id": sec.section_id,
-                         "path": sec.path, "heading": sec.heading, "start": s, "end": e,
-                         "left": _flat(text[max(0, s - window):s]), "match": m.group(),
-                         "right": _flat(text[e:e + window])})
-            if top is not None and len(rows) >= top:
+    terms = parse_query(query)
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    lay = _layout(tables)
+    keep = _section_mask(tables, lay, flt)
+    wanted = np.zeros(len(lay.doc_start) - 1, dtype=bool)
+    sel_rows = np.flatnonzero(keep[lay.order])                    # positions in ``order`` of selected sections
+    if len(sel_rows):
+        owner = np.searchsorted(lay.doc_start, sel_rows, side="right") - 1
+        wanted[owner] = True
+    doc_list = np.flatnonzero(wanted)
+    hits: list[tuple[int, int, int, str, str, str]] = []   # (section row, start, end, left, match, right)
+    batch, at = 16, 0
+    while at < len(doc_list) and (top is None or len(hits) < top):
+        chunk = doc_list[at:at + batch]
+        at += len(chunk)
+        batch = min(batch * 4, 4096)
+        lo, hi = lay.doc_start[chunk], lay.doc_start[chunk + 1]
+        pos = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)]) if len(chunk) else lo
+        rows = lay.order[pos]
+        sel = keep[rows]
+        found = np.zeros(len(rows), dtype=bool)
+        texts = lay.texts.take(pa.array(rows[sel]))
+        for term in terms:
+            found[np.flatnonzero(sel)] |= pc.fill_null(pc.match_substring(texts, term), False).to_numpy(
+                zero_copy_only=False)
+        owner = np.repeat(np.arange(len(chunk)), hi - lo)
+        candidate = np.bincount(owner[found], minlength=len(chunk)) > 0
+        candidate |= ~lay.tiles[chunk] & (np.bincount(owner[sel], minlength=len(chunk)) > 0)
+        for i in np.flatnonzero(candidate):
+            a, b = int(np.searchsorted(pos, lo[i])), int(np.searchsorted(pos, hi[i]))
+            doc_rows = rows[a:b]
+            text = _rebuild(lay.start[doc_rows].tolist(),
+                            [t or "" for t in lay.texts.take(pa.array(doc_rows)).to_pylist()])
+            for r in doc_rows[sel[a:b]]:
+                for m in pattern.finditer(text, int(lay.start[r]), int(lay.end[r])):
+                    s, e = m.start(), m.end()
+                    hits.append((int(r), s, e, _flat(text[max(0, s - window):s]), m.group(),
+                                 _flat(text[e:e + window])))
+                    if top is not None and len(hits) >= top:
+                        break
+                if top is not None and len(hits) >= top:
+                    break
+            if top is not None and len(hits) >= top:
                 break
-        if top is not None and len(rows) >= top:
-            break
-    out = pd.DataFrame(rows, columns=list(KWIC))
+    return _kwic_frame(tables, hits)
+
+
+def _kwic_frame(tables, hits: list[tuple]) -> pd.DataFrame:
+    """The KWIC table of (section row, start, end, left, match, right) hits."""
+    if not hits:
+        return pd.DataFrame([], columns=list(KWIC)).astype({"start": "int64", "end": "int64"})
+    secs = tables.sections
+    rows = np.array([h[0] for h in hits], dtype=np.int64)
+    files = tables.documents.drop_duplicates("doc_id").set_index("doc_id")["file"]
+
+    def col(name: str) -> np.ndarray:
+        return secs[name].iloc[rows].to_numpy(dtype=object)
+
+    doc_ids = col("doc_id")
+    out = pd.DataFrame({
+        "doc_id": doc_ids, "file": files.reindex(doc_ids).to_numpy(dtype=object), "section_id": col("section_id"),
+        "path": col("path"), "heading": col("heading"), "start": [h[1] for h in hits],
+        "end": [h[2] for h in hits], "left": [h[3] for h in hits], "match": [h[4] for h in hits],
+        "right": [h[5] for h in hits]}, columns=list(KWIC))
     return out.astype({"start": "int64", "end": "int64"})
 
 

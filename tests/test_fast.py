@@ -113,12 +113,13 @@ def test_term_counts_equal_the_terms_rows(flt):
 # ------------------------------------------------------------------------------------------------ group counts
 
 
+@pytest.mark.parametrize("cells", [3, 10**6])     # 3: several dense batches even on the small tables
 @pytest.mark.parametrize("by", ["document", "unit", "year", "level"])
 @pytest.mark.parametrize("flt", FILTERS)
-def test_group_counts_equal_a_groupby(by, flt, monkeypatch):
+def test_group_counts_equal_a_groupby(by, flt, cells, monkeypatch):
     t = fixture_tables()
     keys = keyness.group_keys(t.documents, by)
-    monkeypatch.setattr(fast, "DENSE_CELLS", 3)   # several dense batches even on the small tables
+    monkeypatch.setattr(fast, "DENSE_CELLS", cells)
     got, chars = fast.group_term_counts(t, flt, keys["group"])
     terms, secs = keyness.select_terms(t, flt)
     m = terms.merge(keys, on="doc_id")
