@@ -11,10 +11,12 @@ import math
 import os
 import re
 import tempfile
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import BadCodebook
@@ -170,7 +172,7 @@ def theme_passages(sections: pd.DataFrame, doc_id: str, theme: str, codebook, *,
     """
     from analysis.themes import match_themes
 
-    secs = sections[sections["doc_id"] == doc_id].sort_values("start", kind="stable")
+    secs = sections.iloc[doc_rows(sections, [doc_id])].sort_values("start", kind="stable")
     rows = []
     for sec in secs.itertuples(index=False):
         text = sec.text if isinstance(sec.text, str) else ""
@@ -178,6 +180,36 @@ def theme_passages(sections: pd.DataFrame, doc_id: str, theme: str, codebook, *,
             rows.append({"path": sec.path, "heading": sec.heading, "left": _flat(text[max(0, s - window):s]),
                          "match": text[s:e], "right": _flat(text[e:e + window])})
     return pd.DataFrame(rows, columns=list(PASSAGES))
+
+
+_DOC_ROWS: dict[int, tuple[weakref.ref, tuple[pd.Index, np.ndarray, np.ndarray]]] = {}
+
+
+def doc_rows(sections: pd.DataFrame, doc_ids: Iterable[str]) -> np.ndarray:
+    """Positions of the rows of these documents in ``sections``, in table order (as ``doc_id.isin(doc_ids)``).
+
+    The rows of every document are found once per sections table (cached while the table lives), so a call
+    costs the size of the answer, not of the table. The table must not be changed in place afterwards.
+
+    Args:
+        sections: a table with a ``doc_id`` column.
+        doc_ids: the documents (unknown ids select nothing).
+    Returns:
+        an int64 array of row positions (for ``sections.iloc``).
+    """
+    key = id(sections)
+    hit = _DOC_ROWS.get(key)
+    if hit is None or hit[0]() is not sections:
+        codes, uniques = pd.factorize(sections["doc_id"])
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+        value = (pd.Index(uniques, dtype=object), order, bounds)
+        _DOC_ROWS[key] = (weakref.ref(sections, lambda _, k=key: _DOC_ROWS.pop(k, None)), value)
+        hit = _DOC_ROWS[key]
+    index, order, bounds = hit[1]
+    where = index.get_indexer(pd.Index(list(dict.fromkeys(doc_ids)), dtype=object))
+    parts = [order[bounds[i]:bounds[i + 1]] for i in where if i >= 0]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _flat(text: str) -> str:
@@ -196,7 +228,7 @@ def outline_rows(sections: pd.DataFrame, profile: pd.DataFrame, doc_id: str,
     Returns:
         an OUTLINE table in document order (the preamble first).
     """
-    secs = sections[sections["doc_id"] == doc_id].sort_values("start", kind="stable")
+    secs = sections.iloc[doc_rows(sections, [doc_id])].sort_values("start", kind="stable")
     dom = profile.set_index("section_id")["dominant_theme"] if len(profile) else pd.Series(dtype=object)
     out = pd.DataFrame({
         "path": secs["path"].astype(str).to_numpy(),
@@ -233,7 +265,8 @@ def aligned_sections(sections: pd.DataFrame, doc_ids: Sequence[str], *, by: Lite
         group → doc_id → that report's sections of the group (section_id, path, heading, start, span_end),
         groups in kind order (or theme order of first appearance); a report without the group has an empty frame.
     """
-    secs = sections[sections["doc_id"].isin(doc_ids) & (sections["level"] <= 1)]
+    secs = sections.iloc[doc_rows(sections, doc_ids)]
+    secs = secs[secs["level"] <= 1]
     if by == "theme":
         if profile is None:
             raise ValueError("by='theme' needs a section profile")
@@ -492,7 +525,7 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
-__all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Saved", "aligned_sections", "corpus_counts",
+__all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Saved", "aligned_sections", "corpus_counts", "doc_rows",
            "escape_markdown", "find_cjk_font", "ledger_grid", "manifest_frame", "manifest_rows", "mark_spans",
            "outline_rows", "replace_resource", "safe_filename", "save_upload", "short_label", "spans_in",
            "term_shift_sentences", "theme_palette", "theme_passages", "theme_shift_sentences", "validate_resource"]

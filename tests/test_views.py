@@ -224,3 +224,36 @@ def test_find_cjk_font_prefers_the_environment(tmp_path, monkeypatch):
     assert views.find_cjk_font(()) == str(font)
     monkeypatch.delenv("REPORTLENS_FONT")
     assert views.find_cjk_font((str(tmp_path / "missing.ttf"),)) is None
+
+
+# -- doc_rows: the cached per-document row lookup ---------------------------------------------------------------
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", None]), max_size=30),
+       st.lists(st.sampled_from(["a", "b", "c", "zz"]), max_size=4))
+def test_doc_rows_equals_isin(ids, wanted):
+    secs = pd.DataFrame({"doc_id": pd.array(ids, dtype="str"), "n": range(len(ids))})
+    got = views.doc_rows(secs, wanted)
+    assert got.tolist() == [i for i, d in enumerate(ids) if d in set(wanted)]
+    assert views.doc_rows(secs, wanted).tolist() == got.tolist()   # from the cache
+
+
+def test_doc_rows_is_built_per_table():
+    first = pd.DataFrame({"doc_id": ["a", "b", "a"]})
+    second = pd.DataFrame({"doc_id": ["b", "b", "a", "c"]})
+    assert views.doc_rows(first, ["a"]).tolist() == [0, 2]
+    assert views.doc_rows(second, ["a"]).tolist() == [2]
+    assert views.doc_rows(second, ["b", "c"]).tolist() == [0, 1, 3]
+
+
+def test_outline_and_aligned_sections_keep_each_report_apart():
+    secs = pd.DataFrame({"doc_id": ["a", "b", "a", "b"], "section_id": ["a/0", "b/0", "a/1", "b/1"],
+                         "path": ["0", "0", "1", "1"], "level": [0, 0, 1, 1], "marker": [None, None, "一、", "一、"],
+                         "heading": [None, None, "甲", "乙"], "kind": ["preamble", "preamble", "plans", "plans"],
+                         "start": [0, 0, 5, 7], "span_end": [5, 7, 9, 12], "chars": [5, 7, 4, 5]})
+    prof = pd.DataFrame({"section_id": ["a/1", "b/1"], "dominant_theme": ["theory", "news"]})
+    out = views.outline_rows(secs, prof, "b", {"theory": "理论武装", "news": "新闻"})
+    assert out["heading"].tolist() == ["", "一、乙"] and out["dominant_theme"].tolist() == ["", "新闻"]
+    groups = views.aligned_sections(secs, ["b", "a"], by="theme", profile=prof)
+    assert list(groups) == ["（无主题）", "theory", "news"]
+    assert groups["news"]["b"]["heading"].tolist() == ["乙"] and groups["news"]["a"].empty
