@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from types import SimpleNamespace
 
@@ -94,3 +95,59 @@ def test_kwic_is_linear_in_corpus_size():
     timed(20)
     small, large = min(timed(50) for _ in range(2)), min(timed(400) for _ in range(2))
     assert large < small * 8 * 3   # 8× the corpus: well under quadratic growth (64×)
+
+
+# ------------------------------------------------------------------------------------------------ against the plain scan
+
+
+def plain_kwic(tables, query: str, *, flt: Filter, window: int = 30, top: int | None = None):
+    """Every selected section scanned in its rebuilt document (the simple computation, no skipping)."""
+    from analysis.keyness import select_sections
+
+    pattern = re.compile("|".join(re.escape(t) for t in parse_query(query)))
+    chosen = select_sections(tables, flt)
+    texts = document_texts(tables.sections.loc[tables.sections["doc_id"].isin(set(chosen["doc_id"]))])
+    files = tables.documents.set_index("doc_id")["file"]
+    order = {d: i for i, d in enumerate(tables.documents["doc_id"])}
+    chosen = chosen.assign(_o=chosen["doc_id"].map(order)).sort_values(["_o", "start"], kind="mergesort")
+    rows = []
+    for sec in chosen.itertuples(index=False):
+        text = texts[sec.doc_id]
+        for m in pattern.finditer(text, int(sec.start), int(sec.end)):
+            s, e = m.start(), m.end()
+            rows.append({"doc_id": sec.doc_id, "file": files.get(sec.doc_id), "section_id": sec.section_id,
+                         "path": sec.path, "heading": sec.heading, "start": s, "end": e,
+                         "left": text[max(0, s - window):s].replace("\n", " "), "match": m.group(),
+                         "right": text[e:e + window].replace("\n", " ")})
+    out = pd.DataFrame(rows[:top] if top is not None else rows, columns=list(KWIC))
+    return out.astype({"start": "int64", "end": "int64"})
+
+
+def many_docs(n: int = 40):
+    """``n`` small reports, the query in some; d5 has a gap and an overlap, d7 a null text (not tiled)."""
+    docs, secs = [], []
+    for i in range(n):
+        parts = ["前言部分。\n", f"一、工作{'宣传' if i % 3 == 0 else '建设'}情况\n", "文明实践，宣传到位。" if i % 4 else "无关。"]
+        start = 0
+        for j, text in enumerate(parts):
+            if i == 5 and j == 1:
+                start += 2          # a gap
+            if i == 5 and j == 2:
+                start -= 1          # an overlap
+            secs.append({"section_id": f"d{i}/{j}", "doc_id": f"d{i}", "path": str(j), "heading": "",
+                         "kind": ("preamble", "achievements", "plans")[j], "start": start,
+                         "end": start + len(text), "text": None if (i == 7 and j == 2) else text})
+            start += len(text)
+        docs.append({"doc_id": f"d{i}", "file": f"d{i}.txt", "unit": "u", "unit_level": "city" if i % 2 else "county",
+                     "region": None, "year": 2020 + i % 3, "period": "annual"})
+    return SimpleNamespace(documents=pd.DataFrame(docs).iloc[::-1].reset_index(drop=True),
+                           sections=pd.DataFrame(secs), terms=None)
+
+
+@pytest.mark.parametrize("query", ["宣传", "宣传|实践", "到位。\n一", "工作", "不存在"])
+@pytest.mark.parametrize("flt", [Filter(), Filter(kinds=("plans",)), Filter(levels=("city",), years=(2021,))])
+@pytest.mark.parametrize("top", [None, 1, 7, 30])
+def test_kwic_equals_the_plain_scan(query, flt, top):
+    t = many_docs()
+    pd.testing.assert_frame_equal(kwic(t, query, flt=flt, window=4, top=top),
+                                  plain_kwic(t, query, flt=flt, window=4, top=top))
