@@ -452,9 +452,14 @@ def ledger(tables: Any, flt: Filter = ALL_REPORTS) -> pd.DataFrame:
         >>> led = ledger(tables)
         >>> mask_absent(grid, led)   # absent unit × year cells become NaN
     """
-    docs = flt.apply(tables.documents)
-    out = (docs.sort_values("doc_id").groupby(["unit", "year", "period"], dropna=False, sort=True)
-           .agg(n_docs=("doc_id", "size"), doc_ids=("doc_id", ",".join), chars=("chars", "sum")).reset_index())
+    docs = flt.apply(tables.documents).sort_values("doc_id")
+    groups = docs.groupby(["unit", "year", "period"], dropna=False, sort=True)
+    out = groups.agg(n_docs=("doc_id", "size"), chars=("chars", "sum")).reset_index()
+    number = groups.ngroup().to_numpy()   # each report's group, numbered in the output's order
+    order = np.argsort(number, kind="stable")
+    ids = docs["doc_id"].astype(object).to_numpy()[order].tolist()
+    bounds = np.searchsorted(number[order], np.arange(len(out) + 1)).tolist()
+    out.insert(len(out.columns) - 1, "doc_ids", [",".join(ids[lo:hi]) for lo, hi in itertools.pairwise(bounds)])
     out["year"] = out["year"].astype("Int64")
     return out[list(LEDGER)].astype({"n_docs": "int64", "chars": "int64"})
 

@@ -413,3 +413,18 @@ def test_theme_shift_groups_equal_restricted_tables(fx):
         want = theme_frequency(restricted, Filter(kinds=("achievements", "plans")), by="all").set_index("theme")
         assert got.set_index("theme")[f"hits_{suffix}"].to_dict() == want["hits"].to_dict()
         assert got.set_index("theme")[f"share_{suffix}"].to_dict() == want["share"].to_dict()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["甲", "乙", None]), st.sampled_from([2020, 2021, None]),
+                          st.sampled_from(["H1", "annual", None]), st.integers(0, 50)), min_size=1, max_size=12))
+def test_ledger_equals_grouped_join(rows):
+    docs = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(len(rows))][::-1],
+                         "unit": pd.array([r[0] for r in rows], dtype="str"),
+                         "year": pd.array([r[1] for r in rows], dtype="Int64"),
+                         "period": pd.array([r[2] for r in rows], dtype="str"), "chars": [r[3] for r in rows]})
+    want = (docs.sort_values("doc_id").groupby(["unit", "year", "period"], dropna=False, sort=True)
+            .agg(n_docs=("doc_id", "size"), doc_ids=("doc_id", ",".join), chars=("chars", "sum")).reset_index())
+    want["year"] = want["year"].astype("Int64")
+    want = want[list(LEDGER)].astype({"n_docs": "int64", "chars": "int64"})
+    pd.testing.assert_frame_equal(ledger(SimpleNamespace(documents=docs)), want)
