@@ -79,8 +79,9 @@ class _Layout:
     start: np.ndarray       # int64 per SECTIONS row
     end: np.ndarray
     tiles: np.ndarray       # bool per document: its own texts tile it (a match lies in one section's text)
-    sec_doc: np.ndarray     # per SECTIONS row: its DOCUMENTS row (-1 when not there)
-    kinds: pd.Categorical   # the sections' kinds
+    kinds: pd.Index         # the distinct section kinds
+    kind_code: np.ndarray   # per SECTIONS row: its kind's position in ``kinds`` (len(kinds) for a null kind)
+    doc_kinds: np.ndarray   # [documents, len(kinds) + 1]: how many sections of each kind a document has
     texts: pa.ChunkedArray  # the own texts
 
 
@@ -105,24 +106,23 @@ def _layout(tables) -> _Layout:
         first = np.zeros(len(order), dtype=bool)
         first[doc_start[:-1][np.diff(doc_start) > 0]] = True
         ok &= nxt & (~first | (s == 0))
+        kinds = pd.Categorical(secs["kind"])
+        kind_code = np.where(kinds.codes < 0, len(kinds.categories), kinds.codes).astype(np.int64)
+        width = len(kinds.categories) + 1
+        doc_kinds = np.bincount(sec_doc[order] * width + kind_code[order], minlength=len(docs) * width)
+        doc_kinds = doc_kinds.reshape(len(docs), width)
         bad = np.bincount(sec_doc[order][~ok], minlength=len(docs)) if len(order) else np.zeros(len(docs))
         return _Layout(order=order, doc_start=doc_start, start=start, end=end, tiles=bad == 0, texts=texts,
-                       sec_doc=sec_doc, kinds=pd.Categorical(secs["kind"]))
+                       kinds=kinds.categories, kind_code=kind_code, doc_kinds=doc_kinds)
 
     return fast._cached("kwic_layout", tables, tables.sections, build)
 
 
-def _section_mask(tables, lay: _Layout, flt: Filter) -> np.ndarray:
-    """A boolean array over the SECTIONS rows ``flt`` selects (as ``select_sections``)."""
-    secs = tables.sections
-    docs = fast.doc_mask(tables.documents, flt)
-    keep = np.where(lay.sec_doc >= 0, docs[lay.sec_doc], False)
-    if flt.kinds:
-        chosen = np.append(lay.kinds.categories.isin(flt.kinds), False)     # code -1 (null) → not chosen
-        keep &= chosen[lay.kinds.codes]
-    if flt.themes:
-        keep &= secs["section_id"].isin(set(select_sections(tables, flt)["section_id"])).to_numpy(dtype=bool)
-    return keep
+def _kind_ok(lay: _Layout, flt: Filter) -> np.ndarray:
+    """A boolean per kind slot of the layout: the kinds ``flt`` keeps (every slot, null too, when it names none)."""
+    if not flt.kinds:
+        return np.ones(len(lay.kinds) + 1, dtype=bool)
+    return np.append(lay.kinds.isin(flt.kinds), False)
 
 
 def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top: int | None = None) -> pd.DataFrame:
@@ -152,12 +152,11 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
     terms = parse_query(query)
     pattern = re.compile("|".join(re.escape(t) for t in terms))
     lay = _layout(tables)
-    keep = _section_mask(tables, lay, flt)
-    wanted = np.zeros(len(lay.doc_start) - 1, dtype=bool)
-    sel_rows = np.flatnonzero(keep[lay.order])                    # positions in ``order`` of selected sections
-    if len(sel_rows):
-        owner = np.searchsorted(lay.doc_start, sel_rows, side="right") - 1
-        wanted[owner] = True
+    kind_ok = _kind_ok(lay, flt)
+    themed = None
+    if flt.themes:   # sections with a hit of a chosen theme (as select_sections)
+        themed = tables.sections["section_id"].isin(set(select_sections(tables, flt)["section_id"])).to_numpy(bool)
+    wanted = fast.doc_mask(tables.documents, flt) & (lay.doc_kinds[:, kind_ok].sum(axis=1) > 0)
     doc_list = np.flatnonzero(wanted)
     hits: list[tuple[int, int, int, str, str, str]] = []   # (section row, start, end, left, match, right)
     batch, at = 16, 0
@@ -166,9 +165,11 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
         at += len(chunk)
         batch = min(batch * 4, 4096)
         lo, hi = lay.doc_start[chunk], lay.doc_start[chunk + 1]
-        pos = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)]) if len(chunk) else lo
+        pos = np.arange(int((hi - lo).sum())) + np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
         rows = lay.order[pos]
-        sel = keep[rows]
+        sel = kind_ok[lay.kind_code[rows]]
+        if themed is not None:
+            sel &= themed[rows]
         found = np.zeros(len(rows), dtype=bool)
         texts = lay.texts.take(pa.array(rows[sel]))
         for term in terms:
@@ -177,11 +178,17 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
         owner = np.repeat(np.arange(len(chunk)), hi - lo)
         candidate = np.bincount(owner[found], minlength=len(chunk)) > 0
         candidate |= ~lay.tiles[chunk] & (np.bincount(owner[sel], minlength=len(chunk)) > 0)
-        for i in np.flatnonzero(candidate):
-            a, b = int(np.searchsorted(pos, lo[i])), int(np.searchsorted(pos, hi[i]))
+        picked = np.flatnonzero(candidate)
+        ends = np.cumsum(hi - lo)
+        parts = [np.arange(ends[i] - (hi[i] - lo[i]), ends[i]) for i in picked]
+        where = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        pulled = lay.texts.take(pa.array(rows[where])).to_pylist()      # one Arrow take for the batch
+        offset = 0
+        for i in picked:
+            a, b = int(ends[i] - (hi[i] - lo[i])), int(ends[i])
             doc_rows = rows[a:b]
-            text = _rebuild(lay.start[doc_rows].tolist(),
-                            [t or "" for t in lay.texts.take(pa.array(doc_rows)).to_pylist()])
+            text = _rebuild(lay.start[doc_rows].tolist(), [t or "" for t in pulled[offset:offset + b - a]])
+            offset += b - a
             for r in doc_rows[sel[a:b]]:
                 for m in pattern.finditer(text, int(lay.start[r]), int(lay.end[r])):
                     s, e = m.start(), m.end()
