@@ -5,9 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
+from analysis import fast
+from analysis.coverage import section_cube, section_mask
 from analysis.filters import Filter
 from analysis.keyness import EVERYTHING, select_sections, select_terms
 from analysis.kwic import document_texts
@@ -110,14 +114,13 @@ def boilerplate(tables, flt: Filter = EVERYTHING, *, min_chars: int = 12) -> pd.
     """
     if min_chars < 2:
         raise ValueError(f"min_chars={min_chars!r} must be at least 2")
+    total = selected_chars(tables, flt)
+    if total is not None and total > MAX_BOILERPLATE_CHARS:
+        return _refused(total)
     segments = _segments(tables, flt)
     total = sum(len(seg[2]) for seg in segments)
     if total > MAX_BOILERPLATE_CHARS:
-        out = pd.DataFrame({c: pd.Series([], dtype="int64" if col.dtype == "int64" else "object")
-                            for c, col in BOILERPLATE.items()})
-        out.attrs[REASON_ATTR] = (f"所选报告共 {total:,} 字，超过逐字比对的上限 {MAX_BOILERPLATE_CHARS:,} 字；"
-                                  "请缩小筛选范围（如限定单位或年份）后再查看共用文字")
-        return out
+        return _refused(total)
     found = _maximal_matches(segments, min_chars)
     files = tables.documents.set_index("doc_id")["file"]
     rows = []
@@ -140,6 +143,79 @@ def boilerplate(tables, flt: Filter = EVERYTHING, *, min_chars: int = 12) -> pd.
     out.insert(0, "passage_id", out["passage"].map(ids).astype("int64"))
     out.attrs[REASON_ATTR] = None
     return out.astype({"chars": "int64", "n_docs": "int64", "start": "int64", "end": "int64"})
+
+
+def boilerplate_among(tables, doc_ids: tuple[str, ...], flt: Filter = EVERYTHING, *,
+                      min_chars: int = 12) -> pd.DataFrame:
+    """``boilerplate`` among these reports only (the two or three a reader compares), within the filter.
+
+    Only the given reports' sections are read, so the time depends on them, not on the size of the corpus.
+
+    Args:
+        tables: the loader's tables.
+        doc_ids: the reports (ids not in the tables are ignored).
+        flt: the filter (documents, kinds of section, themes) applied to those reports.
+        min_chars: the shortest passage reported.
+    Returns:
+        a BOILERPLATE table, as ``boilerplate`` on tables that hold only these reports.
+    """
+    from analysis.views import doc_rows
+
+    wanted = list(dict.fromkeys(doc_ids))
+    docs = tables.documents
+    part = SimpleNamespace(documents=docs[docs["doc_id"].isin(wanted)].reset_index(drop=True),
+                           sections=tables.sections.iloc[doc_rows(tables.sections, wanted)].reset_index(drop=True))
+    for name in ("theme_hits", "section_themes"):
+        if getattr(tables, name, None) is not None:
+            setattr(part, name, getattr(tables, name))
+    return boilerplate(part, flt, min_chars=min_chars)
+
+
+def selected_chars(tables, flt: Filter) -> int | None:
+    """Characters ``boilerplate`` would compare for ``flt``, from cached section lengths; None when unknown.
+
+    Exact when every selected report's sections tile it (each starts where the previous ended, the first at 0,
+    ``end - start`` its own text's length), as the pipeline writes them; None otherwise (or for theme filters).
+
+    Args:
+        tables: the loader's tables.
+        flt: the filter.
+    Returns:
+        the number of characters, or None.
+    """
+    keep = section_mask(tables, flt)
+    if keep is None or not {"start", "end"} <= set(tables.sections.columns):
+        return None
+    cube = section_cube(tables)
+    tiles, own = fast._cached("reuse_tiling", tables, tables.sections, lambda: _tiling(tables, cube.sec_doc))
+    chosen = np.unique(cube.sec_doc[keep])
+    if not tiles[chosen].all():
+        return None
+    return int(own[keep].sum())
+
+
+def _tiling(tables, sec_doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each document's sections tile it (per DOCUMENTS row), and each section's own text length."""
+    secs = tables.sections
+    own = secs["text"].fillna("").str.len().to_numpy(dtype=np.int64)
+    start = pd.to_numeric(secs["start"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    end = pd.to_numeric(secs["end"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    order = np.lexsort((start, sec_doc))
+    doc, start, end, size = sec_doc[order], start[order], end[order], own[order]
+    first = np.r_[True, doc[1:] != doc[:-1]] if len(doc) else np.zeros(0, dtype=bool)
+    previous_end = np.r_[np.nan, end[:-1]] if len(doc) else end
+    good = (end - start == size) & np.where(first, start == 0, start == previous_end)
+    tiles = np.ones(len(tables.documents) + 1, dtype=bool)   # the last slot: sections of unknown documents
+    np.logical_and.at(tiles, np.where(doc >= 0, doc, len(tables.documents)), good)
+    return tiles[:-1], own
+
+
+def _refused(total: int) -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series([], dtype="int64" if col.dtype == "int64" else "object")
+                        for c, col in BOILERPLATE.items()})
+    out.attrs[REASON_ATTR] = (f"所选报告共 {total:,} 字，超过逐字比对的上限 {MAX_BOILERPLATE_CHARS:,} 字；"
+                              "请缩小筛选范围（如限定单位或年份）后再查看共用文字")
+    return out
 
 
 def _segments(tables, flt: Filter) -> list[tuple[str, int, str, list[int], list[str]]]:

@@ -8,6 +8,10 @@ from analysis.kwic import document_texts
 from analysis.schema import FIGURES, KIND_ZH
 from analysis.themes import section_theme_profile
 
+WHOLE_SELECTION_CHARS = 200_000
+"""Up to this many selected characters, shared text is sought in every selected report; beyond, only among the
+reports being compared (comparing a whole large selection takes seconds to minutes)."""
+
 
 def draw() -> None:
     st.title("对读")
@@ -21,14 +25,18 @@ def draw() -> None:
         return
     by = st.radio("对齐方式", ["kind", "theme"], format_func={"kind": "按段落类型", "theme": "按主导主题"}.get,
                   horizontal=True, key="cp_by")
-    secs = t.sections[t.sections["doc_id"].isin(chosen)]
-    prof = section_theme_profile(t.theme_hits[t.theme_hits["doc_id"].isin(chosen)], secs, by="subtree",
+    secs = t.sections.iloc[views.doc_rows(t.sections, chosen)]
+    prof = section_theme_profile(t.theme_hits.iloc[views.doc_rows(t.theme_hits, chosen)], secs, by="subtree",
                                  codebook=t.codebook)
     groups = views.aligned_sections(t.sections, chosen, by=by, profile=prof)
     names = {**KIND_ZH, **t.codebook.names()}
     texts = document_texts(secs)
-    bp = ui.run(reuse.boilerplate, flt)
-    st.caption(f"{views.MARK_OPEN}…{views.MARK_CLOSE} 内是与其他报告逐字相同的文字（至少 12 字）。")
+    size = reuse.selected_chars(t, flt)
+    if size is not None and size <= WHOLE_SELECTION_CHARS:
+        bp, scope = ui.run(reuse.boilerplate, flt), "所选范围内其他报告"
+    else:   # a large selection: only the reports being compared (the time no longer grows with the corpus)
+        bp, scope = ui.run(reuse.boilerplate_among, tuple(chosen), flt), "对读的其他报告"
+    st.caption(f"{views.MARK_OPEN}…{views.MARK_CLOSE} 内是与{scope}逐字相同的文字（至少 12 字）。")
     for group, per_doc in groups.items():
         st.subheader(names.get(group, group))
         for doc, col in zip(chosen, st.columns(len(chosen)), strict=True):
@@ -49,7 +57,7 @@ def draw() -> None:
     for doc, col in zip(chosen, st.columns(len(chosen)), strict=True):
         with col:
             st.caption(files[doc])
-            figs = t.figures[t.figures["doc_id"] == doc]
+            figs = t.figures.iloc[views.doc_rows(t.figures, [doc])]
             ui.show_table(figs[["text", "value", "measure", "object", "approx"]], f"数字_{files[doc]}",
                           columns=FIGURES, key=f"cp_fig_{doc}", height=260)
 

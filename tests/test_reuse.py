@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from analysis import reuse as reuse_module
 from analysis.filters import Filter
 from analysis.kwic import document_texts
 from analysis.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
@@ -143,3 +144,54 @@ def test_boilerplate_seeds_000_and_001_share_the_mission_passage(seed_tables):
 def test_similarity_seeds(seed_tables):
     df = similarity(seed_tables)
     assert len(df) == 10 and df["cosine"].between(0, 1).all() and (df["cosine"] > 0).all()
+
+
+# ---------------------------------------------------------------------------------- selection size, subsets
+
+
+def _segment_chars(t, flt) -> int:
+    return sum(len(seg[2]) for seg in reuse_module._segments(t, flt))
+
+
+@pytest.mark.parametrize("flt", [Filter(), Filter(kinds=("plans",)), Filter(years=(2021,)),
+                                 Filter(kinds=("achievements",), year_from=2020, year_to=2021)])
+def test_selected_chars_equals_the_compared_text(flt):
+    t = text_tables({"a": [f"甲{SHARED}", f"下一步{SHARED}"], "b": ["乙", "计划"], "c": ["完全不同的文字"]})
+    assert reuse_module.selected_chars(t, flt) == _segment_chars(t, flt)
+
+
+def test_selected_chars_on_seeds(seed_tables):
+    years = sorted(int(y) for y in seed_tables.documents["year"].dropna().unique())
+    for flt in (Filter(), Filter(kinds=("plans", "problems")), Filter(years=(years[-1],))):
+        assert reuse_module.selected_chars(seed_tables, flt) == _segment_chars(seed_tables, flt)
+
+
+def test_selected_chars_is_unknown_for_gaps_and_theme_filters():
+    t = text_tables({"a": ["甲乙丙", "丁戊"], "b": ["己庚"]})
+    assert reuse_module.selected_chars(t, Filter(themes=("news",))) is None
+    gap = SimpleNamespace(documents=t.documents, terms=t.terms,
+                          sections=t.sections.assign(start=t.sections["start"] + [0, 1, 0]))
+    assert reuse_module.selected_chars(gap, Filter()) is None
+    assert reuse_module.selected_chars(gap, Filter(years=(2021,))) == 2   # b alone still tiles
+
+
+def test_boilerplate_refuses_a_large_selection_with_the_exact_size(monkeypatch):
+    t = text_tables({"a": [f"甲{SHARED}"], "b": [f"乙{SHARED}"]})
+    total = _segment_chars(t, Filter())
+    monkeypatch.setattr(reuse_module, "MAX_BOILERPLATE_CHARS", total - 1)
+    df = boilerplate(t, min_chars=8)
+    assert df.empty and f"{total:,}" in df.attrs["reason"]
+    monkeypatch.setattr(reuse_module, "MAX_BOILERPLATE_CHARS", total)
+    assert not boilerplate(t, min_chars=8).empty
+
+
+def test_boilerplate_among_equals_boilerplate_on_those_reports():
+    t = text_tables({"a": [f"甲{SHARED}", f"下一步{SHARED}"], "b": [f"乙{SHARED}"], "c": [f"丙{SHARED}"]})
+    for flt in (Filter(), Filter(kinds=("plans",)), Filter(years=(2020, 2022))):
+        got = reuse_module.boilerplate_among(t, ("c", "a", "zz"), flt, min_chars=8)
+        keep = t.documents["doc_id"].isin(["a", "c"])
+        part = SimpleNamespace(documents=t.documents[keep].reset_index(drop=True), terms=t.terms,
+                               sections=t.sections[t.sections["doc_id"].isin(["a", "c"])].reset_index(drop=True))
+        want = boilerplate(part, flt, min_chars=8)
+        pd.testing.assert_frame_equal(got, want)
+        assert "b" not in set(got["doc_id"])
