@@ -57,6 +57,7 @@ class TermIndex:
     corpus: np.ndarray         # int64 [vocab]: every term's count over the whole corpus
     doc_start: np.ndarray      # int64 [n_docs + 1]: where each document's rows start
     first: np.ndarray          # bool, one per row: the first row of its (document, term)
+    corpus_docs: np.ndarray    # int64 [vocab]: documents using each term
 
 
 def _kind_codes(kinds: pd.Series) -> np.ndarray:
@@ -165,7 +166,8 @@ def _build_term_index(tables: Any) -> TermIndex:
     corpus = np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64)
     return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count.astype(np.float64),
                      chars=_section_chars(tables, sec_doc, sec_kind, n_docs), corpus=corpus,
-                     doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first)
+                     doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
+                     corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64))
 
 
 def doc_mask(documents: pd.DataFrame, flt: Filter) -> np.ndarray:
@@ -209,18 +211,51 @@ def _rows(idx: TermIndex, docs: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     return rows
 
 
-def term_counts(tables: Any, flt: Filter) -> tuple[pd.Series, int]:
-    """Term → count in the sections ``flt`` selects (terms with a count only) and their characters."""
+def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """Every term's count in the sections ``flt`` selects, optionally the documents using it, and their characters.
+
+    Without a kind filter the smaller side is summed: the selected documents' rows, or the corpus totals minus
+    the other documents' rows.
+
+    Args:
+        tables: the tables.
+        flt: the filter (no themes).
+        n_docs: also count the selected documents using each term.
+    Returns:
+        (float64 counts [vocab] (whole numbers), int64 document counts [vocab] or None, characters)
+    """
     idx = term_index(tables)
     docs, kinds = doc_mask(tables.documents, flt), kind_mask(flt)
-    if docs.all() and kinds.all():
-        counts = idx.corpus
-    else:
-        rows = _rows(idx, docs, kinds)
-        counts = np.bincount(idx.term[rows], weights=idx.count[rows], minlength=len(idx.vocab)).astype(np.int64)
+    chars = int(idx.chars[docs][:, kinds].sum())
+    n_terms = len(idx.vocab)
+    doc_len = np.diff(idx.doc_start)
+    if kinds.all():
+        if docs.all():
+            return idx.corpus.astype(np.float64), idx.corpus_docs.copy() if n_docs else None, chars
+        flip = int(doc_len[docs].sum()) * 2 > len(idx.doc)
+        rows = np.repeat(~docs if flip else docs, doc_len)
+        term = idx.term[rows]
+        counts = np.bincount(term, weights=idx.count[rows], minlength=n_terms)
+        used = np.bincount(term[idx.first[rows]], minlength=n_terms) if n_docs else None
+        if flip:
+            counts = idx.corpus - counts
+            used = None if used is None else idx.corpus_docs - used
+        return counts, used, chars
+    rows = np.repeat(docs, doc_len) & kinds[idx.kind]
+    term = idx.term[rows]
+    counts = np.bincount(term, weights=idx.count[rows], minlength=n_terms)
+    used = np.bincount(term[_firsts(idx.doc[rows], term)], minlength=n_terms) if n_docs else None
+    return counts, used, chars
+
+
+def term_counts(tables: Any, flt: Filter) -> tuple[pd.Series, int]:
+    """Term → count in the sections ``flt`` selects (terms with a count only) and their characters."""
+    counts, _, chars = term_sums(tables, flt)
+    vocab = term_index(tables).vocab
     used = np.flatnonzero(counts)
-    series = pd.Series(counts[used], index=pd.Index(idx.vocab[used], name="term", dtype=object), name="count")
-    return series, int(idx.chars[docs][:, kinds].sum())
+    series = pd.Series(counts[used].astype(np.int64), index=pd.Index(vocab[used], name="term", dtype=object),
+                       name="count")
+    return series, chars
 
 
 def corpus_counts(tables: Any) -> pd.Series:
@@ -460,6 +495,7 @@ __all__ = [
     "phrase_counts",
     "term_counts",
     "term_index",
+    "term_sums",
     "theme_cube",
     "top_per_group",
     "usable",

@@ -508,6 +508,17 @@ def top_terms(tables, flt: Filter = EVERYTHING, *, by: str | None = None, top: i
     """
     if weighting not in ("count", "per_10k"):
         raise ValueError(value_invalid_msg("weighting", weighting, ("count", "per_10k")))
+    if fast.usable(tables, flt) and by is None:
+        counts, n_docs, chars = fast.term_sums(tables, flt, n_docs=True)
+        terms = np.flatnonzero(n_docs)
+        count = counts[terms]
+        per_10k = count * 10_000.0 / (chars if chars else np.nan)
+        pos, rank = fast.top_per_group(np.zeros(len(terms), dtype=np.int64), count if weighting == "count" else per_10k,
+                                       top)
+        out = pd.DataFrame({"group": np.full(len(pos), ALL_ZH, dtype=object), "rank": rank,
+                            "term": fast.term_index(tables).vocab[terms[pos]], "count": count[pos].astype(np.int64),
+                            "per_10k": per_10k[pos], "n_docs": n_docs[terms[pos]]})
+        return out[list(TOP_TERMS)].reset_index(drop=True)
     if fast.usable(tables, flt):
         gc, _ = _fast_counts(tables, flt, by)
         per_10k = _pair_per_10k(gc)
@@ -528,6 +539,12 @@ def top_terms(tables, flt: Filter = EVERYTHING, *, by: str | None = None, top: i
 
 def wordcloud_frequencies(tables, flt: Filter = EVERYTHING, *, top: int = 200) -> dict[str, int]:
     """Term → count of the ``top`` most frequent terms, for a word cloud (masks and stopwords never appear)."""
+    if fast.usable(tables, flt):   # the same ranking as top_terms (count, then term), without document counts
+        counts, _, _ = fast.term_sums(tables, flt)
+        terms = np.flatnonzero(counts)
+        order = terms[np.argsort(-counts[terms], kind="stable")[:top]]
+        vocab = fast.term_index(tables).vocab
+        return {str(vocab[t]): int(counts[t]) for t in order}
     df = top_terms(tables, flt, top=top)
     return {str(t): int(c) for t, c in zip(df["term"], df["count"])}
 

@@ -110,6 +110,27 @@ def test_term_counts_equal_the_terms_rows(flt):
     assert chars == int(secs["text"].str.len().sum())
 
 
+@pytest.mark.parametrize("flt", FILTERS)
+def test_term_sums_documents_equal_the_terms_rows(flt):
+    t = fixture_tables()
+    counts, n_docs, _ = fast.term_sums(t, flt, n_docs=True)
+    vocab = fast.term_index(t).vocab
+    terms, _ = keyness.select_terms(t, flt)
+    want = terms.groupby("term")["doc_id"].nunique()
+    got = {vocab[i]: int(n) for i, n in enumerate(n_docs) if n}
+    assert got == want.to_dict()
+    assert {vocab[i] for i in np.flatnonzero(counts)} == set(want.index)
+
+
+@pytest.mark.parametrize("flt", FILTERS[:6])
+@pytest.mark.parametrize("top", [1, 3, 200])
+def test_wordcloud_fast_equals_plain(flt, top, no_fast):
+    t = fixture_tables()
+    got = keyness.wordcloud_frequencies(t, flt, top=top)
+    want = no_fast(keyness.wordcloud_frequencies, t, flt, top=top)
+    assert list(got.items()) == list(want.items())
+
+
 # ------------------------------------------------------------------------------------------------ group counts
 
 
@@ -208,6 +229,8 @@ def test_seeds_fast_equals_plain(seed_tables, flt, no_fast, monkeypatch):
         got = keyness.distinctive(seed_tables, by=by, top=15, measure=measure, flt=flt)
         want = no_fast(keyness.distinctive, seed_tables, by=by, top=15, measure=measure, flt=flt)
         assert_same(got, want)
+    assert keyness.wordcloud_frequencies(seed_tables, flt, top=60) == no_fast(keyness.wordcloud_frequencies,
+                                                                             seed_tables, flt, top=60)
     for by in (None, "year"):
         got = keyness.top_terms(seed_tables, flt, by=by, top=40)
         want = no_fast(keyness.top_terms, seed_tables, flt, by=by, top=40)
