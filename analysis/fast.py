@@ -58,6 +58,7 @@ class TermIndex:
     doc_start: np.ndarray      # int64 [n_docs + 1]: where each document's rows start
     first: np.ndarray          # bool, one per row: the first row of its (document, term)
     corpus_docs: np.ndarray    # int64 [vocab]: documents using each term
+    kind_corpus: np.ndarray    # float64 [kinds, vocab]: every term's count over each kind's sections
 
 
 def _kind_codes(kinds: pd.Series) -> np.ndarray:
@@ -167,7 +168,9 @@ def _build_term_index(tables: Any) -> TermIndex:
     return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count.astype(np.float64),
                      chars=_section_chars(tables, sec_doc, sec_kind, n_docs), corpus=corpus,
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
-                     corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64))
+                     corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64),
+                     kind_corpus=np.bincount(kind.astype(np.int64) * len(vocab) + term, weights=count,
+                                             minlength=n_kinds * len(vocab)).reshape(n_kinds, len(vocab)))
 
 
 def doc_mask(documents: pd.DataFrame, flt: Filter) -> np.ndarray:
@@ -241,9 +244,12 @@ def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.nda
             counts = idx.corpus - counts
             used = None if used is None else idx.corpus_docs - used
         return counts, used, chars
-    rows = np.repeat(docs, doc_len) & kinds[idx.kind]
+    flip = not n_docs and int(doc_len[docs].sum()) * 2 > len(idx.doc)   # the kinds' totals minus the rest
+    rows = np.repeat(~docs if flip else docs, doc_len) & kinds[idx.kind]
     term = idx.term[rows]
     counts = np.bincount(term, weights=idx.count[rows], minlength=n_terms)
+    if flip:
+        return idx.kind_corpus[kinds].sum(axis=0) - counts, None, chars
     used = np.bincount(term[_firsts(idx.doc[rows], term)], minlength=n_terms) if n_docs else None
     return counts, used, chars
 
@@ -274,7 +280,7 @@ class GroupCounts:
     """
 
     group: np.ndarray          # int64, one per (group, term)
-    term: np.ndarray           # int64
+    term: np.ndarray           # int32 or int64
     count: np.ndarray          # float64 (whole numbers): occurrences
     n_docs: np.ndarray         # int64: documents of the group using the term
     names: np.ndarray          # object [groups]
@@ -318,7 +324,7 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
         if one_doc:
             at = np.flatnonzero(first)
             out = (codes[doc[at]], term[at], np.add.reduceat(count, at) if len(at) else count[at],
-                   np.ones(len(at)))
+                   np.ones(len(at), dtype=np.int64))
         else:
             cell = term.astype(np.int64) if n_groups == 1 else codes[doc] * n_terms + term
             out = _dense_sums(cell, count, first, n_groups * n_terms, n_terms, 0)
@@ -340,7 +346,7 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
                              min(per_batch, n_groups - b * per_batch) * n_terms, n_terms, b * per_batch)
                  for b, (lo, hi) in enumerate(itertools.pairwise(bounds)) if lo < hi]
         out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0) for i in range(4))
-    return GroupCounts(group=np.asarray(out[0], dtype=np.int64), term=np.asarray(out[1], dtype=np.int64),
+    return GroupCounts(group=np.asarray(out[0], dtype=np.int64), term=np.asarray(out[1]),
                        count=np.asarray(out[2], dtype=np.float64), n_docs=np.asarray(out[3], dtype=np.int64),
                        names=names, vocab=idx.vocab, chars=chars, has_docs=docs_per_group > 0)
 
