@@ -317,10 +317,13 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
     one_doc = docs_per_group.max(initial=0) <= 1
     if one_doc or n_groups * n_terms <= DENSE_CELLS:
         # rows in index order (by document): each group one run (one document), or summed in one dense array
-        rows = _rows(idx, docs, kinds)
-        doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
-        first = idx.first[rows] if kinds.all() else _firsts(doc, term)
-        del rows
+        if docs.all() and kinds.all():     # every row: the index arrays themselves, no copies
+            doc, term, count, first = idx.doc, idx.term, idx.count, idx.first
+        else:
+            rows = _rows(idx, docs, kinds)
+            doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
+            first = idx.first[rows] if kinds.all() else _firsts(doc, term)
+            del rows
         if one_doc:
             at = np.flatnonzero(first)
             out = (codes[doc[at]], term[at], np.add.reduceat(count, at) if len(at) else count[at],
@@ -404,20 +407,24 @@ def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tupl
     """
     n = len(group)
     candidates = np.arange(n)
-    if top is not None and n > 50_000 and np.isfinite(score).all():
+    if top is not None and n > 50_000:
         starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
-        sizes = np.diff(np.append(starts, n))
-        which = np.repeat(np.arange(len(starts)), sizes)
         lo, hi = np.minimum.reduceat(score, starts), np.maximum.reduceat(score, starts)
-        n_buckets = 256
-        span = np.where(hi > lo, hi - lo, 1.0)
-        bucket = ((score - lo[which]) / span[which] * (n_buckets - 1)).astype(np.int64)   # monotone in score
-        np.clip(bucket, 0, n_buckets - 1, out=bucket)
-        hist = np.bincount(which * n_buckets + bucket, minlength=len(starts) * n_buckets)
-        from_top = np.cumsum(hist.reshape(len(starts), n_buckets)[:, ::-1], axis=1)
-        reached = from_top >= top
-        cut = np.where(reached.any(axis=1), n_buckets - 1 - reached.argmax(axis=1), 0)
-        candidates = np.flatnonzero(bucket >= cut[which])
+        if np.isfinite(lo).all() and np.isfinite(hi).all():      # NaN and ±inf reach the minimum or maximum
+            n_buckets = 256
+            which = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+            span = hi - lo
+            scale = np.where(span > 1e-300, (n_buckets - 1) / np.where(span > 1e-300, span, 1.0), 0.0)
+            cell = score - lo[which]
+            cell *= scale[which]                                   # monotone in score within a group
+            cell = cell.astype(np.int64)
+            np.clip(cell, 0, n_buckets - 1, out=cell)
+            cell += which * n_buckets
+            hist = np.bincount(cell, minlength=len(starts) * n_buckets)
+            from_top = np.cumsum(hist.reshape(len(starts), n_buckets)[:, ::-1], axis=1)
+            reached = from_top >= top
+            cut = np.where(reached.any(axis=1), n_buckets - 1 - reached.argmax(axis=1), 0)
+            candidates = np.flatnonzero(cell >= (cut + np.arange(len(starts)) * n_buckets)[which])
     order = candidates[np.lexsort((-score[candidates], group[candidates]))]
     g = group[order]
     starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1]))) if len(g) else np.zeros(0, dtype=np.int64)

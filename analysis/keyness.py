@@ -404,17 +404,18 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
     totals = np.bincount(gc.group, weights=gc.count, minlength=len(gc.names))
     corpus = np.bincount(gc.term, weights=gc.count, minlength=n_vocab)
     background = fast.term_index(tables).corpus.astype(float)
-    idf = np.log((1.0 + n_groups) / (1.0 + df[gc.term])) + 1.0
-    tfidf = gc.count / totals[gc.group] * idf
+    idf = np.log((1.0 + n_groups) / (1.0 + df)) + 1.0     # per term, then per pair (the same floats)
+    tfidf = gc.count / totals[gc.group] * idf[gc.term]
     total_all = float(totals.sum())
     bg_total = float(background.sum())
+    alpha_of = alpha0 * background / bg_total
 
     def z_of(pos: np.ndarray | slice) -> np.ndarray:
         y_b = gc.count[pos]
         y_a = corpus[gc.term[pos]] - y_b
         n_b = totals[gc.group[pos]]
         n_a = total_all - n_b
-        alpha = alpha0 * background[gc.term[pos]] / bg_total
+        alpha = alpha_of[gc.term[pos]]
         delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
                  - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
         return delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
@@ -428,7 +429,8 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
         z = z_all[pos]
     per_10k = gc.count[pos] * 10_000.0 / np.where(gc.chars == 0, np.nan, gc.chars.astype(float))[gc.group[pos]]
     out = pd.DataFrame({"group": gc.names[gc.group[pos]], "term": gc.vocab[gc.term[pos]],
-                        "count": gc.count[pos].astype(np.int64), "per_10k": per_10k, "tfidf": tfidf[pos], "z": z, "rank": rank})
+                        "count": gc.count[pos].astype(np.int64), "per_10k": per_10k, "tfidf": tfidf[pos], "z": z,
+                        "rank": rank})
     out["group_label"] = out["group"].map(labels)
     return out[list(DISTINCTIVE)].reset_index(drop=True)
 

@@ -174,11 +174,14 @@ def test_top_per_group_is_a_stable_sort_by_score(rows, top):
     assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
 
 
+@pytest.mark.parametrize("special", [None, np.nan, np.inf])
 @pytest.mark.parametrize("top", [1, 10, 50])
-def test_top_per_group_large_input_cut_by_histogram(top):
+def test_top_per_group_large_input_cut_by_histogram(top, special):
     rng = np.random.default_rng(7)
     group = np.sort(rng.integers(0, 300, 120_000))
-    score = np.round(rng.exponential(2.0, len(group)), 1)   # many ties
+    score = np.round(rng.exponential(2.0, len(group)), 1) - 1.0   # many ties, some negative
+    if special is not None:
+        score[[5, 70_000]] = special
     pos, rank = fast.top_per_group(group, score, top)
     assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
 
