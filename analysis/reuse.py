@@ -159,12 +159,12 @@ def boilerplate_among(tables, doc_ids: tuple[str, ...], flt: Filter = EVERYTHING
     Returns:
         a BOILERPLATE table, as ``boilerplate`` on tables that hold only these reports.
     """
-    from analysis.views import doc_rows
+    from analysis.views import doc_slice
 
     wanted = list(dict.fromkeys(doc_ids))
     docs = tables.documents
     part = SimpleNamespace(documents=docs[docs["doc_id"].isin(wanted)].reset_index(drop=True),
-                           sections=tables.sections.iloc[doc_rows(tables.sections, wanted)].reset_index(drop=True))
+                           sections=doc_slice(tables.sections, wanted).reset_index(drop=True))
     for name in ("theme_hits", "section_themes"):
         if getattr(tables, name, None) is not None:
             setattr(part, name, getattr(tables, name))

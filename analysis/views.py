@@ -172,7 +172,7 @@ def theme_passages(sections: pd.DataFrame, doc_id: str, theme: str, codebook, *,
     """
     from analysis.themes import match_themes
 
-    secs = sections.iloc[doc_rows(sections, [doc_id])].sort_values("start", kind="stable")
+    secs = doc_slice(sections, [doc_id]).sort_values("start", kind="stable")
     rows = []
     for sec in secs.itertuples(index=False):
         text = sec.text if isinstance(sec.text, str) else ""
@@ -212,6 +212,30 @@ def doc_rows(sections: pd.DataFrame, doc_ids: Iterable[str]) -> np.ndarray:
     return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
+def doc_slice(table: pd.DataFrame, doc_ids: Iterable[str]) -> pd.DataFrame:
+    """The rows of these documents (as ``table[table.doc_id.isin(doc_ids)]``, index kept), found with ``doc_rows``.
+
+    A table keeps each document's rows together, so they are cut out as slices rather than gathered row by row
+    (gathering from a large Arrow-backed table costs time in proportion to the table).
+
+    Args:
+        table: a table with a ``doc_id`` column (SECTIONS, THEME_HITS, FIGURES …).
+        doc_ids: the documents.
+    Returns:
+        those rows, in table order.
+    """
+    rows = doc_rows(table, doc_ids)
+    if not len(rows):
+        return table.iloc[:0]
+    cuts = np.flatnonzero(np.diff(rows) != 1) + 1
+    starts, ends = np.r_[rows[0], rows[cuts]], np.r_[rows[cuts - 1], rows[-1]] + 1
+    if len(starts) == 1:
+        return table.iloc[int(starts[0]):int(ends[0])]
+    if len(starts) > 64:
+        return table.iloc[rows]
+    return pd.concat([table.iloc[int(a):int(b)] for a, b in zip(starts, ends, strict=True)])
+
+
 def _flat(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
@@ -228,7 +252,7 @@ def outline_rows(sections: pd.DataFrame, profile: pd.DataFrame, doc_id: str,
     Returns:
         an OUTLINE table in document order (the preamble first).
     """
-    secs = sections.iloc[doc_rows(sections, [doc_id])].sort_values("start", kind="stable")
+    secs = doc_slice(sections, [doc_id]).sort_values("start", kind="stable")
     dom = profile.set_index("section_id")["dominant_theme"] if len(profile) else pd.Series(dtype=object)
     out = pd.DataFrame({
         "path": secs["path"].astype(str).to_numpy(),
@@ -265,7 +289,7 @@ def aligned_sections(sections: pd.DataFrame, doc_ids: Sequence[str], *, by: Lite
         group → doc_id → that report's sections of the group (section_id, path, heading, start, span_end),
         groups in kind order (or theme order of first appearance); a report without the group has an empty frame.
     """
-    secs = sections.iloc[doc_rows(sections, doc_ids)]
+    secs = doc_slice(sections, doc_ids)
     secs = secs[secs["level"] <= 1]
     if by == "theme":
         if profile is None:
@@ -525,7 +549,7 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
-__all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Saved", "aligned_sections", "corpus_counts", "doc_rows",
+__all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Saved", "aligned_sections", "corpus_counts", "doc_rows", "doc_slice",
            "escape_markdown", "find_cjk_font", "ledger_grid", "manifest_frame", "manifest_rows", "mark_spans",
            "outline_rows", "replace_resource", "safe_filename", "save_upload", "short_label", "spans_in",
            "term_shift_sentences", "theme_palette", "theme_passages", "theme_shift_sentences", "validate_resource"]

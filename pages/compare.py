@@ -25,8 +25,8 @@ def draw() -> None:
         return
     by = st.radio("对齐方式", ["kind", "theme"], format_func={"kind": "按段落类型", "theme": "按主导主题"}.get,
                   horizontal=True, key="cp_by")
-    secs = t.sections.iloc[views.doc_rows(t.sections, chosen)]
-    prof = section_theme_profile(t.theme_hits.iloc[views.doc_rows(t.theme_hits, chosen)], secs, by="subtree",
+    secs = views.doc_slice(t.sections, chosen)
+    prof = section_theme_profile(views.doc_slice(t.theme_hits, chosen), secs, by="subtree",
                                  codebook=t.codebook)
     groups = views.aligned_sections(t.sections, chosen, by=by, profile=prof)
     names = {**KIND_ZH, **t.codebook.names()}
@@ -57,7 +57,7 @@ def draw() -> None:
     for doc, col in zip(chosen, st.columns(len(chosen)), strict=True):
         with col:
             st.caption(files[doc])
-            figs = t.figures.iloc[views.doc_rows(t.figures, [doc])]
+            figs = views.doc_slice(t.figures, [doc])
             ui.show_table(figs[["text", "value", "measure", "object", "approx"]], f"数字_{files[doc]}",
                           columns=FIGURES, key=f"cp_fig_{doc}", height=260)
 

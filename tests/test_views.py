@@ -257,3 +257,11 @@ def test_outline_and_aligned_sections_keep_each_report_apart():
     groups = views.aligned_sections(secs, ["b", "a"], by="theme", profile=prof)
     assert list(groups) == ["（无主题）", "theory", "news"]
     assert groups["news"]["b"]["heading"].tolist() == ["乙"] and groups["news"]["a"].empty
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=30), st.lists(st.sampled_from(["a", "b", "zz"]), max_size=3),
+       st.booleans())
+def test_doc_slice_equals_isin_selection(ids, wanted, grouped):
+    ids = sorted(ids) if grouped else ids
+    table = pd.DataFrame({"doc_id": pd.array(ids, dtype="str"), "n": range(len(ids))}, index=range(100, 100 + len(ids)))
+    pd.testing.assert_frame_equal(views.doc_slice(table, wanted), table[table["doc_id"].isin(wanted)])
