@@ -315,7 +315,12 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
     chars = np.bincount(codes[chosen], weights=per_doc, minlength=n_groups).astype(np.int64)
     docs_per_group = np.bincount(codes[chosen], minlength=n_groups)
     one_doc = docs_per_group.max(initial=0) <= 1
-    if one_doc or n_groups * n_terms <= DENSE_CELLS:
+    present = np.flatnonzero(docs_per_group)          # the selected groups, numbered 0.. below (dense cells)
+    local = np.full(n_groups, -1, dtype=np.int64)
+    local[present] = np.arange(len(present))
+    local = np.where(codes >= 0, local[codes], -1)    # per document
+    n_local = len(present)
+    if one_doc or n_local * n_terms <= DENSE_CELLS:
         # rows in index order (by document): each group one run (one document), or summed in one dense array
         if docs.all() and kinds.all():     # every row: the index arrays themselves, no copies
             doc, term, count, first = idx.doc, idx.term, idx.count, idx.first
@@ -329,11 +334,12 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
             out = (codes[doc[at]], term[at], np.add.reduceat(count, at) if len(at) else count[at],
                    np.ones(len(at), dtype=np.int64))
         else:
-            cell = term.astype(np.int64) if n_groups == 1 else codes[doc] * n_terms + term
-            out = _dense_sums(cell, count, first, n_groups * n_terms, n_terms, 0)
+            cell = term.astype(np.int64) if n_local == 1 else local[doc] * n_terms + term
+            out = _dense_sums(cell, count, first, n_local * n_terms, n_terms, 0)
+            out = (present[out[0]], *out[1:])
     else:
         # many groups of several documents: rows gathered in group order, summed a batch of groups at a time
-        chosen = chosen[np.argsort(codes[chosen], kind="stable")]
+        chosen = chosen[np.argsort(local[chosen], kind="stable")]
         starts, lengths = idx.doc_start[chosen], np.diff(idx.doc_start)[chosen]
         rows = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths),
                                                                          lengths)
@@ -342,13 +348,15 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
         doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
         del rows
         first = _firsts(doc, term)
-        group = codes[doc]
+        group = local[doc]
         per_batch = max(DENSE_CELLS // n_terms, 1)
-        bounds = np.searchsorted(group, np.arange(0, n_groups + per_batch, per_batch))
+        bounds = np.searchsorted(group, np.arange(0, n_local + per_batch, per_batch))
         parts = [_dense_sums((group[lo:hi] - b * per_batch) * n_terms + term[lo:hi], count[lo:hi], first[lo:hi],
-                             min(per_batch, n_groups - b * per_batch) * n_terms, n_terms, b * per_batch)
+                             min(per_batch, n_local - b * per_batch) * n_terms, n_terms, b * per_batch)
                  for b, (lo, hi) in enumerate(itertools.pairwise(bounds)) if lo < hi]
-        out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0) for i in range(4))
+        out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+                    for i in range(4))
+        out = (present[out[0].astype(np.int64)], *out[1:])
     return GroupCounts(group=np.asarray(out[0], dtype=np.int64), term=np.asarray(out[1]),
                        count=np.asarray(out[2], dtype=np.float64), n_docs=np.asarray(out[3], dtype=np.int64),
                        names=names, vocab=idx.vocab, chars=chars, has_docs=docs_per_group > 0)
