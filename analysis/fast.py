@@ -3,9 +3,14 @@
 Built once per loaded table (cached on the DataFrame's identity, dropped with it) and then reused by every call:
 
 - ``term_index(tables)``: TERMS summed per document, section kind and term, as integer codes (sorted by document,
-  term, kind), plus each document's characters per kind. A filter becomes a boolean mask over documents and
-  kinds; term counts, document counts and characters are ``numpy.bincount`` sums over the masked rows.
-- ``theme_index(tables)``: THEME_HITS summed into a documents × kinds × themes cube.
+  term, kind; built with one sort of packed integer keys from the store's categorical codes), plus each
+  document's characters per kind and the corpus totals per term and kind. A filter becomes a boolean mask over
+  documents and kinds; term counts, document counts and characters are ``numpy.bincount`` sums over the masked
+  rows (``term_sums``: over the smaller side, the selected rows or the totals minus the rest), per group in
+  dense (group, term) cells (``group_counts``); ``top_per_group`` keeps each group's best rows without sorting
+  them all.
+- ``theme_cube(tables, ids)``: THEME_HITS summed into a documents × kinds × themes cube.
+- ``phrase_counts(tables, words)``: substring counts per document, kind and word.
 
 Only filters without ``themes`` use the indexes (a theme filter selects single sections; callers fall back to
 the section tables). Answers equal those of the section-level computation.
@@ -117,11 +122,15 @@ def _section_chars(tables: Any, sec_doc: np.ndarray, sec_kind: np.ndarray, n_doc
 
 
 def _sum_by_key(key: np.ndarray, count: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys in ascending order and the sum of ``count`` for each (non-negative int64 inputs)."""
+    """The distinct keys in ascending order and the sum of ``count`` for each (non-negative int64 inputs).
+
+    ``key`` is used up (overwritten in place, to keep the peak memory of a national corpus down).
+    """
     key_bits = max(int(n_keys - 1).bit_length(), 1)
     count_bits = max(int(count.max()).bit_length(), 1) if len(count) else 1
     if key_bits + count_bits <= 62 and (not len(count) or count.min() >= 0):
-        packed = key << count_bits          # key and count in one int64: one sort instead of an argsort
+        packed = key                        # key and count in one int64: one sort instead of an argsort
+        packed <<= count_bits
         packed |= count
         packed.sort()
         key = packed >> count_bits
