@@ -363,9 +363,7 @@ def theme_coverage(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook
         out["share_chars"] = np.divide(out["chars"].to_numpy(dtype="float64"), denom, out=np.zeros(len(out)),
                                        where=denom > 0)
         out["hits"] = n_hits.reshape(-1).astype("int64")
-        out["is_present"] = out["hits"] > 0
-        out = out.merge(docs[["doc_id", "unit", "year", "period"]], on="doc_id", how="left")
-        return _theme_rows(out, flt, cb)[list(THEME_COVERAGE)].reset_index(drop=True)
+        return _coverage_rows(out, docs, flt, cb)
     return _theme_coverage_plain(tables, hits, cb, flt)
 
 
@@ -382,6 +380,11 @@ def _theme_coverage_plain(tables: Any, hits: pd.DataFrame, cb: Codebook, flt: Fi
     denom = out["doc_id"].map(total).astype("float64")
     out["share_chars"] = (out["chars"] / denom.where(denom > 0)).fillna(0.0)
     out["hits"] = n_hits.reindex(idx).fillna(0).astype("int64").to_numpy()
+    return _coverage_rows(out, docs, flt, cb)
+
+
+def _coverage_rows(out: pd.DataFrame, docs: pd.DataFrame, flt: Filter, cb: Codebook) -> pd.DataFrame:
+    """The THEME_COVERAGE rows from per (doc_id, theme) chars, share_chars and hits: both paths end here."""
     out["is_present"] = out["hits"] > 0
     out = out.merge(docs[["doc_id", "unit", "year", "period"]], on="doc_id", how="left")
     return _theme_rows(out, flt, cb)[list(THEME_COVERAGE)].reset_index(drop=True)

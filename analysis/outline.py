@@ -403,13 +403,7 @@ def assign_kinds(records: list[dict], *, report_year: int | None = None) -> list
 
 def to_frame(records: list[dict]) -> pd.DataFrame:
     """A SECTIONS table from section records (of one report or many)."""
-    if not records:
-        return schema.empty_frame(schema.SECTIONS)
-    df = pd.DataFrame.from_records(records, columns=list(schema.SECTIONS))
-    df["ordinal"] = df["ordinal"].astype("Int64")
-    for col in ("level", "start", "end", "span_end", "chars"):
-        df[col] = df[col].astype("int64")
-    return df
+    return schema.frame(records, schema.SECTIONS)
 
 
 def _records(text: str, nodes: list[_Node], doc_id: str) -> list[dict]:

@@ -131,19 +131,8 @@ def process_report(path: str | Path, *, root: str | Path | None = None, manifest
 
 def frames(columns: Columns) -> ReportTables:
     """The DataFrames of one report's columns, with the contract's dtypes."""
-    out = {}
-    for name in ("documents", "sections", "terms", "figures", "redactions"):
-        table = schema.TABLES[name]
-        cols = columns[name]
-        if not next(iter(cols.values())):
-            out[name] = schema.empty_frame(table)
-            continue
-        df = pd.DataFrame(cols, columns=list(table))
-        for c, col in table.items():
-            if col.dtype in ("int64", "Int64", "bool"):
-                df[c] = df[c].astype(col.dtype)
-        out[name] = df
-    return ReportTables(**out)
+    return ReportTables(**{name: schema.frame(columns[name], schema.TABLES[name])
+                           for name in ("documents", "sections", "terms", "figures", "redactions")})
 
 
 def _columns(rows: list[dict], table: dict) -> dict[str, list]:

@@ -128,6 +128,21 @@ def empty_frame(table: dict[str, Column]):
     return pd.DataFrame({c: pd.Series([], dtype=_pandas_dtype(col.dtype)) for c, col in table.items()})
 
 
+def frame(data: dict[str, list] | list[dict], table: dict[str, Column]):
+    """A DataFrame with the table's columns in contract order and its integer and bool dtypes, from column lists
+    or row dicts (zero rows give ``empty_frame``)."""
+    import pandas as pd
+
+    cols = list(table)
+    df = pd.DataFrame.from_records(data, columns=cols) if isinstance(data, list) else pd.DataFrame(data, columns=cols)
+    if df.empty:
+        return empty_frame(table)
+    for c, col in table.items():
+        if col.dtype in ("int64", "Int64", "bool"):
+            df[c] = df[c].astype(col.dtype)
+    return df
+
+
 def _pandas_dtype(dtype: str) -> str:
     return {"str": "object", "int64": "int64", "Int64": "Int64", "float64": "float64", "bool": "bool"}[dtype]
 
