@@ -369,15 +369,21 @@ def _replace_all(dst: Path, files: dict[str, bytes]) -> None:
             Path(tmp).unlink(missing_ok=True)
 
 
+ROW_GROUP_ROWS = 100_000
+"""Rows per Parquet row group of the tables without dictionary columns: row groups are decoded in parallel."""
+
+
 def _parquet_bytes(table: pa.Table, dictionary: tuple[str, ...] = ()) -> bytes:
-    """The table as zstd Parquet; the ``dictionary`` columns dictionary-encoded in lexical order, in one row group
-    (so ``load`` reads them as categoricals without merging dictionaries)."""
+    """The table as zstd Parquet. The ``dictionary`` columns are dictionary-encoded in lexical order, in one row group
+    (so ``load`` reads them as categoricals without merging dictionaries); other tables are cut into row groups of
+    ``ROW_GROUP_ROWS`` so that reading them uses every core."""
     table = table.combine_chunks()
     if dictionary:
         table = pa.table([_sorted_dictionary(table[c]) if c in dictionary else table[c] for c in table.column_names],
                          names=table.column_names)
     buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd", store_schema=False, row_group_size=max(len(table), 1),
+    pq.write_table(table, buf, compression="zstd", store_schema=False,
+                   row_group_size=max(len(table), 1) if dictionary else ROW_GROUP_ROWS,
                    dictionary_pagesize_limit=1 << 30)
     return buf.getvalue()
 
@@ -393,7 +399,8 @@ def _sorted_dictionary(column: pa.ChunkedArray) -> pa.DictionaryArray:
 
 def _file_digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None
 
@@ -411,15 +418,51 @@ def _to_arrow(df: pd.DataFrame, table: dict[str, schema.Column]) -> pa.Table:
     return out.replace_schema_metadata(None)
 
 
-def _to_pandas(arrow: pa.Table, table: dict[str, schema.Column]) -> pd.DataFrame:
+def _to_pandas(arrow: pa.Table, name: str) -> pd.DataFrame:
+    """The DataFrame in contract dtypes. Dictionary columns become categoricals one at a time, each Arrow column
+    released once converted, so a big table is not held twice."""
+    names = arrow.column_names
+    shared = {}
+    for c in names:
+        if pa.types.is_dictionary(arrow.schema.field(c).type):
+            shared[c] = _categorical(arrow[c])
+            if shared[c] is not None:
+                arrow = arrow.drop_columns([c])
     df = arrow.to_pandas()
-    for c, col in table.items():
+    del arrow
+    for c, cat in shared.items():
+        if cat is not None:
+            df[c] = cat
+    df = df[names]
+    narrow = NARROW.get(name, {})
+    for c, col in CONTRACTS[name].items():
         if col.dtype in ("int64", "Int64", "float64", "bool"):
-            df[c] = df[c].astype(col.dtype)
+            df[c] = df[c].astype(narrow.get(c, col.dtype))
         elif isinstance(df[c].dtype, pd.CategoricalDtype) and not df[c].cat.categories.is_monotonic_increasing:
             cats = df[c].cat.categories  # written by an older build: put the categories in lexical order
             df[c] = df[c].cat.reorder_categories(pd.Index(sorted(cats), dtype=cats.dtype))
     return df
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Categorical | None:
+    """A dictionary column whose chunks share one dictionary (one Parquet row group) as a pandas Categorical, built
+    from the codes directly: ``to_pandas`` would compare the dictionaries of every chunk first, which takes seconds
+    for the section ids of the national-scale terms table. None when the chunks have different dictionaries."""
+    chunks = column.chunks
+    if not chunks:
+        return None
+    first = chunks[0].dictionary
+    if any(not _same_array(chunk.dictionary, first) for chunk in chunks[1:]):
+        return None
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
+    if chunks[0].null_count or any(chunk.null_count for chunk in chunks):
+        codes = np.where(pa.chunked_array([c.is_null() for c in chunks]).to_numpy(zero_copy_only=False), -1, codes)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(first.to_pandas())))
+
+
+def _same_array(a: pa.Array, b: pa.Array) -> bool:
+    same_buffers = [x.address if x else 0 for x in a.buffers()] == [x.address if x else 0 for x in b.buffers()]
+    return (same_buffers and len(a) == len(b) and a.offset == b.offset) or a.equals(b)
 
 
 def _append(pieces: dict[str, list[pa.Table]], tables: dict[str, pa.Table]) -> None:
@@ -494,7 +537,7 @@ def load(dst: str | Path) -> Tables:
                                                f"this ReportLens reads {schema.SCHEMA_VERSION}; rebuild the store")
     def one(name: str) -> pd.DataFrame:
         arrow = _read_table(dst / f"{name}.parquet", manifest["tables"].get(name), categories=CATEGORIES.get(name, ()))
-        return _to_pandas(arrow, CONTRACTS[name])
+        return _to_pandas(arrow, name)
 
     big_first = sorted(TABLE_NAMES, key=lambda n: -_size(dst / f"{n}.parquet"))
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Parquet frees the GIL
@@ -503,6 +546,9 @@ def load(dst: str | Path) -> Tables:
 
 
 CATEGORIES = {"terms": ("doc_id", "section_id", "term")}
+NARROW = {"terms": {"count": "int32"}}
+"""Integer columns ``load`` gives in a narrower dtype than the contract's int64: a term's count in one section fits in
+32 bits, and at national scale the terms table has tens of millions of rows (a 32-bit count saves 8 bytes in 20)."""
 """Columns stored dictionary-encoded (dictionary in lexical order) that ``load`` gives as pandas categoricals, so
 sorting and grouping give what the plain strings give. The terms table has tens of millions of rows at national
 scale and its ids and words repeat: as categoricals it takes a quarter of the memory and loads several times
@@ -511,16 +557,20 @@ faster."""
 
 def _read_table(path: Path, digest: str | None, *, categories: tuple[str, ...] = ()) -> pa.Table:
     try:
-        blob = path.read_bytes()
+        mapped = pa.memory_map(str(path))  # one open file: what is hashed is what is read, even if a build replaces it
+        blob = mapped.read_buffer()
     except OSError as err:
         raise StoreCorrupt(str(path), f"cannot read the table ({type(err).__name__}); rebuild the store") from None
-    if hashlib.sha256(blob).hexdigest() != digest:
+    if hashlib.sha256(memoryview(blob)).hexdigest() != digest:
         raise StoreCorrupt(str(path), "does not match manifest.json (changed by hand or a build was cut short); "
                                       "rebuild the store")
     try:
-        table = pq.read_table(io.BytesIO(blob), read_dictionary=list(categories) or None)
+        table = pq.read_table(blob, read_dictionary=list(categories) or None)
     except (pa.ArrowException, OSError) as err:
         raise StoreCorrupt(str(path), f"not a Parquet table ({err})") from None
+    finally:
+        del blob
+        mapped.close()  # the file is not held open (on Windows a later build must be able to replace it)
     try:
         schema.assert_table(table.slice(0, 0).to_pandas(), CONTRACTS[path.stem], path.stem)
     except ValueError as err:

@@ -533,3 +533,24 @@ def test_terms_load_as_categoricals_that_sort_and_group_like_strings(src, tmp_pa
     grouped = terms.groupby("term", observed=True)["count"].sum()
     assert grouped.index.astype(str).tolist() == plain.groupby("term")["count"].sum().index.tolist()
     assert pq.read_metadata(dst / "terms.parquet").num_row_groups == 1
+
+
+def test_terms_count_loads_narrow_and_sums_like_the_stored_int64(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    (src / "d.txt").write_text("一、乙甲乙甲\n丙\n甲乙", encoding="utf-8")
+    store.build(src, dst)
+    terms = store.load(dst).terms
+    stored = pq.read_table(dst / "terms.parquet").column("count").to_numpy()
+    assert str(terms["count"].dtype) == store.NARROW["terms"]["count"]
+    assert terms["count"].to_numpy().tolist() == stored.tolist()
+    assert int(terms["count"].sum()) == int(stored.sum())
+
+
+def test_plain_tables_are_cut_into_row_groups_that_load_in_order(monkeypatch, src, tmp_path, calls):
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 2)
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    assert pq.read_metadata(dst / "sections.parquet").num_row_groups > 1
+    sections = store.load(dst).sections
+    assert sections.to_dict("records") == pq.read_table(dst / "sections.parquet").to_pandas().astype(
+        {c: sections[c].dtype for c in sections.columns}).to_dict("records")
