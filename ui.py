@@ -74,9 +74,11 @@ def build_store(*, force: bool = False) -> store.BuildResult | None:
     return result
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_tables(store_dir: str, version: str) -> store.Tables:
-    """Every table of the store (cached on the store's version)."""
+    """Every table of the store (cached on the store's version). A resource, not data: cached data is pickled and
+    copied on every read, which for a national-scale store means gigabytes; the analysis functions never change
+    the tables they are given."""
     return store.load(store_dir)
 
 
@@ -250,6 +252,13 @@ def caption(flt: Filter | None = None, extra: str = "") -> None:
 # ------------------------------------------------------------------------------------------------ drawing
 
 
+def rows_note(drawn: int, total: int, noun: str, which: str) -> str:
+    """The caption note of a chart that draws only some of its table's rows ("" when it draws them all)."""
+    if drawn >= total:
+        return ""
+    return f"　图中只画出{which} {drawn} {noun}（共 {total:,} {noun}），下表列出全部。"
+
+
 def palette() -> dict[str, str]:
     """Theme name → colour, the same on every page."""
     cb = tables().codebook
@@ -288,11 +297,12 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
 
 
 def downloads(df: pd.DataFrame, name: str, *, key: str) -> None:
-    """CSV (UTF-8 with BOM, formula-safe) and .xlsx download buttons for ``df`` as shown."""
+    """CSV (UTF-8 with BOM, formula-safe) and .xlsx download buttons for ``df`` as shown. The workbook is written
+    only when its button is clicked (writing .xlsx takes seconds for a table of thousands of rows)."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("下载 CSV", export_csv(df), file_name=f"{name}.csv", mime="text/csv",
                          key=f"{key}_csv", on_click="ignore")
-    right.download_button("下载 Excel", export_xlsx(df), file_name=f"{name}.xlsx", key=f"{key}_xlsx",
+    right.download_button("下载 Excel", lambda: export_xlsx(df), file_name=f"{name}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click="ignore")
 

@@ -467,6 +467,55 @@ def ledger(tables: Any, flt: Filter = ALL_REPORTS) -> pd.DataFrame:
     return out[list(LEDGER)].astype({"n_docs": "int64", "chars": "int64"})
 
 
+CHART_ROWS = 40
+"""Most rows (units, reports) a chart with one row or panel per unit or report draws. Beyond it a chart is
+unreadable and takes seconds to draw in a browser; the table under the chart keeps every row."""
+
+
+def largest_rows(grid: pd.DataFrame, *, limit: int | None = None) -> pd.DataFrame:
+    """The ``limit`` rows of a wide grid with the largest row sums (NaN counts as 0), in the grid's own order.
+
+    Args:
+        grid: rows (units, reports) × columns (years, themes) of counts.
+        limit: how many rows to keep; CHART_ROWS when None.
+    Returns:
+        ``grid`` itself when it has at most ``limit`` rows, else its ``limit`` heaviest rows (ties: earlier first).
+
+    Example:
+        >>> shown = largest_rows(views.ledger_grid(ledger(tables)))   # the 40 units with most reports
+    """
+    limit = CHART_ROWS if limit is None else limit
+    if len(grid) <= limit:
+        return grid
+    weight = grid.sum(axis=1, numeric_only=True).to_numpy()
+    keep = np.sort(np.argsort(-weight, kind="stable")[:limit])
+    return grid.iloc[keep]
+
+
+def largest_groups(df: pd.DataFrame, by: str, *, weight: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The rows of a long table whose ``by`` value is among the ``limit`` values with the largest total ``weight``
+    (row count when None); missing ``by`` values form one group.
+
+    Args:
+        df: a long table (e.g. THEME_SHIFT by unit and year).
+        by: the column naming a chart's row or panel.
+        weight: the column summed to rank the values.
+        limit: how many values to keep; CHART_ROWS when None.
+    Returns:
+        ``df`` itself when it has at most ``limit`` values, else the rows of the heaviest ``limit`` values
+        (ties: the value met first), in ``df``'s order.
+    """
+    limit = CHART_ROWS if limit is None else limit
+    codes, uniques = pd.factorize(df[by], use_na_sentinel=False)   # codes in order of first appearance
+    if len(uniques) <= limit:
+        return df
+    w = df[weight].to_numpy(dtype="float64") if weight else np.ones(len(df))
+    totals = np.bincount(codes, weights=w, minlength=len(uniques))
+    chosen = np.zeros(len(uniques), dtype=bool)
+    chosen[np.argsort(-totals, kind="stable")[:limit]] = True
+    return df[chosen[codes]]
+
+
 def mask_absent(grid: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     """Turn the cells of unit × year (× period) combinations that have no report into NaN (never 0).
 

@@ -507,8 +507,22 @@ def version(dst: str | Path) -> str | None:
         >>> version("data")
         '3f1c2a9b0d4e5f61'
     """
-    manifest = _read_manifest_json(Path(dst))
-    return None if manifest is None else manifest.get("version")
+    path = Path(dst) / MANIFEST_JSON
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    stamp = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+    if stamp not in _VERSIONS:
+        manifest = _read_manifest_json(Path(dst))
+        _VERSIONS.clear()
+        _VERSIONS[stamp] = None if manifest is None else manifest.get("version")
+    return _VERSIONS[stamp]
+
+
+_VERSIONS: dict[tuple, str | None] = {}
+"""The last manifest's version by its file's identity: the dashboard asks on every call, and at national scale
+manifest.json (one entry per report) takes tens of milliseconds to parse. A build replaces the file (new inode)."""
 
 
 def load(dst: str | Path) -> Tables:

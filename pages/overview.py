@@ -22,17 +22,18 @@ def draw() -> None:
 
     st.subheader("报告台账：单位 × 年份")
     grid = views.ledger_grid(ui.run(coverage.ledger, flt))
-    z = grid.to_numpy()
+    drawn = coverage.largest_rows(grid)
+    z = drawn.to_numpy()
     hover = np.where(np.isnan(z), "无报告（该单位该年份没有报告，不是 0）", np.char.add(np.nan_to_num(z).astype(int)
                                                                            .astype(str), " 篇"))
-    fig = go.Figure(go.Heatmap(z=z, x=list(grid.columns), y=list(grid.index), customdata=hover, zmin=0,
+    fig = go.Figure(go.Heatmap(z=z, x=list(drawn.columns), y=list(drawn.index), customdata=hover, zmin=0,
                                text=np.where(np.isnan(z), "", hover), texttemplate="%{text}", colorscale="Blues",
                                showscale=False, xgap=2, ygap=2,
                                hovertemplate="%{y}<br>%{x}年<br>报告：%{customdata}<extra></extra>"))
     fig.update_xaxes(type="category", title="年份")
     fig.update_yaxes(title="单位")
-    ui.chart(fig, "报告台账（篇）", key="ov_ledger", height=140 + 40 * len(grid))
-    ui.caption(flt, "空白格表示没有这份报告，而不是 0。")
+    ui.chart(fig, "报告台账（篇）", key="ov_ledger", height=140 + 40 * len(drawn))
+    ui.caption(flt, "空白格表示没有这份报告，而不是 0。" + ui.rows_note(len(drawn), len(grid), "个单位", "报告最多的"))
     ui.show_table(grid.reset_index().rename(columns={"unit": "单位"}), "报告台账", key="ov_ledger_t",
                   blank_help="空白 = 该单位该年份没有报告（不是 0）")
 

@@ -36,13 +36,15 @@ def draw() -> None:
     cov = ui.run(coverage.theme_coverage, flt)
     files = t.documents.set_index("doc_id")["file"]
     cov = cov.assign(file=cov["doc_id"].map(files))
-    grid = cov.pivot_table(index="file", columns="theme_name", values="hits", aggfunc="sum", sort=False)
+    full = cov.pivot_table(index="file", columns="theme_name", values="hits", aggfunc="sum", sort=False)
+    grid = coverage.largest_rows(full)
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=[views.short_label(f) for f in grid.index],
                                customdata=[[f] * grid.shape[1] for f in grid.index], colorscale="YlOrRd",
                                texttemplate="%{z}", colorbar=dict(title="次"),
                                hovertemplate="%{customdata}<br>%{x}：%{z} 次<extra></extra>"))
     ui.chart(fig, "各报告的主题命中（次）", key="th_heat", height=160 + 40 * len(grid))
-    ui.caption(flt, "选择下方的报告和主题，查看产生该格数字的原文。")
+    ui.caption(flt, "选择下方的报告和主题，查看产生该格数字的原文。"
+               + ui.rows_note(len(grid), len(full), "份报告", "主题命中最多的"))
     ui.show_table(cov, "报告主题覆盖", columns={**coverage.THEME_COVERAGE}, key="th_cov_t", hide=("theme",))
 
     c1, c2 = st.columns(2)

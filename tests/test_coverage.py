@@ -428,3 +428,28 @@ def test_ledger_equals_grouped_join(rows):
     want["year"] = want["year"].astype("Int64")
     want = want[list(LEDGER)].astype({"n_docs": "int64", "chars": "int64"})
     pd.testing.assert_frame_equal(ledger(SimpleNamespace(documents=docs)), want)
+
+
+# ------------------------------------------------------------------------------------------- chart row limits
+
+
+def test_largest_rows_keeps_the_heaviest_rows_in_grid_order():
+    grid = pd.DataFrame({"2021": [1, np.nan, 3, 1], "2022": [np.nan, 5, 1, 0]}, index=["甲", "乙", "丙", "丁"])
+    assert coverage.largest_rows(grid, limit=2).index.tolist() == ["乙", "丙"]
+    assert coverage.largest_rows(grid, limit=3).index.tolist() == ["甲", "乙", "丙"]  # 甲 and 丁 tie: the earlier
+    assert coverage.largest_rows(grid, limit=9) is grid
+
+
+def test_largest_rows_default_limit_is_chart_rows(monkeypatch):
+    grid = pd.DataFrame({"n": range(10)}, index=[f"u{i}" for i in range(10)])
+    monkeypatch.setattr(coverage, "CHART_ROWS", 3)
+    assert coverage.largest_rows(grid).index.tolist() == ["u7", "u8", "u9"]
+
+
+def test_largest_groups_ranks_by_weight_and_keeps_every_row_of_a_kept_group():
+    df = pd.DataFrame({"unit": ["甲", "甲", "乙", None, None, "丙"], "hits": [1, 1, 5, 2, 2, 0]})
+    kept = coverage.largest_groups(df, "unit", weight="hits", limit=2)
+    assert kept["unit"].fillna("-").tolist() == ["乙", "-", "-"]   # the missing units form one group
+    by_rows = coverage.largest_groups(df, "unit", limit=2)   # no weight: the most rows
+    assert by_rows["unit"].fillna("-").tolist() == ["甲", "甲", "-", "-"]
+    assert coverage.largest_groups(df, "unit", limit=4) is df

@@ -4,6 +4,7 @@ analysis functions' for the same Filter, a filter change changes them, and every
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shutil
@@ -320,3 +321,35 @@ def test_pages_stay_thin():
 
 def test_env_vars_keep_tests_out_of_the_repo(env):
     assert os.environ["REPORTLENS_SOURCE"].startswith(str(env))
+
+
+def test_overview_ledger_chart_draws_the_busiest_units_and_the_table_keeps_all(env, monkeypatch):
+    monkeypatch.setattr(coverage, "CHART_ROWS", 2)
+    t = tables(env)
+    grid = views.ledger_grid(coverage.ledger(t, Filter()))
+    at = open_page("pages/overview.py")
+    ok(at)
+    heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert heatmap["y"] == coverage.largest_rows(grid, limit=2).index.tolist()
+    assert len(shown(at, "ov_ledger_t")) == len(grid) > 2
+    assert f"图中只画出报告最多的 2 个单位（共 {len(grid):,} 个单位）" in " ".join(c.value for c in at.caption)
+
+
+def test_excel_download_is_written_when_clicked_and_holds_the_table(monkeypatch):
+    import io
+
+    import openpyxl
+    from streamlit.delta_generator import DeltaGenerator
+
+    import ui
+
+    handed: dict[str, object] = {}
+    monkeypatch.setattr(DeltaGenerator, "download_button",
+                        lambda self, label, data, *, file_name, **kw: handed.__setitem__(file_name, data))
+    df = pd.DataFrame({"单位": ["甲", "=1+1"], "篇数": [1, 2]})
+    ui.downloads(df, "台账", key="k")
+    assert handed["台账.csv"].startswith(BOM)
+    assert callable(handed["台账.xlsx"])
+    rows = list(openpyxl.load_workbook(io.BytesIO(handed["台账.xlsx"]())).active.values)
+    assert rows[0] == ("单位", "篇数") and [r[1] for r in rows[1:]] == [1, 2]
+    assert rows[2][0] != "=1+1"   # formula-safe
