@@ -316,11 +316,19 @@ def term_timeline(tables, *, flt: Filter = EVERYTHING, dictionary: str | Path | 
     if fast.usable(tables, flt):
         cube = fast.phrase_counts(tables, tuple(words))
         chosen = np.flatnonzero(fast.doc_mask(tables.documents, flt))
-        per_doc = cube[chosen][:, fast.kind_mask(flt), :].sum(axis=1)
+        kinds = fast.kind_mask(flt)
+        per_doc = cube[chosen].sum(axis=1, dtype=np.int64) if kinds.all() else cube[chosen][:, kinds, :].sum(
+            axis=1, dtype=np.int64)                                                  # [documents, words]
+        used = per_doc > 0
         year_arr = pd.to_numeric(tables.documents["year"], errors="coerce").to_numpy(
             dtype="float64", na_value=np.nan)[chosen]
-        found = [(int((col > 0).sum()), int(col.sum()), np.unique(year_arr[(col > 0) & ~np.isnan(year_arr)]))
-                 for col in per_doc.T]
+        known = ~np.isnan(year_arr)
+        distinct, year_code = np.unique(year_arr[known], return_inverse=True)
+        used_known = used[known]
+        in_year = np.array([used_known[year_code == y].any(axis=0) for y in range(len(distinct))],
+                           dtype=bool).reshape(len(distinct), len(words))                  # [years, words]
+        found = [(int(n), int(c), distinct[in_year[:, w]])
+                 for w, (n, c) in enumerate(zip(used.sum(axis=0), per_doc.sum(axis=0), strict=True))]
     else:
         secs = select_sections(tables, flt)
         texts = secs.groupby("doc_id", sort=False)["text"].agg(lambda s: "\n".join(s.fillna("")))

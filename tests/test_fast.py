@@ -241,3 +241,68 @@ def test_seeds_fast_equals_plain(seed_tables, flt, no_fast, monkeypatch):
     got_c, got_n = fast.term_counts(seed_tables, flt)
     want_c, want_n = no_fast(keyness._counts, seed_tables, flt)
     assert got_n == want_n and got_c.to_dict() == {str(k): int(v) for k, v in want_c.items() if v}
+
+
+# ------------------------------------------------------------------------------------------------ phrases
+
+TEXT_CHARS = st.sampled_from(list("ab宣传文明😀\n"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), st.text(TEXT_CHARS, max_size=30)), max_size=12),
+       words=st.lists(st.text(TEXT_CHARS, max_size=4), min_size=1, max_size=6),
+       chunk=st.sampled_from([1, 7, 1 << 24]), split=st.integers(0, 12), large=st.booleans())
+def test_substring_rows_equal_str_count(texts, words, chunk, split, large):
+    import pyarrow as pa
+
+    kind = pa.large_string() if large else pa.string()
+    arrow = pa.chunked_array([pa.array(texts[:split], type=kind), pa.array(texts[split:], type=kind)])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fast, "PHRASE_CHUNK_CHARS", chunk)
+        got = fast.substring_rows(arrow, words)
+    for word, rows in zip(words, got, strict=True):
+        want = [r for r, t in enumerate(texts) for _ in range((t or "").count(word) if word else 0)]
+        assert rows.tolist() == want, (word, texts)
+
+
+def test_substring_rows_overlapping_words_counted_as_str_count():
+    import pyarrow as pa
+
+    texts = pa.chunked_array([["aaaaa", "ababab", "宣传宣传宣", None, ""]])
+    got = fast.substring_rows(texts, ["aa", "aba", "宣传宣", "a", "b"])
+    assert [np.bincount(r, minlength=5).tolist() for r in got] == [
+        [s.count(w) for s in ("aaaaa", "ababab", "宣传宣传宣", "", "")] for w in ["aa", "aba", "宣传宣", "a", "b"]]
+
+
+def plain_phrase_counts(tables, words):
+    """[documents, kinds, words] counts by str.count over every section's own text."""
+    from analysis.schema import KINDS
+
+    docs = list(tables.documents["doc_id"])
+    out = np.zeros((len(docs), len(KINDS), len(words)), dtype=np.int64)
+    for doc, kind, text in zip(tables.sections["doc_id"], tables.sections["kind"], tables.sections["text"],
+                               strict=True):
+        if doc not in docs:
+            continue
+        k = KINDS.index(kind) if kind in KINDS else KINDS.index("other")
+        for w, word in enumerate(words):
+            out[docs.index(doc), k, w] += (text if isinstance(text, str) else "").count(word) if word else 0
+    return out
+
+
+def test_phrase_counts_equal_str_count_per_section():
+    t = fixture_tables()
+    words = ("二十大", "志愿服务", "宣传", "从未出现", "工作")
+    assert np.array_equal(fast.phrase_counts(t, words), plain_phrase_counts(t, words))
+
+
+def test_phrase_counts_seeds_equal_str_count(seed_tables):
+    words = tuple(keyness.read_userdict())
+    assert np.array_equal(fast.phrase_counts(seed_tables, words), plain_phrase_counts(seed_tables, words))
+
+
+@pytest.mark.parametrize("flt", [Filter(), Filter(years=(2022, 2023)), Filter(kinds=("plans", "problems"))])
+def test_term_timeline_seeds_fast_equals_plain(seed_tables, flt, no_fast):
+    got = keyness.term_timeline(seed_tables, flt=flt, include_absent=True)
+    want = no_fast(keyness.term_timeline, seed_tables, flt=flt, include_absent=True)
+    assert_same(got, want)
