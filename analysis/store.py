@@ -13,6 +13,7 @@ import io
 import json
 import multiprocessing
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -507,22 +508,29 @@ def version(dst: str | Path) -> str | None:
         >>> version("data")
         '3f1c2a9b0d4e5f61'
     """
-    path = Path(dst) / MANIFEST_JSON
+    return _manifest_head(Path(dst)).get("version")
+
+
+HEAD_KEYS = ("version", "schema_version", "pipeline_version", "dictionary_hash", "codebook_hash", "stamp")
+_HEADS: dict[tuple, dict] = {}
+
+
+def _manifest_head(dst: Path) -> dict:
+    """The manifest's ``HEAD_KEYS`` ({} when there is no readable manifest), kept by the file's identity: the
+    dashboard asks on every rerun, and at national scale manifest.json (one entry per report) takes tens of
+    milliseconds to parse. A build replaces the file (a new inode and mtime), so a cached head is never stale."""
+    path = dst / MANIFEST_JSON
     try:
         info = path.stat()
     except OSError:
-        return None
-    stamp = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
-    if stamp not in _VERSIONS:
-        manifest = _read_manifest_json(Path(dst))
-        _VERSIONS.clear()
-        _VERSIONS[stamp] = None if manifest is None else manifest.get("version")
-    return _VERSIONS[stamp]
-
-
-_VERSIONS: dict[tuple, str | None] = {}
-"""The last manifest's version by its file's identity: the dashboard asks on every call, and at national scale
-manifest.json (one entry per report) takes tens of milliseconds to parse. A build replaces the file (new inode)."""
+        return {}
+    key = (str(path.resolve()), info.st_ino, info.st_mtime_ns, info.st_size)
+    if key not in _HEADS:
+        manifest = _read_manifest_json(dst) or {}
+        if len(_HEADS) > 8:
+            _HEADS.clear()
+        _HEADS[key] = {k: manifest[k] for k in HEAD_KEYS if k in manifest}
+    return _HEADS[key]
 
 
 def load(dst: str | Path) -> Tables:
@@ -629,8 +637,8 @@ def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = 
         >>> if is_stale("seeds", "data"):
         ...     build("seeds", "data")
     """
-    manifest = _read_manifest_json(Path(dst))
-    if manifest is None or manifest.get("schema_version") != schema.SCHEMA_VERSION:
+    manifest = _manifest_head(Path(dst))
+    if manifest.get("schema_version") != schema.SCHEMA_VERSION:
         return True
     if manifest.get("pipeline_version") != PIPELINE_VERSION:
         return True
@@ -645,18 +653,30 @@ def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = 
 
 
 def _stamp(src: Path, dst: Path) -> str:
-    """A digest of every file's relative path, size and mtime under ``src`` (hidden files and ``dst`` left out)."""
+    """A digest of every file's relative path, size and mtime under ``src`` (hidden files and ``dst`` left out).
+
+    Walked with ``os.walk`` (a national-scale folder is checked on every dashboard rerun), in the order of the
+    paths' parts, as ``sorted(src.rglob("*"))`` gives them."""
     h = hashlib.sha256()
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
-        if any(part.startswith(".") for part in rel.parts) or _inside(path, dst) or not path.is_file():
-            continue
-        st = path.stat()
-        h.update(f"{rel.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    dst_real = os.path.realpath(dst)
+    found = []
+    for root, dirs, files in os.walk(src):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) != dst_real]
+        rel_root = os.path.relpath(root, src)
+        parts = () if rel_root == "." else tuple(Path(rel_root).parts)
+        for name in files:
+            if name.startswith("."):
+                continue
+            full = os.path.join(root, name)
+            try:
+                info = os.stat(full)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append(((*parts, name), info.st_size, info.st_mtime_ns))
+    for parts, size, mtime in sorted(found):
+        h.update(f"{'/'.join(parts)}\0{size}\0{mtime}\n".encode())
     return h.hexdigest()[:16]
-
-
-# ---------------------------------------------------------------------------------------------------- helpers
 
 
 def _relative(path: str | Path, src: Path) -> str:

@@ -554,3 +554,34 @@ def test_plain_tables_are_cut_into_row_groups_that_load_in_order(monkeypatch, sr
     sections = store.load(dst).sections
     assert sections.to_dict("records") == pq.read_table(dst / "sections.parquet").to_pandas().astype(
         {c: sections[c].dtype for c in sections.columns}).to_dict("records")
+
+
+def test_version_and_staleness_follow_a_rebuild_at_once(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    first = store.version(dst)
+    assert not store.is_stale(src, dst)
+    (src / "a.txt").write_text("一、新的工作\n全新内容。", encoding="utf-8")
+    assert store.is_stale(src, dst)
+    store.build(src, dst)
+    assert store.version(dst) != first
+    assert store.version(dst) == json.loads((dst / "manifest.json").read_text(encoding="utf-8"))["version"]
+    assert not store.is_stale(src, dst)
+
+
+def test_stamp_covers_nested_files_in_path_order_and_skips_hidden_and_the_store(tmp_path):
+    src = tmp_path / "src"
+    for rel in ("a-b.txt", "a/b.txt", "a/c/d.docx", ".hidden/x.txt", "a/.y.txt", "z.txt"):
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(rel, encoding="utf-8")
+    dst = src / "data"
+    dst.mkdir()
+    (dst / "manifest.json").write_text("{}", encoding="utf-8")
+    h = hashlib.sha256()
+    for path in sorted(src.rglob("*")):   # what the stamp has always digested
+        rel = path.relative_to(src)
+        if path.is_file() and not any(p.startswith(".") for p in rel.parts) and dst not in path.parents:
+            h.update(f"{rel.as_posix()}\0{path.stat().st_size}\0{path.stat().st_mtime_ns}\n".encode())
+    assert store._stamp(src, dst) == h.hexdigest()[:16]
+    (src / "a" / "c" / "d.docx").write_text("changed", encoding="utf-8")
+    assert store._stamp(src, dst) != h.hexdigest()[:16]
