@@ -55,18 +55,27 @@ def resources_dir() -> Path:
     return Path(os.environ.get("REPORTLENS_RESOURCES") or ROOT / "analysis" / "resources")
 
 
+def word_lists() -> dict[str, Path | None]:
+    """The codebook, user dictionary and stopwords the store is built with: the files in ``resources_dir()``
+    (the shipped ones where a file is missing)."""
+    res = resources_dir()
+    return {kind: (res / name if (res / name).is_file() else None)
+            for kind, name in (("codebook", "codebook.yaml"), ("userdict", "userdict.txt"),
+                               ("stopwords", "stopwords.txt"))}
+
+
 def build_store(*, force: bool = False) -> store.BuildResult | None:
     """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date."""
     src, dst = source_dir(), data_dir()
-    codebook = resources_dir() / "codebook.yaml"
-    if not force and not store.is_stale(src, dst, codebook=codebook):
+    words = word_lists()
+    if not force and not store.is_stale(src, dst, **words):
         return None
     from analysis.io import list_reports
 
     n = len(list_reports(src)[0]) if src.is_dir() else 0
     bar = st.progress(0.05, text=f"正在读取并解析 {n} 份报告（首次加载分词词典约需 10 秒）…")
     try:
-        result = store.build(src, dst, progress=False, codebook=codebook)
+        result = store.build(src, dst, progress=False, **words)
     finally:
         bar.progress(1.0, text="解析完成")
         bar.empty()

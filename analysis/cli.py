@@ -86,6 +86,8 @@ def _add_build(sub) -> None:
     p.add_argument("--out", default="data", metavar="DATA_DIR", help="store folder (default: data)")
     p.add_argument("--strict", action="store_true", help="any problem fails the build and nothing is written")
     p.add_argument("--codebook", default=None, help="codebook YAML for the theme_hits table (default: the shipped one)")
+    p.add_argument("--userdict", default=None, help="jieba user dictionary for the terms (default: the shipped one)")
+    p.add_argument("--stopwords", default=None, help="stopword list for the terms (default: the shipped one)")
     p.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="parallel processes (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     p.set_defaults(func=_run_build)
@@ -96,6 +98,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
     try:
         result = store.build(args.source, args.out, strict=args.strict, jobs=args.jobs, codebook=args.codebook,
+                             userdict=args.userdict, stopwords=args.stopwords,
                              progress=False if args.no_progress else None)
     except ReportLensError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -8,6 +8,7 @@ temporary files and ``os.replace``d; ``manifest.json`` last) and writes nothing 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import io
 import json
@@ -82,7 +83,8 @@ class Tables:
 
 
 def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, strict: bool = False,
-          jobs: int = 1, codebook: str | Path | None = None) -> BuildResult:
+          jobs: int = 1, codebook: str | Path | None = None, userdict: str | Path | None = None,
+          stopwords: str | Path | None = None) -> BuildResult:
     """Build (or bring up to date) the store in ``dst`` from the reports in ``src``.
 
     A report is processed again only when its bytes, its manifest.csv row, the dictionaries, the codebook or
@@ -98,6 +100,8 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         strict: when any problem is found, write nothing (the old store stays as it was).
         jobs: processes for parsing; 1 parses in this process.
         codebook: the codebook YAML the ``theme_hits`` table is coded with; None for the shipped one.
+        userdict: the jieba user dictionary the terms are segmented with; None for the shipped one.
+        stopwords: the stopword list; None for the shipped one.
     Returns:
         a BuildResult (its ``problems`` is a PROBLEMS table).
 
@@ -112,7 +116,7 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         raise UnreadableReport(str(src), "no such folder")
     stamp = _stamp(src, dst)
     old = previous = _read_manifest_json(dst)
-    segmenter = get_segmenter()
+    segmenter = get_segmenter(userdict, stopwords=stopwords)
     book = load_codebook(codebook)
     settings = {"schema_version": schema.SCHEMA_VERSION, "pipeline_version": PIPELINE_VERSION,
                 "dictionary_hash": str(segmenter.dictionary_hash), "codebook_hash": codebook_hash(book)}
@@ -140,7 +144,8 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         old = None
         entries, todo = _plan(src, rel_paths, manifest_rows, old)
     outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, codebook=book, jobs=jobs,
-                    progress=sys.stderr.isatty() if progress is None else progress)
+                    progress=sys.stderr.isatty() if progress is None else progress,
+                    segmenter_factory=functools.partial(get_segmenter, userdict, stopwords=stopwords))
 
     tables, loaded, unchanged, report_problems = _assemble(rel_paths, entries, outcomes, old_tables)
     problems += report_problems
@@ -229,7 +234,7 @@ def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
 
 
 def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook: Codebook, jobs: int,
-         progress: bool) -> dict:
+         progress: bool, segmenter_factory: Callable = get_segmenter) -> dict:
     """Process every file in ``todo``; returns rel -> (status, doc_id, problems, arrow tables or None).
 
     With ``jobs`` > 1 the files go to a pool of processes in small chunks. The pool forks when this process runs a
@@ -254,7 +259,7 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
             ctx = multiprocessing.get_context("fork" if forking else "spawn")
             with concurrent.futures.ProcessPoolExecutor(
                     max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                    initargs=(process_file, (lambda: segmenter) if forking else get_segmenter, codebook)) as pool:
+                    initargs=(process_file, (lambda: segmenter) if forking else segmenter_factory, codebook)) as pool:
                 futures = {pool.submit(_process_chunk, chunk_tasks): rels for rels, chunk_tasks in chunks}
                 for future in concurrent.futures.as_completed(futures):
                     rels = futures[future]
@@ -628,8 +633,9 @@ def _old_tables(dst: Path, old: dict | None) -> dict[str, pa.Table] | None:
 # ---------------------------------------------------------------------------------------------------- staleness
 
 
-def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = None) -> bool:
-    """Whether ``build(src, dst, codebook=codebook)`` may change something: no store, another schema/pipeline
+def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = None,
+             userdict: str | Path | None = None, stopwords: str | Path | None = None) -> bool:
+    """Whether ``build(src, dst, codebook=…, userdict=…, stopwords=…)`` may change something: no store, another schema/pipeline
     version, edited word lists or codebook, or report files added, removed, resized or touched since the last
     build (sizes and modification times; no report is read).
 
@@ -642,7 +648,7 @@ def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = 
         return True
     if manifest.get("pipeline_version") != PIPELINE_VERSION:
         return True
-    if manifest.get("dictionary_hash") != str(get_segmenter().dictionary_hash):
+    if manifest.get("dictionary_hash") != str(get_segmenter(userdict, stopwords=stopwords).dictionary_hash):
         return True
     try:
         if manifest.get("codebook_hash") != codebook_hash(load_codebook(codebook)):

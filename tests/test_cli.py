@@ -203,3 +203,20 @@ def test_python_dash_m_analysis_runs(project_root, tmp_path):
                           env={**os.environ, "PYTHONPATH": str(project_root)})
     assert proc.returncode == 0, proc.stderr
     assert SUMMARY.search(proc.stdout).group(1) == "5"
+
+
+def test_build_word_list_options_reach_the_terms(tmp_path, capsys):
+    from analysis import store
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("一、网络文明\n建好文明实践站点，加强舆论工作。", encoding="utf-8")
+    (tmp_path / "stop.txt").write_text("舆论\n", encoding="utf-8")
+    (tmp_path / "dict.txt").write_text("文明实践站点 100 n\n", encoding="utf-8")
+    code, _, _ = _build(capsys, src, "--out", tmp_path / "data", "--stopwords", tmp_path / "stop.txt",
+                        "--userdict", tmp_path / "dict.txt")
+    terms = set(store.load(tmp_path / "data").terms["term"].astype(str))
+    assert code == 0 and "文明实践站点" in terms and "舆论" not in terms
+    code, _, _ = _build(capsys, src, "--out", tmp_path / "plain")
+    plain = set(store.load(tmp_path / "plain").terms["term"].astype(str))
+    assert "文明实践站点" not in plain and "舆论" in plain   # the shipped lists give other terms

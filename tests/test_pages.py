@@ -353,3 +353,14 @@ def test_excel_download_is_written_when_clicked_and_holds_the_table(monkeypatch)
     rows = list(openpyxl.load_workbook(io.BytesIO(handed["台账.xlsx"]())).active.values)
     assert rows[0] == ("单位", "篇数") and [r[1] for r in rows[1:]] == [1, 2]
     assert rows[2][0] != "=1+1"   # formula-safe
+
+
+def test_dashboard_rebuilds_the_store_with_the_edited_stopwords(env):
+    before = store.load(env / "data")
+    top = keyness.top_terms(with_themes(before), Filter(), top=1)["term"].iloc[0]
+    stopwords = env / "res" / "stopwords.txt"
+    stopwords.write_text(stopwords.read_text(encoding="utf-8") + f"\n{top}\n", encoding="utf-8")
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    ok(at)
+    assert store.version(env / "data") != before.version
+    assert top not in set(store.load(env / "data").terms["term"].astype(str))

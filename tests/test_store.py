@@ -25,7 +25,7 @@ class FakeSegmenter:
     dictionary_hash = "dict-1"
 
 
-def fake_get_segmenter() -> FakeSegmenter:
+def fake_get_segmenter(*_args, **_kwargs) -> FakeSegmenter:
     return FakeSegmenter()
 
 
@@ -585,3 +585,21 @@ def test_stamp_covers_nested_files_in_path_order_and_skips_hidden_and_the_store(
     assert store._stamp(src, dst) == h.hexdigest()[:16]
     (src / "a" / "c" / "d.docx").write_text("changed", encoding="utf-8")
     assert store._stamp(src, dst) != h.hexdigest()[:16]
+
+
+def test_build_uses_the_given_word_lists_and_an_edit_makes_the_store_stale(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("一、网络文明建设\n今年推进网络文明建设和融媒体中心建设。", encoding="utf-8")
+    stop = tmp_path / "stopwords.txt"
+    stop.write_text("推进\n", encoding="utf-8")
+    dst = tmp_path / "data"
+    store.build(src, dst, stopwords=stop)
+    terms = set(store.load(dst).terms["term"].astype(str))
+    assert "推进" not in terms and "建设" in terms
+    assert not store.is_stale(src, dst, stopwords=stop)
+    assert store.is_stale(src, dst)   # the shipped stopwords are another list
+    stop.write_text("推进\n建设\n", encoding="utf-8")
+    assert store.is_stale(src, dst, stopwords=stop)
+    store.build(src, dst, stopwords=stop)
+    assert "建设" not in set(store.load(dst).terms["term"].astype(str))
