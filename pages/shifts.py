@@ -71,7 +71,9 @@ def draw() -> None:
         ui.show_table(rs, "高频词排名变化", columns=keyness.RANK_SHIFT, key="sh_rank_t", height=320)
 
     st.subheader("提法时间线（用户词典中的官方提法）")
-    ui.show_table(ui.run(keyness.term_timeline, flt=flt), "提法时间线", columns=keyness.TERM_TIMELINE,
+    userdict = ui.word_lists()["userdict"]
+    timeline = ui.run(keyness.term_timeline, flt=flt, dictionary=str(userdict) if userdict else None)
+    ui.show_table(timeline, "提法时间线", columns=keyness.TERM_TIMELINE,
                   key="sh_tl_t", height=320)
     ui.caption(flt)
 

@@ -364,3 +364,11 @@ def test_dashboard_rebuilds_the_store_with_the_edited_stopwords(env):
     ok(at)
     assert store.version(env / "data") != before.version
     assert top not in set(store.load(env / "data").terms["term"].astype(str))
+
+
+def test_shifts_timeline_follows_the_edited_user_dictionary(env):
+    (env / "res" / "userdict.txt").write_text("意识形态 100 n\n文明实践 100 n\n未出现的提法 100 n\n", encoding="utf-8")
+    at = open_page("pages/shifts.py")
+    ok(at)
+    expected = keyness.term_timeline(tables(env), dictionary=env / "res" / "userdict.txt")
+    assert set(shown(at, "sh_tl_t")["词语"]) == set(expected["term"]) == {"意识形态", "文明实践"}
