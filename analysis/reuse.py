@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import fast
 from analysis.coverage import section_cube, section_mask
@@ -121,8 +123,9 @@ def boilerplate(tables, flt: Filter = EVERYTHING, *, min_chars: int = 12) -> pd.
     total = sum(len(seg[2]) for seg in segments)
     if total > MAX_BOILERPLATE_CHARS:
         return _refused(total)
-    found = _maximal_matches(segments, min_chars)
-    files = tables.documents.set_index("doc_id")["file"]
+    found = maximal_matches(segments, min_chars)
+    files = dict(zip(tables.documents["doc_id"].to_numpy(dtype=object).tolist(),
+                     tables.documents["file"].to_numpy(dtype=object).tolist(), strict=True))
     rows = []
     for text, where in found.items():
         if not _has_content(text):
@@ -220,6 +223,12 @@ def _refused(total: int) -> pd.DataFrame:
 
 def _segments(tables, flt: Filter) -> list[tuple[str, int, str, list[int], list[str]]]:
     """(doc_id, start, text, section starts, section ids) of each run of contiguous selected sections."""
+    keep = section_mask(tables, flt) if {"start", "end"} <= set(tables.sections.columns) else None
+    return _segments_plain(tables, flt) if keep is None else _segments_indexed(tables, keep)
+
+
+def _segments_plain(tables, flt: Filter) -> list[tuple[str, int, str, list[int], list[str]]]:
+    """``_segments`` from the selected SECTIONS rows and their reports' rebuilt texts (any filter)."""
     chosen = select_sections(tables, flt)
     texts = document_texts(tables.sections.loc[tables.sections["doc_id"].isin(set(chosen["doc_id"]))])
     order = {d: i for i, d in enumerate(tables.documents["doc_id"])}
@@ -233,6 +242,189 @@ def _segments(tables, flt: Filter) -> list[tuple[str, int, str, list[int], list[
         else:
             out.append((sec.doc_id, start, texts[sec.doc_id][start:end], [start], [sec.section_id]))
     return out
+
+
+def _segments_indexed(tables, keep: np.ndarray) -> list[tuple[str, int, str, list[int], list[str]]]:
+    """``_segments`` for the SECTIONS rows ``keep`` marks, read through the cached per-document layout.
+
+    Only the selected reports' texts are taken from the Arrow column (one take), in DOCUMENTS order then start.
+    """
+    from analysis.kwic import _layout, _rebuild
+
+    lay = _layout(tables)
+    per_row = keep[lay.order]
+    docs = np.flatnonzero(np.add.reduceat(per_row, lay.doc_start[:-1]) * (np.diff(lay.doc_start) > 0)) \
+        if len(per_row) else np.zeros(0, dtype=np.int64)
+    if not len(docs):
+        return []
+    lo, hi = lay.doc_start[docs], lay.doc_start[docs + 1]
+    pos = np.arange(int((hi - lo).sum())) + np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
+    rows = lay.order[pos]
+    texts = lay.texts.take(pa.array(rows)).to_pylist()
+    sec_ids = dict(zip(rows.tolist(), tables.sections["section_id"].take(rows).to_numpy(dtype=object).tolist(),
+                       strict=True))
+    doc_ids = tables.documents["doc_id"].to_numpy(dtype=object)
+    out: list[tuple[str, int, str, list[int], list[str]]] = []
+    at = 0
+    for d, n in zip(docs.tolist(), (hi - lo).tolist(), strict=True):
+        doc_rows = rows[at:at + n]
+        starts = lay.start[doc_rows].tolist()
+        text = _rebuild(starts, [t or "" for t in texts[at:at + n]])
+        at += n
+        doc_id, last = str(doc_ids[d]), None
+        for r, start, end in zip(doc_rows[keep[doc_rows]].tolist(), lay.start[doc_rows[keep[doc_rows]]].tolist(),
+                                 lay.end[doc_rows[keep[doc_rows]]].tolist(), strict=True):
+            if last is not None and last[1] + len(last[2]) == start:
+                out[-1] = last = (doc_id, last[1], text[last[1]:end], last[3] + [start], last[4] + [sec_ids[r]])
+            else:
+                last = (doc_id, start, text[start:end], [start], [sec_ids[r]])
+                out.append(last)
+    return out
+
+
+def maximal_matches(segments, k: int) -> dict[str, set[tuple[int, int]]]:
+    """Text → (segment, position) occurrences of every maximal common substring (≥ k chars) between segments of
+    two reports: the answer of ``_maximal_matches`` computed on arrays.
+
+    k-grams are hashed (a polynomial over the UTF-32 code points) and sorted; a k-gram found 2 to
+    ``MAX_SEED_OCCURRENCES`` times gives a seed for each pair of its occurrences in two reports (checked
+    character by character, so a hash collision never pairs two different k-grams). A seed with no seed just before
+    it on its diagonal starts a run; each run is stretched backwards and forwards, all runs at once.
+
+    Args:
+        segments: (doc_id, start, text, section starts, section ids) tuples, as ``_segments`` makes them.
+        k: the seed length (``min_chars``).
+    Returns:
+        passage text → the set of (segment, offset in the segment's text) where it occurs.
+    """
+    texts = [seg[2] for seg in segments]
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    if not len(texts) or lengths.max(initial=0) < k:
+        return found
+    seg_off = np.concatenate(([0], np.cumsum(lengths)))
+    arr = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    arr = np.concatenate((arr, np.zeros(k + 1, dtype=np.uint32)))
+    n = int(seg_off[-1])
+    seg_of = np.repeat(np.arange(len(texts)), lengths)
+    valid = np.flatnonzero(np.arange(n) + k <= seg_off[1:][seg_of])      # k-grams inside one segment
+    h = np.zeros(len(valid), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h *= np.uint64(0x100000001B3)
+            h ^= arr[valid + j].astype(np.uint64)
+    order = np.argsort(h, kind="stable")
+    h, g = h[order], valid[order]
+    start = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    size = np.diff(np.r_[start, len(h)])
+    group_size = np.zeros(n + 1, dtype=np.int64)          # per position: occurrences of the k-gram starting there
+    group_size[g] = np.repeat(size, size)
+    ok = (size >= 2) & (size <= MAX_SEED_OCCURRENCES)
+    start, size = start[ok], size[ok]
+    member = np.repeat(start, size) + (np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))
+    group = np.repeat(np.arange(len(start)), size)
+    if not len(member):
+        return found
+    # a pair (x, y) of one k-gram extends the run of (x - 1, y - 1) when the characters before them are equal and
+    # that k-gram is a seed too: occurrences are classed by the character before them (each its own class when
+    # none is, or its k-gram is too frequent to seed), and only pairs of two classes start a run
+    gm = g[member]
+    before = (gm > seg_off[seg_of[gm]]) & (group_size[np.maximum(gm - 1, 0)] <= MAX_SEED_OCCURRENCES)
+    klass = np.where(before, arr[np.maximum(gm - 1, 0)].astype(np.int64), -1 - gm)
+    order = np.lexsort((gm, klass, group))
+    member, group, klass = member[order], group[order], klass[order]
+    new_class = np.r_[True, (group[1:] != group[:-1]) | (klass[1:] != klass[:-1])]
+    class_end = np.r_[np.flatnonzero(new_class)[1:], len(member)][np.cumsum(new_class) - 1]
+    group_end = np.searchsorted(group, group, side="right")
+    later = group_end - class_end
+    x = np.repeat(np.arange(len(member)), later)
+    y = np.repeat(class_end, later) + (np.arange(int(later.sum())) - np.repeat(np.cumsum(later) - later, later))
+    gx, gy = g[member[x]], g[member[y]]
+    swap = gx > gy                                        # (x, y) in text order, as the plain index lists them
+    gx, gy = np.where(swap, gy, gx), np.where(swap, gx, gy)
+    doc_codes = pd.factorize(pd.Series([seg[0] for seg in segments], dtype=object))[0]
+    sx, sy = seg_of[gx], seg_of[gy]
+    keep = doc_codes[sx] != doc_codes[sy]
+    for j in range(k):
+        keep &= arr[gx + j] == arr[gy + j]
+    gx, gy, sx, sy = gx[keep], gy[keep], sx[keep], sy[keep]
+    if not len(gx):
+        return found
+    i, jj = gx - seg_off[sx], gy - seg_off[sy]
+    length = np.full(len(i), k, dtype=np.int64)
+    x0, y0 = seg_off[sx] + i, seg_off[sy] + jj
+    seed_x, seed_y = i, jj
+    digest = _substring_digest(arr[:n])
+    back = _longest_equal(digest, x0, y0, np.zeros(len(i), dtype=np.int64), np.minimum(i, jj), backwards=True)
+    i, jj, length = i - back, jj - back, length + back
+    length = _longest_equal(digest, x0 - back, y0 - back, length,
+                            np.minimum(lengths[sx] - i, lengths[sy] - jj), backwards=False)
+    order = np.lexsort((length, jj, i, sy, sx))          # runs that stretched to the same passage: one of each
+    sx, sy, i, jj, length, seed_x, seed_y = (a[order] for a in (sx, sy, i, jj, length, seed_x, seed_y))
+    distinct = np.flatnonzero(np.r_[True, (sx[1:] != sx[:-1]) | (sy[1:] != sy[:-1]) | (i[1:] != i[:-1])
+                                    | (jj[1:] != jj[:-1]) | (length[1:] != length[:-1])])
+    sx, sy, i, jj, length, seed_x, seed_y = (a[distinct] for a in (sx, sy, i, jj, length, seed_x, seed_y))
+    for r, (s_x, p_x, s_y, p_y, size_) in enumerate(zip(sx.tolist(), i.tolist(), sy.tolist(), jj.tolist(),
+                                                         length.tolist(), strict=True)):
+        text_x, text_y = texts[s_x], texts[s_y]
+        passage = text_x[p_x:p_x + size_]
+        if not (passage == text_y[p_y:p_y + size_] and (not p_x or not p_y or text_x[p_x - 1] != text_y[p_y - 1])
+                and (p_x + size_ == len(text_x) or p_y + size_ == len(text_y)
+                     or text_x[p_x + size_] != text_y[p_y + size_])):
+            p_x, p_y, passage = _extend(text_x, text_y, int(seed_x[r]), int(seed_y[r]), k)   # a hash collision
+        where = found[passage]
+        where.add((s_x, p_x))
+        where.add((s_y, p_y))
+    return found
+
+
+_BASE = np.uint64(0x100000001B3)
+_BASE_INV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+
+
+def _substring_digest(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix sums G[t] = Σ_{s<t} c[s]·B⁻ˢ and powers Bᵗ (mod 2⁶⁴): the digest of [a, a+L) is (G[a+L] − G[a])·Bᵃ."""
+    n = len(arr)
+    with np.errstate(over="ignore"):
+        inv = np.cumprod(np.r_[np.uint64(1), np.full(max(n - 1, 0), _BASE_INV, dtype=np.uint64)],
+                         dtype=np.uint64)[:n]
+        prefix = np.r_[np.uint64(0), np.cumsum(arr.astype(np.uint64) * inv, dtype=np.uint64)]
+        power = np.cumprod(np.r_[np.uint64(1), np.full(n, _BASE, dtype=np.uint64)], dtype=np.uint64)
+    return prefix, power
+
+
+def _digest_of(digest: tuple[np.ndarray, np.ndarray], at: np.ndarray, size: np.ndarray) -> np.ndarray:
+    prefix, power = digest
+    with np.errstate(over="ignore"):
+        return (prefix[at + size] - prefix[at]) * power[at]
+
+
+def _longest_equal(digest, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, *,
+                   backwards: bool) -> np.ndarray:
+    """Per pair, the largest L in [lo, hi] whose L characters after x and y (before them when ``backwards``) have
+    equal digests, by binary search (lengths up to ``lo`` are known equal)."""
+    lo, hi = lo.astype(np.int64).copy(), np.maximum(hi.astype(np.int64), lo)
+    active = np.flatnonzero(lo < hi)
+    while len(active):
+        mid = (lo[active] + hi[active] + 1) // 2
+        if backwards:
+            same = _digest_of(digest, x[active] - mid, mid) == _digest_of(digest, y[active] - mid, mid)
+        else:
+            same = _digest_of(digest, x[active], mid) == _digest_of(digest, y[active], mid)
+        lo[active] = np.where(same, mid, lo[active])
+        hi[active] = np.where(same, hi[active], mid - 1)
+        active = active[lo[active] < hi[active]]
+    return lo
+
+
+def _extend(text_x: str, text_y: str, i: int, j: int, k: int) -> tuple[int, int, str]:
+    """The maximal common substring through the equal k characters at i and j (character by character)."""
+    while i > 0 and j > 0 and text_x[i - 1] == text_y[j - 1]:
+        i, j = i - 1, j - 1
+    length = k
+    while i + length < len(text_x) and j + length < len(text_y) and text_x[i + length] == text_y[j + length]:
+        length += 1
+    return i, j, text_x[i:i + length]
 
 
 def _maximal_matches(segments, k: int) -> dict[str, set[tuple[int, int]]]:
@@ -270,8 +462,5 @@ def _has_content(text: str) -> bool:
 
 
 def _section_at(starts: list[int], ids: list[str], offset: int) -> str:
-    best = ids[0]
-    for start, sid in zip(starts, ids):
-        if start <= offset:
-            best = sid
-    return best
+    """The id of the last section starting at or before ``offset`` (``starts`` ascending; the first otherwise)."""
+    return ids[max(bisect.bisect_right(starts, offset) - 1, 0)]

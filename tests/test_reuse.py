@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import reuse as reuse_module
 from analysis.filters import Filter
@@ -195,3 +198,47 @@ def test_boilerplate_among_equals_boilerplate_on_those_reports():
         want = boilerplate(part, flt, min_chars=8)
         pd.testing.assert_frame_equal(got, want)
         assert "b" not in set(got["doc_id"])
+
+
+# ------------------------------------------------------------------------------------------------ fast paths
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.text(st.sampled_from(list("ab宣传😀 ")), max_size=40), min_size=1, max_size=6),
+       docs=st.lists(st.sampled_from("xyz"), min_size=6, max_size=6), k=st.integers(2, 5),
+       most=st.sampled_from([2, 3, 200]), collide=st.booleans())
+def test_maximal_matches_equal_the_plain_search(texts, docs, k, most, collide):
+    segments = [(docs[s], 0, text, [0], [f"s{s}"]) for s, text in enumerate(texts)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse_module, "MAX_SEED_OCCURRENCES", most)
+        if collide:   # digests that are sums of code points: equal for any anagram, caught by the exact check
+            mp.setattr(reuse_module, "_BASE", np.uint64(1))
+            mp.setattr(reuse_module, "_BASE_INV", np.uint64(1))
+        got = reuse_module.maximal_matches(segments, k)
+        want = reuse_module._maximal_matches(segments, k)
+    assert {t: w for t, w in got.items() if w} == {t: w for t, w in want.items() if w}
+
+
+FLTS = [Filter(), Filter(years=(2021,)), Filter(kinds=("plans",)), Filter(kinds=("achievements", "preamble"))]
+
+
+@pytest.mark.parametrize("flt", FLTS)
+def test_segments_indexed_equal_the_plain_segments(flt):
+    from analysis.coverage import section_mask
+
+    t = text_tables({"a": ["共同的文字段落在这里", "其他内容", "结尾计划"], "b": ["开头", "共同的文字段落在这里"],
+                     "c": ["结尾计划", "其他内容", "共同的文字段落"]})
+    assert reuse_module._segments_indexed(t, section_mask(t, flt)) == reuse_module._segments_plain(t, flt)
+
+
+@pytest.mark.parametrize("flt", [Filter(), Filter(years=(2022, 2023)), Filter(kinds=("plans", "achievements"))])
+def test_boilerplate_seeds_fast_equals_plain(seed_tables, flt, monkeypatch):
+    from analysis.coverage import section_mask
+
+    assert reuse_module._segments(seed_tables, flt) == reuse_module._segments_plain(seed_tables, flt)
+    assert section_mask(seed_tables, flt) is not None
+    got = boilerplate(seed_tables, flt, min_chars=15)
+    monkeypatch.setattr(reuse_module, "maximal_matches", reuse_module._maximal_matches)
+    monkeypatch.setattr(reuse_module, "_segments", reuse_module._segments_plain)
+    want = boilerplate(seed_tables, flt, min_chars=15)
+    pd.testing.assert_frame_equal(got, want)
+    assert len(got)
