@@ -469,6 +469,13 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
     if measure not in ("tfidf", "logodds"):
         raise ValueError(value_invalid_msg("measure", measure, ("tfidf", "logodds")))
     if fast.usable(tables, flt):
+        if fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all():
+            # the whole corpus (the page as first opened): computed once per grouping and kept with the term index
+            answers = fast._cached("distinctive_all", tables, tables.terms, dict)
+            key = (by, top, measure, float(alpha0))
+            if key not in answers:
+                answers[key] = _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
+            return answers[key].copy()
         return _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
     counts, chars, labels = _group_counts(tables, flt, by)
     if counts.empty:

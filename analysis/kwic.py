@@ -178,6 +178,7 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
         owner = np.repeat(np.arange(len(chunk)), hi - lo)
         candidate = np.bincount(owner[found], minlength=len(chunk)) > 0
         candidate |= ~lay.tiles[chunk] & (np.bincount(owner[sel], minlength=len(chunk)) > 0)
+        scan = sel & (found | ~lay.tiles[chunk][owner])   # a tiled report's match lies in a section holding it
         picked = np.flatnonzero(candidate)
         ends = np.cumsum(hi - lo)
         parts = [np.arange(ends[i] - (hi[i] - lo[i]), ends[i]) for i in picked]
@@ -189,7 +190,7 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
             doc_rows = rows[a:b]
             text = _rebuild(lay.start[doc_rows].tolist(), [t or "" for t in pulled[offset:offset + b - a]])
             offset += b - a
-            for r in doc_rows[sel[a:b]]:
+            for r in doc_rows[scan[a:b]]:
                 for m in pattern.finditer(text, int(lay.start[r]), int(lay.end[r])):
                     s, e = m.start(), m.end()
                     hits.append((int(r), s, e, _flat(text[max(0, s - window):s]), m.group(),

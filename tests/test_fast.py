@@ -306,3 +306,14 @@ def test_term_timeline_seeds_fast_equals_plain(seed_tables, flt, no_fast):
     got = keyness.term_timeline(seed_tables, flt=flt, include_absent=True)
     want = no_fast(keyness.term_timeline, seed_tables, flt=flt, include_absent=True)
     assert_same(got, want)
+
+
+@pytest.mark.parametrize("by", ["document", "unit"])
+def test_distinctive_whole_corpus_kept_and_equal_to_plain(by, no_fast):
+    t = fixture_tables()
+    first = keyness.distinctive(t, by=by, top=3)
+    first.loc[:, "term"] = "changed by the caller"
+    again = keyness.distinctive(t, by=by, top=3)
+    assert_same(again, no_fast(keyness.distinctive, t, by=by, top=3))
+    assert_same(keyness.distinctive(t, by=by, top=3, measure="logodds"),
+                no_fast(keyness.distinctive, t, by=by, top=3, measure="logodds"))
