@@ -8,6 +8,7 @@ temporary files and ``os.replace``d; ``manifest.json`` last) and writes nothing 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import hashlib
 import io
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -424,22 +425,15 @@ def _to_arrow(df: pd.DataFrame, table: dict[str, schema.Column]) -> pa.Table:
     return out.replace_schema_metadata(None)
 
 
-def _to_pandas(arrow: pa.Table, name: str) -> pd.DataFrame:
-    """The DataFrame in contract dtypes. Dictionary columns become categoricals one at a time, each Arrow column
-    released once converted, so a big table is not held twice."""
-    names = arrow.column_names
-    shared = {}
-    for c in names:
-        if pa.types.is_dictionary(arrow.schema.field(c).type):
-            shared[c] = _categorical(arrow[c])
-            if shared[c] is not None:
-                arrow = arrow.drop_columns([c])
-    df = arrow.to_pandas()
-    del arrow
-    for c, cat in shared.items():
-        if cat is not None:
-            df[c] = cat
-    df = df[names]
+def _to_pandas(columns: Iterable[tuple[str, pa.ChunkedArray]], name: str) -> pd.DataFrame:
+    """The DataFrame in contract dtypes from (name, column) pairs, each converted and let go before the next.
+    Dictionary columns become categoricals; integer columns take the ``NARROW`` dtype where one is given."""
+    data = {}
+    for c, column in columns:
+        cat = _categorical(column) if pa.types.is_dictionary(column.type) else None
+        data[c] = cat if cat is not None else column.to_pandas()
+        del column
+    df = pd.DataFrame(data, copy=False)
     narrow = NARROW.get(name, {})
     for c, col in CONTRACTS[name].items():
         if col.dtype in ("int64", "Int64", "float64", "bool"):
@@ -563,12 +557,12 @@ def load(dst: str | Path) -> Tables:
         raise StoreCorrupt(str(manifest_path), f"schema version {manifest.get('schema_version')!r}, "
                                                f"this ReportLens reads {schema.SCHEMA_VERSION}; rebuild the store")
     def one(name: str) -> pd.DataFrame:
-        arrow = _read_table(dst / f"{name}.parquet", manifest["tables"].get(name), categories=CATEGORIES.get(name, ()))
-        return _to_pandas(arrow, name)
+        return _load_frame(dst / f"{name}.parquet", manifest["tables"].get(name), name)
 
     big_first = sorted(TABLE_NAMES, key=lambda n: -_size(dst / f"{n}.parquet"))
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Parquet frees the GIL
         frames = dict(zip(big_first, pool.map(one, big_first)))
+    pa.default_memory_pool().release_unused()  # hand the decoding buffers back to the system
     return Tables(**frames, version=manifest["version"], codebook_hash=manifest.get("codebook_hash"))
 
 
@@ -583,26 +577,49 @@ faster."""
 
 
 def _read_table(path: Path, digest: str | None, *, categories: tuple[str, ...] = ()) -> pa.Table:
+    with _parquet_file(path, digest, categories=categories) as parquet:
+        return parquet.read()
+
+
+def _load_frame(path: Path, digest: str | None, name: str) -> pd.DataFrame:
+    """One table as a DataFrame. A table with dictionary columns is read and converted one column at a time, so
+    that its Arrow form and its pandas form are never both whole in memory (at national scale the terms table
+    is the biggest)."""
+    categories = CATEGORIES.get(name, ())
+    with _parquet_file(path, digest, categories=categories) as parquet:
+        if not categories:
+            arrow = parquet.read()
+            return _to_pandas(((c, arrow[c]) for c in arrow.column_names), name)
+        return _to_pandas(((c, parquet.read(columns=[c])[c]) for c in parquet.schema_arrow.names), name)
+
+
+@contextlib.contextmanager
+def _parquet_file(path: Path, digest: str | None, *, categories: tuple[str, ...] = ()) -> Iterator[pq.ParquetFile]:
+    """The table's file, checked against its manifest digest and for the contract's columns, open for reading;
+    any failure is a StoreCorrupt naming the file."""
     try:
         mapped = pa.memory_map(str(path))  # one open file: what is hashed is what is read, even if a build replaces it
         blob = mapped.read_buffer()
     except OSError as err:
         raise StoreCorrupt(str(path), f"cannot read the table ({type(err).__name__}); rebuild the store") from None
-    if hashlib.sha256(memoryview(blob)).hexdigest() != digest:
-        raise StoreCorrupt(str(path), "does not match manifest.json (changed by hand or a build was cut short); "
-                                      "rebuild the store")
     try:
-        table = pq.read_table(blob, read_dictionary=list(categories) or None)
-    except (pa.ArrowException, OSError) as err:
-        raise StoreCorrupt(str(path), f"not a Parquet table ({err})") from None
+        if hashlib.sha256(memoryview(blob)).hexdigest() != digest:
+            raise StoreCorrupt(str(path), "does not match manifest.json (changed by hand or a build was cut short); "
+                                          "rebuild the store")
+        try:
+            parquet = pq.ParquetFile(blob, read_dictionary=list(categories) or None)
+        except (pa.ArrowException, OSError) as err:
+            raise StoreCorrupt(str(path), f"not a Parquet table ({err})") from None
+        missing = [c for c in CONTRACTS[path.stem] if c not in parquet.schema_arrow.names]
+        if missing:
+            raise StoreCorrupt(str(path), f"{path.stem}: missing columns {', '.join(missing)}")
+        try:
+            yield parquet
+        except (pa.ArrowException, OSError) as err:
+            raise StoreCorrupt(str(path), f"not a Parquet table ({err})") from None
     finally:
         del blob
         mapped.close()  # the file is not held open (on Windows a later build must be able to replace it)
-    try:
-        schema.assert_table(table.slice(0, 0).to_pandas(), CONTRACTS[path.stem], path.stem)
-    except ValueError as err:
-        raise StoreCorrupt(str(path), str(err)) from None
-    return table
 
 
 def _size(path: Path) -> int:
