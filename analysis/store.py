@@ -396,12 +396,16 @@ def _parquet_bytes(table: pa.Table, dictionary: tuple[str, ...] = ()) -> bytes:
 
 
 def _sorted_dictionary(column: pa.ChunkedArray) -> pa.DictionaryArray:
-    """The strings as a dictionary array whose dictionary is in lexical order."""
+    """The strings as a dictionary array whose dictionary holds the values used, in lexical order (a column that
+    is already dictionary-encoded keeps its codes, remapped, with entries no row uses left out)."""
     encoded = pc.dictionary_encode(column.combine_chunks())
-    order = pc.sort_indices(encoded.dictionary).to_numpy()
-    rank = np.empty(len(order), dtype=np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)  # old dictionary position -> lexical position
-    return pa.DictionaryArray.from_arrays(pc.take(pa.array(rank), encoded.indices), encoded.dictionary.take(order))
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    keep = np.flatnonzero(np.bincount(codes, minlength=len(encoded.dictionary)) > 0)
+    values = encoded.dictionary.take(pa.array(keep)) if len(keep) < len(encoded.dictionary) else encoded.dictionary
+    order = pc.sort_indices(values).to_numpy()
+    rank = np.zeros(len(encoded.dictionary), dtype=np.int32)
+    rank[keep[order]] = np.arange(len(order), dtype=np.int32)  # old dictionary position -> lexical position
+    return pa.DictionaryArray.from_arrays(pa.array(rank[codes]), values.take(pa.array(order)))
 
 
 def _file_digest(path: Path) -> str | None:
@@ -471,21 +475,59 @@ def _append(pieces: dict[str, list[pa.Table]], tables: dict[str, pa.Table]) -> N
 
 
 def _rows_of(table: pa.Table, doc_ids: list[str]) -> pa.Table:
-    return table.filter(pc.is_in(table["doc_id"], value_set=pa.array(doc_ids, pa.string())))
+    column = table["doc_id"]
+    if pa.types.is_dictionary(column.type):
+        wanted = set(doc_ids)
+        return table.filter(pa.array(_per_row(column, lambda d: np.array([v in wanted for v in d.to_pylist()],
+                                                                          dtype=bool))))
+    return table.filter(pc.is_in(column, value_set=pa.array(doc_ids, pa.string())))
+
+
+def _per_row(column: pa.ChunkedArray, per_entry: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """``per_entry(dictionary)`` (one value per dictionary entry) spread over the rows of a dictionary column;
+    computed once per distinct dictionary, so a column read from one row group costs one pass over its codes."""
+    out, last, values = [], None, None
+    for chunk in column.chunks:
+        if last is None or not _same_array(chunk.dictionary, last):
+            last, values = chunk.dictionary, per_entry(chunk.dictionary)
+        out.append(values[chunk.indices.to_numpy(zero_copy_only=False)])
+    return np.concatenate(out) if out else np.empty(0, dtype=bool)
+
+
+def _single_chunk(table: pa.Table) -> pa.Table:
+    """The table with each dictionary column whose chunks share one dictionary as a single chunk (its codes
+    concatenated): later concatenation then unifies that dictionary once, not once per chunk."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type) and column.num_chunks > 1 and all(
+                _same_array(chunk.dictionary, column.chunk(0).dictionary) for chunk in column.chunks[1:]):
+            codes = pa.concat_arrays([chunk.indices for chunk in column.chunks])
+            column = pa.chunked_array([pa.DictionaryArray.from_arrays(codes, column.chunk(0).dictionary)])
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
 
 
 def _ordered(pieces: list[pa.Table], table: dict[str, schema.Column], order: dict[str, int]) -> pa.Table:
-    """All pieces as one table, documents in file order, each document's rows in their own order."""
+    """All pieces as one table, documents in file order, each document's rows in their own order. Where some
+    pieces hold a column dictionary-encoded (old rows read from the store), the others are encoded too."""
     if not pieces:
         return _arrow_schema(table).empty_table()
+    encoded = {f.name for piece in pieces for f in piece.schema if pa.types.is_dictionary(f.type)}
+    if encoded:
+        pieces[:] = [pa.table([pc.dictionary_encode(piece[c]) if c in encoded and not pa.types.is_dictionary(
+            piece.schema.field(c).type) else piece[c] for c in piece.column_names], names=piece.column_names)
+            for piece in pieces]
     combined = pa.concat_tables(pieces).combine_chunks()
     pieces.clear()
-    ids = sorted(order, key=order.get)
-    rank = pc.index_in(combined["doc_id"], value_set=pa.array(ids, pa.string()))
-    if len(rank) < 2 or pc.all(pc.greater_equal(rank[1:], rank[:-1])).as_py():
+    ids = pa.array(sorted(order, key=order.get), pa.string())
+    doc = combined["doc_id"]
+    if pa.types.is_dictionary(doc.type):
+        rank = _per_row(doc, lambda d: pc.index_in(d, value_set=ids).to_numpy(zero_copy_only=False))
+    else:
+        rank = pc.index_in(doc, value_set=ids).to_numpy(zero_copy_only=False)
+    if len(rank) < 2 or bool(np.all(rank[1:] >= rank[:-1])):
         return combined  # already in file order (a fresh build): no copy
-    keyed = combined.append_column("_rank", rank).append_column("_row", pa.array(range(len(combined)), pa.int64()))
-    return combined.take(pc.sort_indices(keyed, sort_keys=[("_rank", "ascending"), ("_row", "ascending")]))
+    return combined.take(pa.array(np.argsort(rank, kind="stable")))
 
 
 def _problems_frame(problems: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -642,7 +684,9 @@ def _old_tables(dst: Path, old: dict | None) -> dict[str, pa.Table] | None:
     if old is None or not isinstance(old.get("tables"), dict) or not isinstance(old.get("files"), dict):
         return None
     try:
-        return {name: _read_table(dst / f"{name}.parquet", old["tables"].get(name)) for name in REPORT_TABLES}
+        return {name: _single_chunk(_read_table(dst / f"{name}.parquet", old["tables"].get(name),
+                                                categories=CATEGORIES.get(name, ())))
+                for name in REPORT_TABLES}
     except ReportLensError:
         return None
 
