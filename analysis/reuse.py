@@ -247,38 +247,56 @@ def _segments_plain(tables, flt: Filter) -> list[tuple[str, int, str, list[int],
 def _segments_indexed(tables, keep: np.ndarray) -> list[tuple[str, int, str, list[int], list[str]]]:
     """``_segments`` for the SECTIONS rows ``keep`` marks, read through the cached per-document layout.
 
-    Only the selected reports' texts are taken from the Arrow column (one take), in DOCUMENTS order then start.
+    Only the selected sections' texts are taken from the Arrow column (a report whose sections do not tile it is
+    rebuilt whole, as ``document_texts`` does), in DOCUMENTS order then start.
     """
     from analysis.kwic import _layout, _rebuild
 
     lay = _layout(tables)
     per_row = keep[lay.order]
-    docs = np.flatnonzero(np.add.reduceat(per_row, lay.doc_start[:-1]) * (np.diff(lay.doc_start) > 0)) \
-        if len(per_row) else np.zeros(0, dtype=np.int64)
-    if not len(docs):
+    if not per_row.any():
         return []
-    lo, hi = lay.doc_start[docs], lay.doc_start[docs + 1]
-    pos = np.arange(int((hi - lo).sum())) + np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
-    rows = lay.order[pos]
-    texts = lay.texts.take(pa.array(rows)).to_pylist()
-    sec_ids = dict(zip(rows.tolist(), tables.sections["section_id"].take(rows).to_numpy(dtype=object).tolist(),
-                       strict=True))
+    sel = lay.order[per_row]
+    sel_doc = np.repeat(np.arange(len(lay.doc_start) - 1), np.diff(lay.doc_start))[per_row]
+    own = lay.texts.take(pa.array(sel)).to_pylist()
+    ids = tables.sections["section_id"].take(sel).to_numpy(dtype=object).tolist()
     doc_ids = tables.documents["doc_id"].to_numpy(dtype=object)
+    whole: dict[int, str] = {}
+    for d in np.unique(sel_doc[~lay.tiles[sel_doc]]).tolist():     # reports to rebuild from all their sections
+        rows = lay.order[lay.doc_start[d]:lay.doc_start[d + 1]]
+        whole[d] = _rebuild(lay.start[rows].tolist(), [t or "" for t in lay.texts.take(pa.array(rows)).to_pylist()])
     out: list[tuple[str, int, str, list[int], list[str]]] = []
-    at = 0
-    for d, n in zip(docs.tolist(), (hi - lo).tolist(), strict=True):
-        doc_rows = rows[at:at + n]
-        starts = lay.start[doc_rows].tolist()
-        text = _rebuild(starts, [t or "" for t in texts[at:at + n]])
-        at += n
-        doc_id, last = str(doc_ids[d]), None
-        for r, start, end in zip(doc_rows[keep[doc_rows]].tolist(), lay.start[doc_rows[keep[doc_rows]]].tolist(),
-                                 lay.end[doc_rows[keep[doc_rows]]].tolist(), strict=True):
-            if last is not None and last[1] + len(last[2]) == start:
-                out[-1] = last = (doc_id, last[1], text[last[1]:end], last[3] + [start], last[4] + [sec_ids[r]])
+    parts: list[str] = []                 # the current segment's texts (of a tiled report)
+    cur_doc, cur_start, cur_len = -1, 0, -1
+
+    def close() -> None:
+        if out and parts:
+            out[-1] = (out[-1][0], out[-1][1], "".join(parts), out[-1][3], out[-1][4])
+
+    for d, start, end, text, sid in zip(sel_doc.tolist(), lay.start[sel].tolist(), lay.end[sel].tolist(), own, ids,
+                                        strict=True):
+        if d == cur_doc and cur_start + cur_len == start:
+            out[-1][3].append(start)
+            out[-1][4].append(sid)
+            if d in whole:
+                cur_text = whole[d][cur_start:end]
+                out[-1] = (out[-1][0], cur_start, cur_text, out[-1][3], out[-1][4])
+                cur_len = len(cur_text)
             else:
-                last = (doc_id, start, text[start:end], [start], [sec_ids[r]])
-                out.append(last)
+                parts.append(text or "")
+                cur_len += len(text or "")
+            continue
+        close()
+        parts = []
+        cur_doc, cur_start = d, start
+        if d in whole:
+            cur_text = whole[d][start:end]
+        else:
+            cur_text = text or ""
+            parts = [cur_text]
+        cur_len = len(cur_text)
+        out.append((str(doc_ids[d]), start, cur_text, [start], [sid]))
+    close()
     return out
 
 
@@ -359,11 +377,34 @@ def maximal_matches(segments, k: int) -> dict[str, set[tuple[int, int]]]:
     i, jj, length = i - back, jj - back, length + back
     length = _longest_equal(digest, x0 - back, y0 - back, length,
                             np.minimum(lengths[sx] - i, lengths[sy] - jj), backwards=False)
-    order = np.lexsort((length, jj, i, sy, sx))          # runs that stretched to the same passage: one of each
-    sx, sy, i, jj, length, seed_x, seed_y = (a[order] for a in (sx, sy, i, jj, length, seed_x, seed_y))
-    distinct = np.flatnonzero(np.r_[True, (sx[1:] != sx[:-1]) | (sy[1:] != sy[:-1]) | (i[1:] != i[:-1])
-                                    | (jj[1:] != jj[:-1]) | (length[1:] != length[:-1])])
-    sx, sy, i, jj, length, seed_x, seed_y = (a[distinct] for a in (sx, sy, i, jj, length, seed_x, seed_y))
+    x0, y0 = seg_off[sx] + i, seg_off[sy] + jj
+    text_digest = _digest_of(digest, x0, length)
+    last = np.maximum(x0 + length, 0)
+    exact = ((text_digest == _digest_of(digest, y0, length))
+             & ((i == 0) | (jj == 0) | (arr[np.maximum(x0 - 1, 0)] != arr[np.maximum(y0 - 1, 0)]))
+             & ((i + length == lengths[sx]) | (jj + length == lengths[sy]) | (arr[last] != arr[y0 + length])))
+    if exact.all():
+        # every occurrence once, grouped by its text's digest; each compared with its group's first text
+        occ_digest, occ_len = np.r_[text_digest, text_digest], np.r_[length, length]
+        occ_seg, occ_pos = np.r_[sx, sy], np.r_[i, jj]
+        order = np.lexsort((occ_pos, occ_seg, occ_len, occ_digest))
+        occ_digest, occ_len, occ_seg, occ_pos = (v[order] for v in (occ_digest, occ_len, occ_seg, occ_pos))
+        new_occ = np.r_[True, (occ_digest[1:] != occ_digest[:-1]) | (occ_len[1:] != occ_len[:-1])
+                        | (occ_seg[1:] != occ_seg[:-1]) | (occ_pos[1:] != occ_pos[:-1])]
+        new_text = np.r_[True, (occ_digest[1:] != occ_digest[:-1]) | (occ_len[1:] != occ_len[:-1])][new_occ]
+        passage, where = "", set()
+        for first, seg, pos, size_ in zip(new_text.tolist(), occ_seg[new_occ].tolist(), occ_pos[new_occ].tolist(),
+                                          occ_len[new_occ].tolist(), strict=True):
+            if first:
+                passage = texts[seg][pos:pos + size_]
+                where = found[passage]
+            elif texts[seg][pos:pos + size_] != passage:
+                exact[:] = False                          # two texts share a digest: the exact way below
+                break
+            where.add((seg, pos))
+        if exact.all():
+            return found
+        found.clear()
     for r, (s_x, p_x, s_y, p_y, size_) in enumerate(zip(sx.tolist(), i.tolist(), sy.tolist(), jj.tolist(),
                                                          length.tolist(), strict=True)):
         text_x, text_y = texts[s_x], texts[s_y]

@@ -29,8 +29,11 @@ LEVEL_SHARES = (("province", 0.04), ("city", 0.16), ("county", 0.45), ("district
 SUFFIX = {"province": "省委宣传部", "city": "市委宣传部", "county": "县委宣传部", "district": "区委宣传部",
           "township": "镇党委宣传办"}
 YEARS = tuple(range(2013, 2026))
+PER_UNIT = 16
+"""Reports per unit: its half-year and annual reports of eight consecutive years, the first year drawn per unit,
+so that together the units cover every year of YEARS (as a province's units do over ten years)."""
 CN_NUM = "一二三四五六七八九十"
-_MARKER_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[，,])\s*")
+_MARKER_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[，,]|【[^】]{1,10}】)\s*")
 _SENTENCE_RE = re.compile(r"[^。！？；]+[。！？；]")
 MANIFEST_COLUMNS = ("file", "title", "unit", "unit_level", "region", "year", "period")
 
@@ -183,13 +186,15 @@ def generate(n: int, out: str | Path, *, seed: int = 0, shared: Path = SHARED, d
     pool = load_pool(shared)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    units = make_units(rng, max(1, n // 8))
+    units = make_units(rng, max(min(n, 4), -(-n // PER_UNIT)))
+    first_year = [rng.randrange(len(YEARS) - PER_UNIT // 2 + 1) for _ in units]
     rows = []
     width = len(str(n))
     for i in range(n):
-        unit, level, region = units[i % len(units)]
-        year = YEARS[(i // len(units)) % len(YEARS)] if n > len(units) else rng.choice(YEARS)
-        period = "H1" if (i // (len(units) * len(YEARS))) % 2 else rng.choice(("annual", "H1", "annual"))
+        u, k = i % len(units), i // len(units)   # the unit's k-th report: H1 and annual of consecutive years
+        unit, level, region = units[u]
+        year = YEARS[(first_year[u] + k // 2) % len(YEARS)]
+        period = ("H1", "annual")[k % 2]
         title, text = compose(rng, pool, unit=unit, year=year, period=period)
         ext = "docx" if docx_every and i % docx_every == docx_every - 1 else "txt"
         name = f"r{i:0{width}d}.{ext}"

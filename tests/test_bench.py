@@ -31,12 +31,16 @@ def test_corpus_is_deterministic_and_has_a_manifest(tmp_path):
     assert sum(r["file"].endswith(".docx") for r in rows) == 4
     assert all(2013 <= int(r["year"]) <= 2025 and r["period"] in ("H1", "annual") for r in rows)
     assert len({r["unit_level"] for r in rows}) >= 2
+    assert len({(r["unit"], r["year"], r["period"]) for r in rows}) == 24   # no unit reports a period twice
+    for unit in {r["unit"] for r in rows}:   # each unit: H1 and annual of consecutive years
+        years = sorted({int(r["year"]) for r in rows if r["unit"] == unit})
+        assert years == list(range(years[0], years[-1] + 1))
 
 
 def test_corpus_reports_look_like_reports(tmp_path):
     from analysis.pipeline import process_report
 
-    folder = generate(6, tmp_path / "c", seed=1, docx_every=0)
+    folder = generate(40, tmp_path / "c", seed=1, docx_every=0)
     for path in sorted(folder.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert 3_000 <= len(text) <= 30_000, path.name

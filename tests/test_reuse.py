@@ -242,3 +242,19 @@ def test_boilerplate_seeds_fast_equals_plain(seed_tables, flt, monkeypatch):
     want = boilerplate(seed_tables, flt, min_chars=15)
     pd.testing.assert_frame_equal(got, want)
     assert len(got)
+
+
+@pytest.mark.parametrize("flt", FLTS)
+def test_segments_indexed_equal_the_plain_segments_when_sections_do_not_tile(flt):
+    from analysis.coverage import section_mask
+
+    t = text_tables({"a": ["共同的文字段落在这里", "其他内容", "结尾计划"], "b": ["开头", "共同的文字段落在这里", "再来"],
+                     "c": ["结尾计划", "其他内容", "共同的文字段落"]})
+    secs = t.sections.copy()
+    gap = secs["section_id"] == "b/1"                       # a gap before b/1, and c/1 overlapping c/0
+    secs.loc[gap, ["start", "end"]] += 3
+    secs.loc[secs["section_id"] == "b/2", ["start", "end"]] += 3
+    over = secs["section_id"].isin(["c/1", "c/2"])
+    secs.loc[over, ["start", "end"]] -= 2
+    t.sections = secs
+    assert reuse_module._segments_indexed(t, section_mask(t, flt)) == reuse_module._segments_plain(t, flt)
