@@ -100,18 +100,36 @@ def value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         >>> value_codes(pd.Series(["b", "a", "b"]))
         (array([1, 0, 1]), array(['a', 'b'], dtype=object))
     """
+    stored, rank, cats = _stored_codes(values)
+    return _recode(stored, rank), cats
+
+
+def _stored_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """``value_codes`` in two steps, so a long column can be recoded a slice at a time.
+
+    Returns:
+        (the codes as stored: a view of a categorical's codes, no copy; the map from a stored code to its sorted
+        code, None when they are equal; the distinct values, sorted)
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = np.asarray(values.cat.categories, dtype=object)
-        codes = values.cat.codes.to_numpy().astype(np.int64)
+        codes = np.asarray(values.array.codes)       # the Categorical's own codes (Series.cat.codes copies)
         if not values.cat.categories.is_monotonic_increasing or values.cat.categories.has_duplicates:
             order = np.argsort(cats, kind="stable")
             rank = np.empty(len(order), dtype=np.int64)
             rank[order] = np.arange(len(order))
-            codes = np.where(codes >= 0, rank[codes], -1)
-            cats = cats[order]
-        return codes, cats
+            return codes, rank, cats[order]
+        return codes, None, cats
     codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    return codes, None, np.asarray(uniques, dtype=object)
+
+
+def _recode(stored: np.ndarray, rank: np.ndarray | None) -> np.ndarray:
+    """int64 sorted codes (-1 for nulls) of stored codes from ``_stored_codes``."""
+    codes = stored.astype(np.int64)
+    if rank is not None:
+        codes = np.where(codes >= 0, rank[codes], -1)
+    return codes
 
 
 def _section_chars(tables: Any, sec_doc: np.ndarray, sec_kind: np.ndarray, n_docs: int) -> np.ndarray:
@@ -147,41 +165,97 @@ def _sum_by_key(key: np.ndarray, count: np.ndarray, n_keys: int) -> tuple[np.nda
     return key[starts], np.add.reduceat(count, starts)
 
 
+TERM_INDEX_CHUNK = 1 << 21
+"""TERMS rows summed at a time when the term index is built (the peak memory of the build grows with this)."""
+
+
 def _build_term_index(tables: Any) -> TermIndex:
+    """The TermIndex: TERMS rows summed per (document, term, kind), a chunk of whole documents' rows at a time.
+
+    A chunk's sums come sorted by (document, term, kind). When TERMS keeps each document's rows together in
+    DOCUMENTS order (as the store writes it), the chunks follow each other in that order and are only joined,
+    a field at a time; otherwise the joined rows are summed once more.
+    """
     docs, sec_ids, sec_doc, sec_kind = _section_codes(tables)
     terms = tables.terms
     n_docs, n_kinds = len(docs), len(KINDS)
-    term_codes, vocab = value_codes(terms["term"])
+    term_stored, term_rank, vocab = _stored_codes(terms["term"])
     n_terms = max(len(vocab), 1)
-    sec_codes, sec_values = value_codes(terms["section_id"])
+    n_keys = n_docs * n_terms * n_kinds
+    sec_stored, sec_rank, sec_values = _stored_codes(terms["section_id"])
     where = sec_ids.get_indexer(pd.Index(sec_values, dtype=object))     # each distinct id → its SECTIONS row
+    del sec_values
     owner = np.where(where >= 0, sec_doc[where], -1)
     base = np.where(owner >= 0, owner.astype(np.int64) * (n_terms * n_kinds) + sec_kind[where], -1)
-    key = np.append(base, -1)[sec_codes]                                 # code -1 (a null id) → -1
-    del sec_codes
-    ok = (key >= 0) & (term_codes >= 0)
-    term_codes *= n_kinds
-    key += term_codes
-    del term_codes
-    count = terms["count"].to_numpy(dtype=np.int64)
-    if not ok.all():
-        key, count = key[ok], count[ok]
-    del ok
-    ukey, count = _sum_by_key(key, count, n_docs * n_terms * n_kinds)
-    del key
-    doc_term, kind = np.divmod(ukey, n_kinds)
-    del ukey
-    doc, term = np.divmod(doc_term, n_terms)
-    del doc_term
-    doc, term, kind = doc.astype(np.int32), term.astype(np.int32), kind.astype(np.int8)
+    base, owner = np.append(base, -1), np.append(owner, -1)               # code -1 (a null id) → -1
+    counts = terms["count"].to_numpy()
+    fields: dict[str, list[np.ndarray]] = {"doc": [], "term": [], "kind": [], "count": []}
+    in_order, last = True, -1
+    for lo, hi in _document_chunks(len(terms), lambda rows: owner[_recode(sec_stored[rows], sec_rank)]):
+        key = base[_recode(sec_stored[lo:hi], sec_rank)]
+        term = _recode(term_stored[lo:hi], term_rank)
+        ok = (key >= 0) & (term >= 0)
+        term *= n_kinds
+        key += term
+        del term
+        key, count = _sum_by_key(key[ok], counts[lo:hi][ok].astype(np.int64), n_keys)
+        if len(key):
+            in_order &= bool(key[0] > last)
+            last = int(key[-1])
+        fields["count"].append(count.astype(np.float64))
+        fields["kind"].append((key % n_kinds).astype(np.int8))
+        key //= n_kinds
+        fields["term"].append((key % n_terms).astype(np.int32))
+        key //= n_terms
+        fields["doc"].append(key.astype(np.int32))
+        del key, count
+    joined = {}
+    for name, dtype in (("doc", np.int32), ("term", np.int32), ("kind", np.int8), ("count", np.float64)):
+        joined[name] = np.concatenate(fields[name]) if fields[name] else np.zeros(0, dtype=dtype)
+        fields[name].clear()                                             # one field's parts alive at a time
+    doc, term, kind, count = joined["doc"], joined["term"], joined["kind"], joined["count"]
+    del joined
+    if not in_order:                                                     # a document's rows in two chunks
+        key = (doc.astype(np.int64) * n_terms + term) * n_kinds + kind
+        key, total = _sum_by_key(key, count.astype(np.int64), n_keys)
+        count = total.astype(np.float64)
+        kind = (key % n_kinds).astype(np.int8)
+        key //= n_kinds
+        term = (key % n_terms).astype(np.int32)
+        doc = (key // n_terms).astype(np.int32)
+        del key, total
     first = _firsts(doc, term)
-    corpus = np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64)
-    return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count.astype(np.float64),
-                     chars=_section_chars(tables, sec_doc, sec_kind, n_docs), corpus=corpus,
+    kind_corpus = np.zeros((n_kinds, len(vocab)))
+    for k in np.unique(kind).tolist():                                   # per kind: no int64 temporaries per row
+        rows = kind == k
+        kind_corpus[k] = np.bincount(term[rows], weights=count[rows], minlength=len(vocab))
+    return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count,
+                     chars=_section_chars(tables, sec_doc, sec_kind, n_docs),
+                     corpus=np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64),
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
                      corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64),
-                     kind_corpus=np.bincount(kind.astype(np.int64) * len(vocab) + term, weights=count,
-                                             minlength=n_kinds * len(vocab)).reshape(n_kinds, len(vocab)))
+                     kind_corpus=kind_corpus)
+
+
+def _document_chunks(n: int, doc_of, size: int | None = None):
+    """(lo, hi) row ranges of about ``size`` rows covering ``range(n)``, each cut where the document changes.
+
+    ``doc_of(slice)`` gives the document of each row in a slice. A document whose rows are not together may
+    still span two chunks (the caller's final check catches that).
+    """
+    size = size or TERM_INDEX_CHUNK
+    lo = 0
+    while lo < n:
+        hi = min(lo + size, n)
+        while hi < n:                        # move the cut to the first row of the next document
+            ahead = doc_of(slice(hi - 1, min(hi + 65_536, n)))
+            change = np.flatnonzero(ahead[1:] != ahead[0])
+            if len(change):
+                hi += int(change[0])
+                break
+            hi = min(hi + 65_535, n)
+        yield lo, hi
+        lo = hi
 
 
 def doc_mask(documents: pd.DataFrame, flt: Filter) -> np.ndarray:

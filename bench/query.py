@@ -136,11 +136,11 @@ def frequent_terms(tables, k: int = 200) -> list[str]:
 
 
 def _profile(t, docs):
+    from analysis import views
     from analysis.themes import section_theme_profile
 
-    secs = t.sections[t.sections["doc_id"].isin(docs)]
-    return secs, section_theme_profile(t.theme_hits[t.theme_hits["doc_id"].isin(docs)], secs, by="subtree",
-                                       codebook=t.codebook)
+    secs = views.doc_slice(t.sections, docs)   # as the structure and compare pages cut them
+    return secs, section_theme_profile(views.doc_slice(t.theme_hits, docs), secs, by="subtree", codebook=t.codebook)
 
 
 def _outline(t, c: Case):

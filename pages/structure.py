@@ -33,8 +33,8 @@ def draw() -> None:
         st.info("当前筛选没有报告。")
         return
     doc = st.selectbox("报告", docs, format_func=files.get, key="st_doc")
-    secs = t.sections[t.sections["doc_id"] == doc]
-    prof = section_theme_profile(t.theme_hits[t.theme_hits["doc_id"] == doc], secs, by="subtree", codebook=t.codebook)
+    secs = views.doc_slice(t.sections, [doc])
+    prof = section_theme_profile(views.doc_slice(t.theme_hits, [doc]), secs, by="subtree", codebook=t.codebook)
     rows = views.outline_rows(t.sections, prof, doc, t.codebook.names())
     for top in rows[rows["level"] <= 1].itertuples(index=False):
         label = f"{top.heading[:40] or top.kind} · {top.kind} · 主导主题：{top.dominant_theme or '无'} · {top.chars:,}字"

@@ -100,6 +100,30 @@ def test_term_index_same_from_categorical_terms():
         assert np.array_equal(getattr(a, field), getattr(b, field)), field
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 50])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_term_index_built_in_chunks_equals_one_pass(monkeypatch, chunk, shuffle):
+    """Summing TERMS a few rows at a time (cut at document changes) gives the index of one pass, also when a
+    document's rows are not together (the chunks' sums are then summed again)."""
+    t = categorical(fixture_tables())
+    whole = fast._build_term_index(t)
+    if shuffle:
+        t = SimpleNamespace(documents=t.documents, sections=t.sections,
+                            terms=t.terms.sample(frac=1, random_state=3).reset_index(drop=True))
+    monkeypatch.setattr(fast, "TERM_INDEX_CHUNK", chunk)
+    parts = fast._build_term_index(t)
+    for field in ("doc", "kind", "term", "count", "chars", "corpus", "doc_start", "first", "corpus_docs",
+                  "kind_corpus"):
+        assert np.array_equal(getattr(whole, field), getattr(parts, field)), field
+
+
+def test_document_chunks_cut_where_the_document_changes():
+    docs = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
+    cuts = list(fast._document_chunks(len(docs), lambda rows: docs[rows], size=2))
+    assert cuts == [(0, 3), (3, 5), (5, 9), (9, 10)]
+    assert list(fast._document_chunks(0, lambda rows: docs[rows], size=2)) == []
+
+
 @pytest.mark.parametrize("flt", FILTERS)
 def test_term_counts_equal_the_terms_rows(flt):
     t = fixture_tables()
@@ -214,15 +238,6 @@ def test_keyness_fast_without_a_selected_report_is_empty():
     assert keyness.top_terms(t, Filter(years=(1999,))).empty
     assert keyness.distinctive(t, flt=Filter(years=(1999,))).empty
     assert keyness.wordcloud_frequencies(t, Filter(years=(1999,))) == {}
-
-
-@pytest.fixture(scope="module")
-def seed_tables(tmp_path_factory, seeds_dir):
-    from analysis.store import build, load
-
-    dst = tmp_path_factory.mktemp("fast_store")
-    build(seeds_dir, dst, progress=False)
-    return load(dst)
 
 
 @pytest.mark.parametrize("flt", [Filter(), Filter(years=(2022, 2023)), Filter(kinds=("plans", "problems"))])
