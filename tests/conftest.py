@@ -37,3 +37,21 @@ def seeds_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "seeds"
     shutil.copytree(ROOT / "seeds", dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory, seeds_dir) -> Path:
+    """The seeds built once into a scratch store (read only: build your own store to change it)."""
+    from analysis.store import build
+
+    dst = tmp_path_factory.mktemp("seed_store")
+    build(seeds_dir, dst, progress=False)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def seed_tables(seed_store):
+    """The seed store loaded (shared by the tests: never change its tables in place)."""
+    from analysis.store import load
+
+    return load(seed_store)

@@ -182,18 +182,6 @@ def test_rank_shift_takes_two_years_from_the_filter():
 # -------------------------------------------------------------------------------------------------------- CLI
 
 
-@pytest.fixture(scope="session")
-def seed_store(tmp_path_factory, seeds_dir):
-    """The seeds built into a scratch store (skipped while the loader cannot build yet)."""
-    try:
-        from analysis.store import build
-    except ImportError as err:
-        pytest.skip(f"the loader cannot build yet: {err}")
-    dst = tmp_path_factory.mktemp("export_store")
-    build(seeds_dir, dst, progress=False)
-    return dst
-
-
 def _cli(argv):
     from analysis.cli import main
 

@@ -214,18 +214,6 @@ def test_top_terms_kind_filter():
 # ---------------------------------------------------------------------------------------------- on the seeds
 
 
-@pytest.fixture(scope="session")
-def seed_tables(tmp_path_factory, seeds_dir):
-    """The seeds built into a scratch store (skipped while the loader cannot build yet)."""
-    try:
-        from analysis.store import build, load
-    except ImportError as err:
-        pytest.skip(f"the loader cannot build yet: {err}")
-    dst = tmp_path_factory.mktemp("keyness_store")
-    build(seeds_dir, dst, progress=False)
-    return load(dst)
-
-
 def test_term_shift_seeds_2020_to_2023(seed_tables):
     df = term_shift(seed_tables, Filter(years=(2020,)), Filter(years=(2023,)))
     rows = df.set_index("term")

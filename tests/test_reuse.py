@@ -122,18 +122,6 @@ def test_boilerplate_min_chars_must_be_sensible():
 # ---------------------------------------------------------------------------------------------- on the seeds
 
 
-@pytest.fixture(scope="session")
-def seed_tables(tmp_path_factory, seeds_dir):
-    """The seeds built into a scratch store (skipped while the loader cannot build yet)."""
-    try:
-        from analysis.store import build, load
-    except ImportError as err:
-        pytest.skip(f"the loader cannot build yet: {err}")
-    dst = tmp_path_factory.mktemp("reuse_store")
-    build(seeds_dir, dst, progress=False)
-    return load(dst)
-
-
 def test_boilerplate_seeds_000_and_001_share_the_mission_passage(seed_tables):
     df = boilerplate(seed_tables)
     hit = df[df["passage"].str.contains("举旗帜、聚民心、育新人、兴文化、展形象")]
