@@ -241,11 +241,9 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
     With ``jobs`` > 1 the files go to a pool of processes in small chunks. The pool forks when this process runs a
     single thread (the workers then share the warmed segmenter), and spawns otherwise (e.g. under Streamlit).
     """
-    from tqdm import tqdm
-
     forking = jobs > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     outcomes: dict[str, tuple] = {}
-    bar = tqdm(total=len(todo), disable=not progress or not todo, file=sys.stderr, unit="report", leave=False)
+    bar = _progress_bar()(total=len(todo), disable=not progress or not todo, file=sys.stderr, unit="report", leave=False)
     tasks = [(str(src / rel), str(src), manifest_rows.get(rel)) for rel in todo]
     try:
         if jobs <= 1 or len(todo) <= 1:
@@ -273,6 +271,17 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
     finally:
         bar.close()
     return outcomes
+
+
+def _progress_bar() -> type:
+    """tqdm without its monitor thread: a thread left behind would make the next build in this process spawn its
+    workers (slow to start: each imports and loads its dictionaries) instead of forking them."""
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0
+
+    return Bar
 
 
 _WORKER: dict = {}

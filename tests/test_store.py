@@ -307,6 +307,20 @@ def test_build_jobs_gives_the_same_store(src, tmp_path, monkeypatch, threads):
     assert store.version(tmp_path / "one") == store.version(tmp_path / "two")
 
 
+@pytest.mark.parametrize("progress", [False, True])
+def test_build_leaves_no_thread_behind(src, tmp_path, monkeypatch, progress):
+    """A build started after another in the same process still forks its workers (a thread left running, such
+    as tqdm's monitor, would make it spawn them: each then imports and loads its dictionaries again)."""
+    import threading
+
+    monkeypatch.setattr(store, "process_file", fake_process_report)
+    monkeypatch.setattr(store, "list_reports", fake_list_reports)
+    monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
+    before = set(threading.enumerate())
+    store.build(src, tmp_path / "one", progress=progress)
+    assert set(threading.enumerate()) <= before
+
+
 _edits = st.lists(st.tuples(st.sampled_from(["a.txt", "b.txt", "c.txt", "d.txt"]),
                             st.sampled_from([None, "", "BOOM", "一、甲", "二、乙\n内容", "一、甲\n新"])),
                   min_size=1, max_size=4)
