@@ -187,12 +187,14 @@ def _build_term_index(tables: Any) -> TermIndex:
     del sec_values
     owner = np.where(where >= 0, sec_doc[where], -1)
     base = np.where(owner >= 0, owner.astype(np.int64) * (n_terms * n_kinds) + sec_kind[where], -1)
+    if sec_rank is not None:                                             # indexed by the stored codes directly
+        owner, base = owner[sec_rank], base[sec_rank]
     base, owner = np.append(base, -1), np.append(owner, -1)               # code -1 (a null id) → -1
     counts = terms["count"].to_numpy()
     fields: dict[str, list[np.ndarray]] = {"doc": [], "term": [], "kind": [], "count": []}
     in_order, last = True, -1
-    for lo, hi in _document_chunks(len(terms), lambda rows: owner[_recode(sec_stored[rows], sec_rank)]):
-        key = base[_recode(sec_stored[lo:hi], sec_rank)]
+    for lo, hi in _document_chunks(len(terms), lambda rows: owner[sec_stored[rows]]):
+        key = base[sec_stored[lo:hi]]
         term = _recode(term_stored[lo:hi], term_rank)
         ok = (key >= 0) & (term >= 0)
         term *= n_kinds
@@ -203,11 +205,8 @@ def _build_term_index(tables: Any) -> TermIndex:
             in_order &= bool(key[0] > last)
             last = int(key[-1])
         fields["count"].append(count.astype(np.float64))
-        fields["kind"].append((key % n_kinds).astype(np.int8))
-        key //= n_kinds
-        fields["term"].append((key % n_terms).astype(np.int32))
-        key //= n_terms
-        fields["doc"].append(key.astype(np.int32))
+        for name, values in zip(("doc", "term", "kind"), _split_key(key, n_terms, n_kinds), strict=True):
+            fields[name].append(values)
         del key, count
     joined = {}
     for name, dtype in (("doc", np.int32), ("term", np.int32), ("kind", np.int8), ("count", np.float64)):
@@ -219,10 +218,7 @@ def _build_term_index(tables: Any) -> TermIndex:
         key = (doc.astype(np.int64) * n_terms + term) * n_kinds + kind
         key, total = _sum_by_key(key, count.astype(np.int64), n_keys)
         count = total.astype(np.float64)
-        kind = (key % n_kinds).astype(np.int8)
-        key //= n_kinds
-        term = (key % n_terms).astype(np.int32)
-        doc = (key // n_terms).astype(np.int32)
+        doc, term, kind = _split_key(key, n_terms, n_kinds)
         del key, total
     first = _firsts(doc, term)
     kind_corpus = np.zeros((n_kinds, len(vocab)))
@@ -235,6 +231,16 @@ def _build_term_index(tables: Any) -> TermIndex:
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
                      corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64),
                      kind_corpus=kind_corpus)
+
+
+def _split_key(key: np.ndarray, n_terms: int, n_kinds: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(doc int32, term int32, kind int8) of packed keys ``(doc * n_terms + term) * n_kinds + kind``; ``key`` is
+    used up (divided in place)."""
+    kind = (key % n_kinds).astype(np.int8)
+    key //= n_kinds
+    term = (key % n_terms).astype(np.int32)
+    key //= n_terms
+    return key.astype(np.int32), term, kind
 
 
 def _document_chunks(n: int, doc_of, size: int | None = None):

@@ -461,16 +461,23 @@ def _categorical(column: pa.ChunkedArray) -> pd.Categorical | None:
     """A dictionary column whose chunks share one dictionary (one Parquet row group) as a pandas Categorical, built
     from the codes directly: ``to_pandas`` would compare the dictionaries of every chunk first, which takes seconds
     for the section ids of the national-scale terms table. None when the chunks have different dictionaries."""
+    first = _shared_dictionary(column)
+    if first is None:
+        return None
     chunks = column.chunks
-    if not chunks:
-        return None
-    first = chunks[0].dictionary
-    if any(not _same_array(chunk.dictionary, first) for chunk in chunks[1:]):
-        return None
     codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
-    if chunks[0].null_count or any(chunk.null_count for chunk in chunks):
+    if column.null_count:
         codes = np.where(pa.chunked_array([c.is_null() for c in chunks]).to_numpy(zero_copy_only=False), -1, codes)
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(first.to_pandas())))
+
+
+def _shared_dictionary(column: pa.ChunkedArray) -> pa.Array | None:
+    """The dictionary every chunk of a dictionary column shares (as when read from one row group); None when the
+    chunks have different dictionaries or there are none."""
+    chunks = column.chunks
+    if not chunks or any(not _same_array(chunk.dictionary, chunks[0].dictionary) for chunk in chunks[1:]):
+        return None
+    return chunks[0].dictionary
 
 
 def _same_array(a: pa.Array, b: pa.Array) -> bool:
@@ -484,12 +491,11 @@ def _append(pieces: dict[str, list[pa.Table]], tables: dict[str, pa.Table]) -> N
 
 
 def _rows_of(table: pa.Table, doc_ids: list[str]) -> pa.Table:
-    column = table["doc_id"]
+    column, ids = table["doc_id"], pa.array(doc_ids, pa.string())
     if pa.types.is_dictionary(column.type):
-        wanted = set(doc_ids)
-        return table.filter(pa.array(_per_row(column, lambda d: np.array([v in wanted for v in d.to_pylist()],
-                                                                          dtype=bool))))
-    return table.filter(pc.is_in(column, value_set=pa.array(doc_ids, pa.string())))
+        return table.filter(pa.array(_per_row(column, lambda d: pc.is_in(d, value_set=ids).to_numpy(
+            zero_copy_only=False))))
+    return table.filter(pc.is_in(column, value_set=ids))
 
 
 def _per_row(column: pa.ChunkedArray, per_entry: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
@@ -508,10 +514,10 @@ def _single_chunk(table: pa.Table) -> pa.Table:
     concatenated): later concatenation then unifies that dictionary once, not once per chunk."""
     columns = []
     for column in table.columns:
-        if pa.types.is_dictionary(column.type) and column.num_chunks > 1 and all(
-                _same_array(chunk.dictionary, column.chunk(0).dictionary) for chunk in column.chunks[1:]):
+        shared = _shared_dictionary(column) if pa.types.is_dictionary(column.type) and column.num_chunks > 1 else None
+        if shared is not None:
             codes = pa.concat_arrays([chunk.indices for chunk in column.chunks])
-            column = pa.chunked_array([pa.DictionaryArray.from_arrays(codes, column.chunk(0).dictionary)])
+            column = pa.chunked_array([pa.DictionaryArray.from_arrays(codes, shared)])
         columns.append(column)
     return pa.table(columns, names=table.column_names)
 
@@ -618,13 +624,13 @@ def load(dst: str | Path) -> Tables:
 
 
 CATEGORIES = {"terms": ("doc_id", "section_id", "term")}
-NARROW = {"terms": {"count": "int32"}}
-"""Integer columns ``load`` gives in a narrower dtype than the contract's int64: a term's count in one section fits in
-32 bits, and at national scale the terms table has tens of millions of rows (a 32-bit count saves 8 bytes in 20)."""
 """Columns stored dictionary-encoded (dictionary in lexical order) that ``load`` gives as pandas categoricals, so
 sorting and grouping give what the plain strings give. The terms table has tens of millions of rows at national
 scale and its ids and words repeat: as categoricals it takes a quarter of the memory and loads several times
 faster."""
+NARROW = {"terms": {"count": "int32"}}
+"""Integer columns ``load`` gives in a narrower dtype than the contract's int64: a term's count in one section fits in
+32 bits, and at national scale the terms table has tens of millions of rows (a 32-bit count saves 8 bytes in 20)."""
 
 
 def _read_table(path: Path, digest: str | None, *, categories: tuple[str, ...] = ()) -> pa.Table:
