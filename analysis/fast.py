@@ -66,6 +66,8 @@ class TermIndex:
     first: np.ndarray          # bool, one per row: the first row of its (document, term)
     corpus_docs: np.ndarray    # int64 [vocab]: documents using each term
     kind_corpus: np.ndarray    # float64 [kinds, vocab]: every term's count over each kind's sections
+    doc_pairs: np.ndarray      # int64 [n_docs]: each document's distinct terms (its rows marked ``first``)
+    occurrences: np.ndarray    # float64 [n_docs, n_kinds]: term occurrences in each document's sections of each kind
 
 
 def _kind_codes(kinds: pd.Series) -> np.ndarray:
@@ -222,15 +224,17 @@ def _build_term_index(tables: Any) -> TermIndex:
         del key, total
     first = _firsts(doc, term)
     kind_corpus = np.zeros((n_kinds, len(vocab)))
+    occurrences = np.zeros((n_docs, n_kinds))
     for k in np.unique(kind).tolist():                                   # per kind: no int64 temporaries per row
         rows = kind == k
         kind_corpus[k] = np.bincount(term[rows], weights=count[rows], minlength=len(vocab))
+        occurrences[:, k] = np.bincount(doc[rows], weights=count[rows], minlength=n_docs)
     return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count,
                      chars=_section_chars(tables, sec_doc, sec_kind, n_docs),
                      corpus=np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64),
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
                      corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64),
-                     kind_corpus=kind_corpus)
+                     kind_corpus=kind_corpus, occurrences=occurrences, doc_pairs=np.bincount(doc[first], minlength=n_docs).astype(np.int64))
 
 
 def _split_key(key: np.ndarray, n_terms: int, n_kinds: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -415,6 +419,10 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
         # rows in index order (by document): each group one run (one document), or summed in one dense array
         if docs.all() and kinds.all():     # every row: the index arrays themselves, no copies
             doc, term, count, first = idx.doc, idx.term, idx.count, idx.first
+        elif kinds.all() and one_doc:      # a document's (document, term) rows are its pairs: no document column
+            rows = _rows(idx, docs, kinds)
+            doc, term, count, first = None, idx.term[rows], idx.count[rows], idx.first[rows]
+            del rows
         else:
             rows = _rows(idx, docs, kinds)
             doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
@@ -422,35 +430,76 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
             del rows
         if one_doc:
             at = np.flatnonzero(first)
-            out = (codes[doc[at]], term[at], np.add.reduceat(count, at) if len(at) else count[at],
+            group = (np.repeat(codes[chosen], idx.doc_pairs[chosen]) if kinds.all() else codes[doc[at]])
+            out = (group, term[at], np.add.reduceat(count, at) if len(at) else count[at],
                    np.ones(len(at), dtype=np.int64))
         else:
             cell = term.astype(np.int64) if n_local == 1 else local[doc] * n_terms + term
             out = _dense_sums(cell, count, first, n_local * n_terms, n_terms, 0)
             out = (present[out[0]], *out[1:])
     else:
-        # many groups of several documents: rows gathered in group order, summed a batch of groups at a time
+        # many groups of several documents: a batch of groups at a time, its rows gathered in group order and
+        # summed in one dense array (no array spans every selected row)
         chosen = chosen[np.argsort(local[chosen], kind="stable")]
-        starts, lengths = idx.doc_start[chosen], np.diff(idx.doc_start)[chosen]
-        rows = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths),
-                                                                         lengths)
-        if not kinds.all():
-            rows = rows[kinds[idx.kind[rows]]]
-        doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
-        del rows
-        first = _firsts(doc, term)
-        group = local[doc]
         per_batch = max(DENSE_CELLS // n_terms, 1)
-        bounds = np.searchsorted(group, np.arange(0, n_local + per_batch, per_batch))
-        parts = [_dense_sums((group[lo:hi] - b * per_batch) * n_terms + term[lo:hi], count[lo:hi], first[lo:hi],
-                             min(per_batch, n_local - b * per_batch) * n_terms, n_terms, b * per_batch)
-                 for b, (lo, hi) in enumerate(itertools.pairwise(bounds)) if lo < hi]
+        bounds = np.searchsorted(local[chosen], np.arange(0, n_local + per_batch, per_batch))
+        parts = []
+        for b, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+            if lo >= hi:
+                continue
+            rows = _doc_rows(idx, chosen[lo:hi])
+            if not kinds.all():
+                rows = rows[kinds[idx.kind[rows]]]
+            doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
+            parts.append(_dense_sums((local[doc] - b * per_batch) * n_terms + term, count, _firsts(doc, term),
+                                     min(per_batch, n_local - b * per_batch) * n_terms, n_terms, b * per_batch))
         out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
                     for i in range(4))
         out = (present[out[0].astype(np.int64)], *out[1:])
     return GroupCounts(group=np.asarray(out[0], dtype=np.int64), term=np.asarray(out[1]),
                        count=np.asarray(out[2], dtype=np.float64), n_docs=np.asarray(out[3], dtype=np.int64),
                        names=names, vocab=idx.vocab, chars=chars, has_docs=docs_per_group > 0)
+
+
+def _doc_rows(idx: TermIndex, docs: np.ndarray) -> np.ndarray:
+    """The index rows of the documents ``docs`` (positions), one document after another in that order."""
+    starts, lengths = idx.doc_start[docs], np.diff(idx.doc_start)[docs]
+    return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+
+
+PAIR_CHUNK_ROWS = 1 << 20
+"""Index rows read at a time by ``document_pairs`` (its arrays stay a few MB, reused instead of mapped afresh)."""
+
+
+def document_pairs(tables: Any, flt: Filter, docs: np.ndarray):
+    """The (document, term) pairs of the documents ``docs`` in the kinds ``flt`` selects, a chunk of whole documents
+    at a time, documents in the order given.
+
+    Args:
+        tables: the tables.
+        flt: the filter (its kinds are used; the documents are ``docs``).
+        docs: document positions (rows of ``tables.documents``).
+    Yields:
+        (int64 document, int32 term code, float64 count) arrays, one entry per pair, each document's pairs by term.
+    """
+    idx = term_index(tables)
+    kinds = kind_mask(flt)
+    lengths = np.diff(idx.doc_start)[docs]
+    chunk = (np.cumsum(lengths) - lengths) // PAIR_CHUNK_ROWS
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(chunk)) + 1, [len(docs)])) if len(docs) else [0]
+    for lo, hi in itertools.pairwise(bounds):
+        part = docs[lo:hi]
+        rows = _doc_rows(idx, part)
+        if kinds.all():
+            term, count = idx.term[rows], idx.count[rows]
+            at = np.flatnonzero(idx.first[rows])
+            doc = np.repeat(part.astype(np.int64), idx.doc_pairs[part])
+        else:
+            rows = rows[kinds[idx.kind[rows]]]
+            term, count, rows_doc = idx.term[rows], idx.count[rows], idx.doc[rows]
+            at = np.flatnonzero(_firsts(rows_doc, term))
+            doc = rows_doc[at].astype(np.int64)
+        yield doc, term[at], np.add.reduceat(count, at) if len(at) else count[at]
 
 
 def _firsts(doc: np.ndarray, term: np.ndarray) -> np.ndarray:
@@ -495,7 +544,9 @@ def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tupl
     Each group's rows must form one run (runs in any order); the answer is in ascending group order and, within a
     group, by score descending, equal scores in their order and NaN last, as
     ``sort_values([group, score], ascending=[True, False], kind="mergesort")`` orders them. Large inputs are cut
-    to the rows at or above each group's histogram bucket holding its ``top``-th score before sorting.
+    before sorting to the rows scoring at least each group's ``top``-th score (a partial sort per group when the
+    groups are long, as a report's terms are), or at or above the histogram bucket that holds it (many short
+    groups).
 
     Args:
         group: int group codes, one run per group.
@@ -508,22 +559,10 @@ def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tupl
     candidates = np.arange(n)
     if top is not None and n > 50_000:
         starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
-        lo, hi = np.minimum.reduceat(score, starts), np.maximum.reduceat(score, starts)
-        if np.isfinite(lo).all() and np.isfinite(hi).all():      # NaN and ±inf reach the minimum or maximum
-            n_buckets = 256
-            which = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
-            span = hi - lo
-            scale = np.where(span > 1e-300, (n_buckets - 1) / np.where(span > 1e-300, span, 1.0), 0.0)
-            cell = score - lo[which]
-            cell *= scale[which]                                   # monotone in score within a group
-            cell = cell.astype(np.int64)
-            np.clip(cell, 0, n_buckets - 1, out=cell)
-            cell += which * n_buckets
-            hist = np.bincount(cell, minlength=len(starts) * n_buckets)
-            from_top = np.cumsum(hist.reshape(len(starts), n_buckets)[:, ::-1], axis=1)
-            reached = from_top >= top
-            cut = np.where(reached.any(axis=1), n_buckets - 1 - reached.argmax(axis=1), 0)
-            candidates = np.flatnonzero(cell >= (cut + np.arange(len(starts)) * n_buckets)[which])
+        if len(starts) <= RUN_LOOP_MAX and len(starts) * RUN_LOOP_MIN_ROWS <= n:
+            candidates = _run_candidates(score, starts, n, top)
+        else:
+            candidates = _histogram_candidates(score, starts, n, top)
     order = candidates[np.lexsort((-score[candidates], group[candidates]))]
     g = group[order]
     starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1]))) if len(g) else np.zeros(0, dtype=np.int64)
@@ -532,6 +571,47 @@ def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tupl
         keep = rank <= top
         order, rank = order[keep], rank[keep]
     return order, rank.astype(np.int64)
+
+
+RUN_LOOP_MAX = 200_000
+RUN_LOOP_MIN_ROWS = 64
+"""``top_per_group`` partitions each run on its own when there are at most RUN_LOOP_MAX runs of RUN_LOOP_MIN_ROWS
+rows or more on average (a report's or a unit's terms); shorter runs go through one histogram over all rows."""
+
+
+def _run_candidates(score: np.ndarray, starts: np.ndarray, n: int, top: int) -> np.ndarray:
+    """The rows of each run scoring at least the run's ``top``-th highest score (ties kept; NaN only when a run has
+    fewer than ``top`` numbers), found with one partial sort per run."""
+    ends = np.append(starts[1:], n)
+    short = (ends - starts) <= top
+    parts = [np.arange(lo, hi) for lo, hi in zip(starts[short].tolist(), ends[short].tolist(), strict=True)]
+    for lo, hi in zip(starts[~short].tolist(), ends[~short].tolist(), strict=True):
+        seg = score[lo:hi]
+        kth = -np.partition(-seg, top - 1)[top - 1]        # NaN sorts last: the top-th highest number
+        parts.append(np.arange(lo, hi) if np.isnan(kth) else np.flatnonzero(seg >= kth) + lo)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _histogram_candidates(score: np.ndarray, starts: np.ndarray, n: int, top: int) -> np.ndarray:
+    """The rows at or above each run's histogram bucket holding its ``top``-th score (all rows when a score is
+    not finite)."""
+    lo, hi = np.minimum.reduceat(score, starts), np.maximum.reduceat(score, starts)
+    if not (np.isfinite(lo).all() and np.isfinite(hi).all()):      # NaN and ±inf reach the minimum or maximum
+        return np.arange(n)
+    n_buckets = 256
+    which = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+    span = hi - lo
+    scale = np.where(span > 1e-300, (n_buckets - 1) / np.where(span > 1e-300, span, 1.0), 0.0)
+    cell = score - lo[which]
+    cell *= scale[which]                                   # monotone in score within a group
+    cell = cell.astype(np.int64)
+    np.clip(cell, 0, n_buckets - 1, out=cell)
+    cell += which * n_buckets
+    hist = np.bincount(cell, minlength=len(starts) * n_buckets)
+    from_top = np.cumsum(hist.reshape(len(starts), n_buckets)[:, ::-1], axis=1)
+    reached = from_top >= top
+    cut = np.where(reached.any(axis=1), n_buckets - 1 - reached.argmax(axis=1), 0)
+    return np.flatnonzero(cell >= (cut + np.arange(len(starts)) * n_buckets)[which])
 
 
 def theme_cube(tables: Any, theme_ids: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:

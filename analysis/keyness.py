@@ -383,13 +383,18 @@ def _group_counts(tables, flt: Filter, by: str | None) -> tuple[pd.DataFrame, pd
     return counts, chars, labels
 
 
-def _fast_counts(tables, flt: Filter, by: str | None) -> tuple[fast.GroupCounts, pd.Series]:
-    """The (group, term) counts from the term index, and group → label."""
+def _keys(tables, by: str | None) -> tuple[pd.DataFrame, pd.Series]:
+    """``group_keys`` (one group '全部' when by=None), and group → label."""
     if by is None:
         keys = pd.DataFrame({"doc_id": tables.documents["doc_id"], "group": ALL_ZH, "group_label": ALL_ZH})
     else:
         keys = group_keys(tables.documents, by)
-    labels = keys.drop_duplicates("group").set_index("group")["group_label"]
+    return keys, keys.drop_duplicates("group").set_index("group")["group_label"]
+
+
+def _fast_counts(tables, flt: Filter, by: str | None) -> tuple[fast.GroupCounts, pd.Series]:
+    """The (group, term) counts from the term index, and group → label."""
+    keys, labels = _keys(tables, by)
     return fast.group_counts(tables, flt, keys["group"]), labels
 
 
@@ -400,16 +405,76 @@ def _pair_per_10k(gc: fast.GroupCounts) -> np.ndarray:
     return gc.count * 10_000.0 / chars[gc.group]
 
 
+def _logodds_z(y_b, y_a, n_b, n_a, alpha, alpha0: float) -> np.ndarray:
+    """The log-odds z of ``term_shift`` (group B against the rest A), elementwise."""
+    delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
+             - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
+    return delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+
+
+def _distinctive_frame(names, vocab, labels, group, term, count, per_10k, tfidf, z, rank) -> pd.DataFrame:
+    out = pd.DataFrame({"group": names[group], "term": vocab[term], "count": count.astype(np.int64),
+                        "per_10k": per_10k, "tfidf": tfidf, "z": z, "rank": rank})
+    out["group_label"] = out["group"].map(labels)
+    return out[list(DISTINCTIVE)].reset_index(drop=True)
+
+
+def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, labels: pd.Series, top: int | None,
+                              measure: str, flt: Filter, alpha0: float) -> pd.DataFrame:
+    """``_distinctive_fast`` where each group holds one selected document (by report, or a unit of one report):
+    the document and term totals come from the index, and the pairs are scored a chunk of documents at a time, so
+    no array spans every (document, term) pair of the selection."""
+    idx = fast.term_index(tables)
+    docs = fast.doc_mask(tables.documents, flt)
+    kinds = fast.kind_mask(flt)
+    corpus, df, _ = fast.term_sums(tables, flt, n_docs=True)          # over the selection: the groups' sums
+    totals = np.where(docs, idx.occurrences[:, kinds].sum(axis=1), 0.0)   # per document = per group
+    n_groups = int((totals > 0).sum())
+    if not n_groups:
+        return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
+    idf = np.log((1.0 + n_groups) / (1.0 + df)) + 1.0
+    total_all = float(totals.sum())
+    background = idx.corpus.astype(float)
+    alpha_of = alpha0 * background / float(background.sum())
+    chars = idx.chars[:, kinds].sum(axis=1).astype(float)
+    chars[chars == 0] = np.nan
+    chosen = np.flatnonzero(docs)
+    chosen = chosen[np.argsort(codes[chosen], kind="stable")]          # groups in name order
+    parts = []
+    for doc, term, count in fast.document_pairs(tables, flt, chosen):
+        tfidf = count / totals[doc] * idf[term]
+
+        def z_of(pos, doc=doc, term=term, count=count):
+            return _logodds_z(count[pos], corpus[term[pos]] - count[pos], totals[doc[pos]],
+                              total_all - totals[doc[pos]], alpha_of[term[pos]], alpha0)
+
+        if measure == "tfidf":
+            pos, rank = fast.top_per_group(codes[doc], tfidf, top)
+            z = z_of(pos)
+        else:
+            z_all = z_of(slice(None))
+            pos, rank = fast.top_per_group(codes[doc], z_all, top)
+            z = z_all[pos]
+        parts.append((codes[doc[pos]], term[pos], count[pos], count[pos] * 10_000.0 / chars[doc[pos]], tfidf[pos], z,
+                      rank))
+    return _distinctive_frame(names, idx.vocab, labels, *(np.concatenate(column) for column in zip(*parts)))
+
+
 def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Filter,
                       alpha0: float) -> pd.DataFrame:
     """``distinctive`` from the term index: scores computed on arrays, strings made for the kept rows only."""
-    gc, labels = _fast_counts(tables, flt, by)
+    keys, labels = _keys(tables, by)
+    codes, names = pd.factorize(keys["group"].astype(object), sort=True)
+    if (codes >= 0).all() and np.bincount(codes[fast.doc_mask(tables.documents, flt)]).max(initial=0) <= 1:
+        return _distinctive_per_document(tables, codes=codes, names=np.asarray(names, dtype=object), labels=labels,
+                                         top=top, measure=measure, flt=flt, alpha0=alpha0)
+    gc = fast.group_counts(tables, flt, keys["group"])
     if not len(gc.count):
         return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
     n_vocab = len(gc.vocab)
-    n_groups = int((np.bincount(gc.group, minlength=len(gc.names)) > 0).sum())
     df = np.bincount(gc.term, minlength=n_vocab)
     totals = np.bincount(gc.group, weights=gc.count, minlength=len(gc.names))
+    n_groups = int((totals > 0).sum())          # a pair's count is at least 1
     corpus = np.bincount(gc.term, weights=gc.count, minlength=n_vocab)
     background = fast.term_index(tables).corpus.astype(float)
     idf = np.log((1.0 + n_groups) / (1.0 + df)) + 1.0     # per term, then per pair (the same floats)
@@ -419,14 +484,8 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
     alpha_of = alpha0 * background / bg_total
 
     def z_of(pos: np.ndarray | slice) -> np.ndarray:
-        y_b = gc.count[pos]
-        y_a = corpus[gc.term[pos]] - y_b
-        n_b = totals[gc.group[pos]]
-        n_a = total_all - n_b
-        alpha = alpha_of[gc.term[pos]]
-        delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
-                 - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
-        return delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+        return _logodds_z(gc.count[pos], corpus[gc.term[pos]] - gc.count[pos], totals[gc.group[pos]],
+                          total_all - totals[gc.group[pos]], alpha_of[gc.term[pos]], alpha0)
 
     if measure == "tfidf":
         pos, rank = fast.top_per_group(gc.group, tfidf, top)
@@ -436,11 +495,8 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
         pos, rank = fast.top_per_group(gc.group, z_all, top)
         z = z_all[pos]
     per_10k = gc.count[pos] * 10_000.0 / np.where(gc.chars == 0, np.nan, gc.chars.astype(float))[gc.group[pos]]
-    out = pd.DataFrame({"group": gc.names[gc.group[pos]], "term": gc.vocab[gc.term[pos]],
-                        "count": gc.count[pos].astype(np.int64), "per_10k": per_10k, "tfidf": tfidf[pos], "z": z,
-                        "rank": rank})
-    out["group_label"] = out["group"].map(labels)
-    return out[list(DISTINCTIVE)].reset_index(drop=True)
+    return _distinctive_frame(gc.names, gc.vocab, labels, gc.group[pos], gc.term[pos], gc.count[pos], per_10k,
+                              tfidf[pos], z, rank)
 
 
 def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", "region", "level"] = "document",

@@ -166,13 +166,19 @@ def test_uploaded_docx_appears_in_the_document_list(server, page, tmp_path):
     path = tmp_path / "街道总结.docx"
     doc.save(path)
     open_page(page, url + "/data", "数据")
-    page.get_by_test_id("stFileUploader").first.locator("input[type=file]").set_input_files(str(path))
-    page.get_by_text("街道总结.docx").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)  # the upload finishes, then the script reruns with the file
-    settle(page)
+
+    def choose_file() -> None:
+        page.get_by_test_id("stFileUploader").first.locator("input[type=file]").set_input_files(str(path))
+        page.get_by_text("街道总结.docx").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)  # the upload finishes, then the script reruns with the file
+        settle(page)
+
+    choose_file()
     done = page.get_by_text("解析完成")
     try:
         for _ in range(5):  # a click that lands while the upload is still being registered finds no file: again
+            if not page.get_by_text("街道总结.docx").count():   # a rerun on a loaded machine dropped the choice
+                choose_file()
             page.get_by_role("button", name="保存并解析").click()
             page.wait_for_timeout(800)
             settle(page)  # the save and the build run to their end, however loaded the machine is

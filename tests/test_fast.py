@@ -198,14 +198,18 @@ def test_top_per_group_is_a_stable_sort_by_score(rows, top):
     assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
 
 
+@pytest.mark.parametrize("cut", ["partition", "histogram"])
 @pytest.mark.parametrize("special", [None, np.nan, np.inf])
 @pytest.mark.parametrize("top", [1, 10, 50])
-def test_top_per_group_large_input_cut_by_histogram(top, special):
+def test_top_per_group_large_input_cut_before_sorting(top, special, cut, monkeypatch):
+    if cut == "histogram":
+        monkeypatch.setattr(fast, "RUN_LOOP_MAX", 0)
     rng = np.random.default_rng(7)
-    group = np.sort(rng.integers(0, 300, 120_000))
+    group = np.sort(np.concatenate([rng.integers(0, 300, 120_000), [300, 301, 301]]))   # and two short groups
     score = np.round(rng.exponential(2.0, len(group)), 1) - 1.0   # many ties, some negative
     if special is not None:
         score[[5, 70_000]] = special
+        score[(group == 3) & (np.arange(len(group)) % 7 > 0)] = special   # mostly special
     pos, rank = fast.top_per_group(group, score, top)
     assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
 
@@ -221,6 +225,18 @@ def test_distinctive_fast_equals_plain(flt, by, measure, top, no_fast):
     got = keyness.distinctive(t, by=by, top=top, measure=measure, flt=flt)
     want = no_fast(keyness.distinctive, t, by=by, top=top, measure=measure, flt=flt)
     assert_same(got, want)
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+@pytest.mark.parametrize("measure, top", [("tfidf", 3), ("logodds", 2), ("tfidf", None)])
+def test_distinctive_per_report_in_small_chunks_equals_plain(flt, measure, top, no_fast, monkeypatch):
+    # one report per group is scored a chunk of reports at a time: chunks of a few rows cut between most reports
+    monkeypatch.setattr(fast, "PAIR_CHUNK_ROWS", 5)
+    t = fixture_tables()
+    got = keyness.distinctive(t, by="document", top=top, measure=measure, flt=flt)
+    want = no_fast(keyness.distinctive, t, by="document", top=top, measure=measure, flt=flt)
+    assert_same(got, want)
+    assert list(got["group"]) == sorted(got["group"])
 
 
 @pytest.mark.parametrize("flt", FILTERS[:6])
