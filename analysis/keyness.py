@@ -412,6 +412,18 @@ def _logodds_z(y_b, y_a, n_b, n_a, alpha, alpha0: float) -> np.ndarray:
     return delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
 
 
+def _top_scored(group: np.ndarray, tfidf: np.ndarray, z_of, measure: str,
+                top: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions and ranks of each group's ``top`` pairs by the measure, and their z (``z_of(positions)``); z is
+    computed for every pair only when it is the ranking."""
+    if measure == "tfidf":
+        pos, rank = fast.top_per_group(group, tfidf, top)
+        return pos, rank, z_of(pos)
+    z_all = z_of(slice(None))
+    pos, rank = fast.top_per_group(group, z_all, top)
+    return pos, rank, z_all[pos]
+
+
 def _distinctive_frame(names, vocab, labels, group, term, count, per_10k, tfidf, z, rank) -> pd.DataFrame:
     out = pd.DataFrame({"group": names[group], "term": vocab[term], "count": count.astype(np.int64),
                         "per_10k": per_10k, "tfidf": tfidf, "z": z, "rank": rank})
@@ -448,13 +460,7 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
             return _logodds_z(count[pos], corpus[term[pos]] - count[pos], totals[doc[pos]],
                               total_all - totals[doc[pos]], alpha_of[term[pos]], alpha0)
 
-        if measure == "tfidf":
-            pos, rank = fast.top_per_group(codes[doc], tfidf, top)
-            z = z_of(pos)
-        else:
-            z_all = z_of(slice(None))
-            pos, rank = fast.top_per_group(codes[doc], z_all, top)
-            z = z_all[pos]
+        pos, rank, z = _top_scored(codes[doc], tfidf, z_of, measure, top)
         parts.append((codes[doc[pos]], term[pos], count[pos], count[pos] * 10_000.0 / chars[doc[pos]], tfidf[pos], z,
                       rank))
     return _distinctive_frame(names, idx.vocab, labels, *(np.concatenate(column) for column in zip(*parts)))
@@ -487,13 +493,7 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
         return _logodds_z(gc.count[pos], corpus[gc.term[pos]] - gc.count[pos], totals[gc.group[pos]],
                           total_all - totals[gc.group[pos]], alpha_of[gc.term[pos]], alpha0)
 
-    if measure == "tfidf":
-        pos, rank = fast.top_per_group(gc.group, tfidf, top)
-        z = z_of(pos)
-    else:
-        z_all = z_of(slice(None))
-        pos, rank = fast.top_per_group(gc.group, z_all, top)
-        z = z_all[pos]
+    pos, rank, z = _top_scored(gc.group, tfidf, z_of, measure, top)
     per_10k = gc.count[pos] * 10_000.0 / np.where(gc.chars == 0, np.nan, gc.chars.astype(float))[gc.group[pos]]
     return _distinctive_frame(gc.names, gc.vocab, labels, gc.group[pos], gc.term[pos], gc.count[pos], per_10k,
                               tfidf[pos], z, rank)
