@@ -415,28 +415,25 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
     local[present] = np.arange(len(present))
     local = np.where(codes >= 0, local[codes], -1)    # per document
     n_local = len(present)
-    if one_doc or n_local * n_terms <= DENSE_CELLS:
-        # rows in index order (by document): each group one run (one document), or summed in one dense array
+    if one_doc:
+        # each group one document: its pairs are the document's
+        parts = list(document_pairs(tables, flt, chosen))
+        doc, term, count = ((np.concatenate(column) for column in zip(*parts)) if parts else
+                            (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0)))
+        del parts
+        out = (codes[doc], term, count, np.ones(len(doc), dtype=np.int64))
+    elif n_local * n_terms <= DENSE_CELLS:
+        # rows in index order (by document), summed in one dense array
         if docs.all() and kinds.all():     # every row: the index arrays themselves, no copies
             doc, term, count, first = idx.doc, idx.term, idx.count, idx.first
-        elif kinds.all() and one_doc:      # a document's (document, term) rows are its pairs: no document column
-            rows = _rows(idx, docs, kinds)
-            doc, term, count, first = None, idx.term[rows], idx.count[rows], idx.first[rows]
-            del rows
         else:
             rows = _rows(idx, docs, kinds)
             doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
             first = idx.first[rows] if kinds.all() else _firsts(doc, term)
             del rows
-        if one_doc:
-            at = np.flatnonzero(first)
-            group = (np.repeat(codes[chosen], idx.doc_pairs[chosen]) if kinds.all() else codes[doc[at]])
-            out = (group, term[at], np.add.reduceat(count, at) if len(at) else count[at],
-                   np.ones(len(at), dtype=np.int64))
-        else:
-            cell = term.astype(np.int64) if n_local == 1 else local[doc] * n_terms + term
-            out = _dense_sums(cell, count, first, n_local * n_terms, n_terms, 0)
-            out = (present[out[0]], *out[1:])
+        cell = term.astype(np.int64) if n_local == 1 else local[doc] * n_terms + term
+        out = _dense_sums(cell, count, first, n_local * n_terms, n_terms, 0)
+        out = (present[out[0]], *out[1:])
     else:
         # many groups of several documents: a batch of groups at a time, its rows gathered in group order and
         # summed in one dense array (no array spans every selected row)
@@ -461,10 +458,21 @@ def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
                        names=names, vocab=idx.vocab, chars=chars, has_docs=docs_per_group > 0)
 
 
+def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``start, start + 1, … start + length - 1`` of each (start, length), one span after another.
+
+    Example:
+        >>> spans(np.array([5, 0]), np.array([2, 3]))
+        array([5, 6, 0, 1, 2])
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(np.asarray(starts, dtype=np.int64)
+                                                                     - (np.cumsum(lengths) - lengths), lengths)
+
+
 def _doc_rows(idx: TermIndex, docs: np.ndarray) -> np.ndarray:
     """The index rows of the documents ``docs`` (positions), one document after another in that order."""
-    starts, lengths = idx.doc_start[docs], np.diff(idx.doc_start)[docs]
-    return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return spans(idx.doc_start[docs], np.diff(idx.doc_start)[docs])
 
 
 PAIR_CHUNK_ROWS = 1 << 20

@@ -339,7 +339,7 @@ def maximal_matches(segments, k: int) -> dict[str, set[tuple[int, int]]]:
     group_size[g] = np.repeat(size, size)
     ok = (size >= 2) & (size <= MAX_SEED_OCCURRENCES)
     start, size = start[ok], size[ok]
-    member = np.repeat(start, size) + (np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))
+    member = fast.spans(start, size)
     group = np.repeat(np.arange(len(start)), size)
     if not len(member):
         return found
@@ -356,7 +356,7 @@ def maximal_matches(segments, k: int) -> dict[str, set[tuple[int, int]]]:
     group_end = np.searchsorted(group, group, side="right")
     later = group_end - class_end
     x = np.repeat(np.arange(len(member)), later)
-    y = np.repeat(class_end, later) + (np.arange(int(later.sum())) - np.repeat(np.cumsum(later) - later, later))
+    y = fast.spans(class_end, later)
     gx, gy = g[member[x]], g[member[y]]
     swap = gx > gy                                        # (x, y) in text order, as the plain index lists them
     gx, gy = np.where(swap, gy, gx), np.where(swap, gx, gy)

@@ -348,3 +348,8 @@ def test_distinctive_whole_corpus_kept_and_equal_to_plain(by, no_fast):
     assert_same(again, no_fast(keyness.distinctive, t, by=by, top=3))
     assert_same(keyness.distinctive(t, by=by, top=3, measure="logodds"),
                 no_fast(keyness.distinctive, t, by=by, top=3, measure="logodds"))
+
+
+def test_spans_lists_each_range_in_the_order_given():
+    assert fast.spans(np.array([5, 0, 9]), np.array([2, 3, 0])).tolist() == [5, 6, 0, 1, 2]
+    assert fast.spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == []
