@@ -18,9 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import store
+from analysis import store, views
 from analysis.errors import BadCodebook, ReportLensError, StoreCorrupt, UnreadableReport
-from analysis.export import export_csv, export_xlsx
+from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
 from analysis.filters import FILTER_KEYS, Filter
 from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, Column, labels_zh
 from analysis.views import escape_markdown, theme_palette
@@ -284,6 +284,16 @@ def chart(fig: go.Figure, title: str, *, key: str, height: int | None = None) ->
     st.plotly_chart(fig, key=key, config=config, theme=None)
 
 
+def shown_frame(df: pd.DataFrame, *, columns: dict[str, Column] | None = None, hide: tuple[str, ...] = (),
+                extra: dict[str, str] | None = None) -> pd.DataFrame:
+    """``df`` as a page shows and downloads it: ``hide`` dropped, coded values and headers in Chinese."""
+    shown = df.drop(columns=[c for c in hide if c in df.columns])
+    shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in CODES_ZH.items()
+                            if c in shown.columns})
+    labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}
+    return shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
+
+
 def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None = None,
                key: str, height: int | None = None, hide: tuple[str, ...] = (),
                extra: dict[str, str] | None = None, blank_help: str | None = None) -> pd.DataFrame:
@@ -292,11 +302,7 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
     ``columns`` (a table contract) and ``extra`` (column → label) give the headers; ``hide`` drops columns;
     missing values are blank cells, and ``blank_help`` is the hover note of the columns that have them.
     """
-    shown = df.drop(columns=[c for c in hide if c in df.columns])
-    shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in CODES_ZH.items()
-                            if c in shown.columns})
-    labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}
-    shown = shown.rename(columns={c: labels.get(c, c) for c in shown.columns})
+    shown = shown_frame(df, columns=columns, hide=hide, extra=extra)
     with st.container(key=key):
         notes = {c: st.column_config.Column(help=blank_help) for c in shown.columns
                  if blank_help and shown[c].isna().any()}
@@ -305,15 +311,34 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
     return shown
 
 
-def downloads(df: pd.DataFrame, name: str, *, key: str) -> None:
-    """CSV (UTF-8 with BOM, formula-safe) and .xlsx download buttons for ``df`` as shown. The workbook is written
-    only when its button is clicked (writing .xlsx takes seconds for a table of thousands of rows)."""
+def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str) -> None:
+    """CSV (UTF-8 with BOM, formula-safe) and .xlsx download buttons for ``df`` as shown, or for the table a
+    function gives (made only when a button is clicked). The workbook is always written on click (writing .xlsx
+    takes seconds for a table of thousands of rows)."""
+    fetch = df if callable(df) else (lambda: df)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("下载 CSV", export_csv(df), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"{key}_csv", on_click="ignore")
-    right.download_button("下载 Excel", lambda: export_xlsx(df), file_name=f"{name}.xlsx", key=f"{key}_xlsx",
+    left.download_button("下载 CSV", (lambda: export_csv(fetch())) if callable(df) else export_csv(df),
+                         file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore")
+    right.download_button("下载 Excel", lambda: export_xlsx(fetch()), file_name=f"{name}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click="ignore")
+
+
+def show_export(preview: Preview, fetch: Callable[[], pd.DataFrame], name: str, *, columns: dict[str, Column],
+                key: str, command: str) -> None:
+    """An export table's first rows, its length, and downloads of the whole table (made when clicked).
+
+    A table longer than an Excel sheet (``EXCEL_MAX_ROWS``) gets no download: the note gives ``command``, the CLI
+    line that writes it to a file.
+    """
+    with st.container(key=key):
+        st.dataframe(shown_frame(preview.frame, columns=columns), hide_index=True, height=300, placeholder="")
+        st.caption(views.export_note(len(preview.frame), preview.total, EXCEL_MAX_ROWS))
+        if preview.total is not None and preview.total > EXCEL_MAX_ROWS:
+            st.info("表格超过 Excel 工作表的行数上限，网页不提供下载。请缩小筛选范围，或在命令行导出：")
+            st.code(command, language="bash")
+            return
+        downloads(lambda: shown_frame(fetch(), columns=columns), name, key=key)
 
 
 def show_error(err: BaseException) -> None:

@@ -65,10 +65,9 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
     def run(tables, flt: Filter, **_: Any) -> pd.DataFrame:
         if name == "documents":
             return flt.apply(tables.documents)
-        keep = section_mask(tables, flt)
-        if keep is not None:
-            table = tables.sections if name == "sections" else getattr(tables, name)
-            rows = keep if name == "sections" else rows_in_sections(tables, name, keep)
+        picked = _loader_rows(tables, name, flt)
+        if picked is not None:
+            table, rows = picked
             return table.reset_index(drop=True) if rows.all() else table.loc[rows].reset_index(drop=True)
         secs = select_sections(tables, flt)
         if name == "sections":
@@ -76,6 +75,17 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
         table = getattr(tables, name)
         return table.loc[table["section_id"].isin(set(secs["section_id"]))].reset_index(drop=True)
     return run
+
+
+def _loader_rows(tables, name: str, flt: Filter) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The loader table ``name`` (not documents) and a boolean array of the rows ``flt`` keeps; None when the
+    cached section cube cannot answer the filter (a theme filter)."""
+    keep = section_mask(tables, flt)
+    if keep is None:
+        return None
+    if name == "sections":
+        return tables.sections, keep
+    return getattr(tables, name), rows_in_sections(tables, name, keep)
 
 
 def rows_in_sections(tables, name: str, keep: np.ndarray) -> np.ndarray:
@@ -90,6 +100,14 @@ def rows_in_sections(tables, name: str, keep: np.ndarray) -> np.ndarray:
     Returns:
         a boolean array over the table's rows.
     """
+    position, codes = _section_lookup(tables, name)
+    hit = np.append(keep, False)[position]
+    return hit if codes is None else np.append(hit, False)[codes]
+
+
+def _section_lookup(tables, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(SECTIONS row of each distinct section id of the table, or of each row; the rows' codes into the first
+    array, or None when it is per row), cached per table."""
     table = getattr(tables, name)
 
     def build() -> tuple[np.ndarray, np.ndarray | None]:
@@ -99,9 +117,36 @@ def rows_in_sections(tables, name: str, keep: np.ndarray) -> np.ndarray:
             return where.get_indexer(column.cat.categories), column.cat.codes.to_numpy()
         return where.get_indexer(column), None
 
-    position, codes = fast._cached(f"export_rows_{name}", tables, table, build)
-    hit = np.append(keep, False)[position]
-    return hit if codes is None else np.append(hit, False)[codes]
+    return fast._cached(f"export_rows_{name}", tables, table, build)
+
+
+def section_runs(tables, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of the table ``name`` as runs of one section, in table order (cached).
+
+    Returns:
+        (SECTIONS row of each run, -1 when its section is not in SECTIONS; the run's first row; its length)
+    """
+    table = getattr(tables, name)
+
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        position, codes = _section_lookup(tables, name)
+        key = position if codes is None else codes
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, int)
+        owner = key[starts] if codes is None else np.append(position, -1)[key[starts]]
+        return owner.astype(np.int64), starts.astype(np.int64), np.diff(np.append(starts, len(key))).astype(np.int64)
+
+    return fast._cached(f"export_runs_{name}", tables, table, build)
+
+
+def _head_in_sections(tables, name: str, keep: np.ndarray, rows: int) -> tuple[np.ndarray, int]:
+    """The first ``rows`` rows (positions) of the table ``name`` in the sections ``keep`` marks, and how many
+    rows those sections hold, from the table's runs (no array over every row)."""
+    owner, start, length = section_runs(tables, name)
+    kept = np.append(keep, False)[owner]
+    start, length = start[kept], length[kept]
+    total = int(length.sum())
+    upto = int(np.searchsorted(np.cumsum(length), rows)) + 1
+    return fast.spans(start[:upto], length[:upto])[:rows], total
 
 
 def _merge(base: Filter, group: Filter) -> Filter:
@@ -230,6 +275,95 @@ def export_table(name: str, tables, flt: Filter = Filter(), *, query: str | None
     return EXPORTS[name].func(tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
 
 
+PREVIEW_ROWS = 1000
+"""Rows of an export table the data page shows before its download."""
+EXCEL_MAX_ROWS = 1_048_575
+"""Data rows an Excel worksheet holds (1,048,576 less the header row). Excel cuts a longer CSV when it opens it,
+so the dashboard offers no download of a longer table and names the CLI command that writes it instead."""
+
+
+class Preview(NamedTuple):
+    """The head of an export table, and how long the whole table is."""
+
+    frame: pd.DataFrame          # the table's first rows (at most the ``rows`` asked for)
+    total: int | None            # the whole table's rows; None when only known to be more than ``len(frame)``
+    full: pd.DataFrame | None    # the whole table when it was computed anyway (small tables), else None
+
+
+def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | None = None,  # noqa: B008
+                  groups: tuple[Filter, Filter] | None = None, codebook=None, top: int | None = None,
+                  by: str | None = None, rows: int = PREVIEW_ROWS) -> Preview:
+    """The first ``rows`` rows of ``export_table(name, …)`` and its length, without building a long table.
+
+    TERMS, SECTIONS, FIGURES and REDACTIONS rows are counted from the filter's mask and only the first ``rows``
+    are copied (the TERMS table of a national corpus has tens of millions of rows). A KWIC search stops after
+    ``rows + 1`` lines, so its total is known only when it is short. Other tables are computed whole (they are
+    short: one row per theme, report, term or pair) and given in ``full``.
+
+    Args:
+        name, tables, flt, query, groups, codebook, top, by: as ``export_table``.
+        rows: how many rows to give.
+    Returns:
+        Preview: ``frame`` equals ``export_table(…).head(rows)``.
+
+    Example:
+        >>> p = preview_table("terms", tables, Filter(years=(2023,)), rows=5)
+        >>> len(p.frame), p.total
+        (5, 48210)
+    """
+    if rows < 0:
+        raise ValueError(f"rows={rows!r} must be zero or more")
+    keep = section_mask(tables, flt) if name in ("sections", "terms", "figures", "redactions") else None
+    if keep is not None and name == "sections":
+        head = np.flatnonzero(keep)[:rows]
+        return Preview(tables.sections.iloc[head].reset_index(drop=True), int(np.count_nonzero(keep)), None)
+    if keep is not None:
+        head, total = _head_in_sections(tables, name, keep, rows)
+        return Preview(getattr(tables, name).iloc[head].reset_index(drop=True), total, None)
+    if name == "kwic" and name in EXPORTS:
+        limit = rows + 1 if top is None else min(top, rows + 1)
+        found = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=limit, by=by)
+        whole = len(found) < limit or (top is not None and limit == top)
+        return Preview(found.head(rows), len(found) if whole else None, found if whole else None)
+    full = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
+    return Preview(full.head(rows), len(full), full)
+
+
+def cli_command(name: str, flt: Filter = Filter(), *, query: str | None = None,  # noqa: B008
+                groups: tuple[Filter, Filter] | None = None, data: str | Path = "data",
+                out: str | None = None) -> str:
+    """The ``python -m analysis export`` command line that writes the table ``name`` under ``flt`` to a file.
+
+    The dashboard shows it when a table is too long to download (``EXCEL_MAX_ROWS``). Values that are not plain
+    words are put in double quotes (understood by both cmd.exe and POSIX shells).
+
+    Example:
+        >>> cli_command("terms", Filter(year_from=2020, year_to=2023, levels=("county",)))
+        'python -m analysis export terms --data data --year 2020-2023 --level county --out terms.csv'
+    """
+    parts = ["python", "-m", "analysis", "export", name, "--data", _quote(str(data))]
+    if flt.year_from is not None or flt.year_to is not None:
+        lo = flt.year_from if flt.year_from is not None else 1000    # the CLI takes a range of two 4-digit years
+        hi = flt.year_to if flt.year_to is not None else 9999
+        parts += ["--year", f"{lo}-{hi}"]
+    for key, value in flt.to_query().items():
+        if key in ("year_from", "year_to"):
+            continue
+        parts += [f"--{key}", _quote(value)]
+    if query:
+        parts += ["--query", _quote(query)]
+    if groups:
+        parts += ["--groups", *(_quote(";".join(f"{k}={v}" for k, v in g.to_query().items())) for g in groups)]
+    parts += ["--out", _quote(out or f"{name}.csv")]
+    return " ".join(parts)
+
+
+def _quote(value: str) -> str:
+    if value and all(c.isalnum() or c in "._,:/=-" for c in value):
+        return value
+    return '"' + value.replace('"', '\\"') + '"'
+
+
 def labels_for(name: str) -> dict[str, str]:
     """Column → Chinese header of an export table."""
     return schema.labels_zh(EXPORTS[name].columns) if name in EXPORTS else {}
@@ -285,9 +419,43 @@ def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None) -> byt
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralise(str((labels or {}).get(c, c))) for c in df.columns])
-    for row in df.itertuples(index=False, name=None):
-        writer.writerow([_text(v) for v in row])
+    columns = [_categorical_texts(df.iloc[:, i]) for i in range(df.shape[1])]
+    for lo in range(0, len(df), CSV_CHUNK_ROWS):
+        part = df.iloc[lo:lo + CSV_CHUNK_ROWS]
+        writer.writerows(zip(*(_column_texts(part.iloc[:, i], texts) for i, texts in enumerate(columns)), strict=True))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+CSV_CHUNK_ROWS = 100_000
+"""Rows turned into text at a time by ``export_csv`` (the cells of a chunk are Python strings until written)."""
+
+
+def _categorical_texts(column: pd.Series) -> np.ndarray | None:
+    """For a categorical column, the text of each category the column uses (others left empty) and "" last for
+    code -1; None for other columns."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return None
+    cats = column.cat.categories
+    texts = np.full(len(cats) + 1, "", dtype=object)
+    used = np.unique(column.cat.codes.to_numpy())
+    used = used[used >= 0]
+    texts[used] = [_text(v) for v in cats[used]]
+    return texts
+
+
+def _column_texts(column: pd.Series, categories: np.ndarray | None = None) -> list[str]:
+    """Every cell of a column as ``_text`` writes it, worked out a column at a time: a categorical's categories
+    once each (``categories``, from ``_categorical_texts``), whole numbers and float64 (whose ``str`` is Python's
+    ``repr``) by NumPy; other cells one by one."""
+    dtype = column.dtype
+    if categories is not None:
+        return categories[column.cat.codes.to_numpy()].tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return column.to_numpy().astype(str).tolist()
+    if isinstance(dtype, np.dtype) and dtype == np.float64:
+        values = column.to_numpy()
+        return np.where(np.isnan(values), "", values.astype(str)).tolist()
+    return [_text(v) for v in column.tolist()]
 
 
 def export_xlsx(df: pd.DataFrame, *, labels: dict[str, str] | None = None, sheet: str = "数据") -> bytes:
@@ -448,5 +616,6 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-__all__ = ["EXPORTS", "ExportSpec", "add_export_command", "export_csv", "export_table", "export_xlsx",
-           "labels_for", "neutralise", "register", "rows_in_sections", "run_export", "write_export"]
+__all__ = ["EXCEL_MAX_ROWS", "EXPORTS", "PREVIEW_ROWS", "ExportSpec", "Preview", "add_export_command", "cli_command",
+           "export_csv", "export_table", "export_xlsx", "labels_for", "neutralise", "preview_table", "register",
+           "rows_in_sections", "run_export", "write_export"]

@@ -544,12 +544,32 @@ def _none(value):
     return value
 
 
+def export_note(shown: int, total: int | None, cap: int) -> str:
+    """The caption under an export table's first rows: how long the whole table is and what the download holds.
+
+    Args:
+        shown: rows shown on the page.
+        total: rows of the whole table; None when only known to be more than ``shown``.
+        cap: the most rows a download holds (an Excel sheet's).
+    Example:
+        >>> export_note(1000, 48210, 1_048_575)
+        '共 48,210 行，下表显示前 1,000 行；下载包含全部行。'
+    """
+    if total is None:
+        return f"下表显示前 {shown:,} 行（表格更长）；下载包含全部行，至多 {cap:,} 行（Excel 工作表上限）。"
+    if total <= shown:
+        return f"共 {total:,} 行。"
+    if total > cap:
+        return f"共 {total:,} 行，下表显示前 {shown:,} 行。"
+    return f"共 {total:,} 行，下表显示前 {shown:,} 行；下载包含全部行。"
+
+
 def escape_markdown(text: str) -> str:
     """``text`` with Markdown syntax characters backslash-escaped, for messages that show file names."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
 __all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Saved", "aligned_sections", "corpus_counts", "doc_rows", "doc_slice",
-           "escape_markdown", "find_cjk_font", "ledger_grid", "manifest_frame", "manifest_rows", "mark_spans",
+           "escape_markdown", "export_note", "find_cjk_font", "ledger_grid", "manifest_frame", "manifest_rows", "mark_spans",
            "outline_rows", "replace_resource", "safe_filename", "save_upload", "short_label", "spans_in",
            "term_shift_sentences", "theme_palette", "theme_passages", "theme_shift_sentences", "validate_resource"]

@@ -168,6 +168,7 @@ def _rank_shift(t, c: Case):
 
 
 def _export(t, c: Case):
+    """The data page's export table: its first rows and its length (the whole table is made on a download)."""
     from analysis import export
     from analysis.filters import Filter
 
@@ -175,11 +176,28 @@ def _export(t, c: Case):
     if export.EXPORTS[c.export].needs == "groups" and groups is None:
         return None
     try:
-        return export.export_table(c.export, t, c.flt, query=c.query, groups=groups)
+        return export.preview_table(c.export, t, c.flt, query=c.query, groups=groups)
     except ValueError as err:   # a comparison group without reports: the page shows the message
         if "has no terms" in str(err):
             return None
         raise
+
+
+def download_figures(t) -> dict[str, float]:
+    """A download as big as the page offers: the CSV of the first ``EXCEL_MAX_ROWS`` TERMS rows (or all of
+    them), made as the download button makes it; its rows, seconds and rows per second."""
+    from analysis import export
+
+    rows = min(len(t.terms), export.EXCEL_MAX_ROWS)
+    started = time.perf_counter()
+    frame = export.preview_table("terms", t, rows=rows).frame
+    data = export.export_csv(frame, labels=export.labels_for("terms"))
+    seconds = time.perf_counter() - started
+    lines = data.count(b"\r\n") - 1
+    if lines != rows:
+        raise WrongAnswer(f"download: {lines} CSV lines for {rows} TERMS rows")
+    return {"download_csv_rows": rows, "download_csv_s": seconds, "download_csv_rows_per_s": rows / seconds,
+            "download_csv_mb": len(data) / 2**20}
 
 
 def _term_shift(t, c: Case):
@@ -212,7 +230,7 @@ def queries() -> dict[str, Callable[[Any, Case], Any]]:
         "wordcloud_frequencies": lambda t, c: keyness.wordcloud_frequencies(t, c.flt, top=200),
         "kwic": lambda t, c: kwic.kwic(t, c.query, flt=c.flt, window=30, top=1000),
         "boilerplate": lambda t, c: reuse.boilerplate(t, c.flt),
-        "export_table": _export,
+        "export_preview": _export,
         "filter_apply": lambda t, c: c.flt.apply(t.documents),
         "corpus_counts": lambda t, c: views.corpus_counts(c.flt.apply(t.documents)),
         "ledger_grid": lambda t, c: views.ledger_grid(coverage.ledger(t, c.flt)),
@@ -386,6 +404,8 @@ def measure(n: int, *, seed: int = 0, runs: int = 30, work: Path = WORK, only: s
             times[name].append(time.perf_counter() - started)
             check_invariants(name, t, case, result)
     run_checks(t, seed, frequent)
+    if not only or "export_preview" in only:
+        out.update(download_figures(t))
     worst, worst_name = -1.0, ""
     for name, values in times.items():
         if not values:

@@ -18,7 +18,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from analysis import coverage, keyness, kwic, reuse, store, views
+from analysis import coverage, keyness, kwic, reuse, schema, store, views
 from analysis.filters import Filter
 from analysis.themes import with_themes
 
@@ -290,14 +290,57 @@ def test_data_page_refuses_a_bad_word_list_and_keeps_the_old(env, downloads, ser
     assert dict(downloads)["stopwords.txt"] == old
 
 
-def test_data_page_exports_any_table_with_a_bom(env, downloads):
+def _handed_downloads(monkeypatch) -> dict[str, object]:
+    """file name → what each download button was given (bytes, or the function that makes them on click)."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    handed: dict[str, object] = {}
+    monkeypatch.setattr(DeltaGenerator, "download_button",
+                        lambda self, label, data, *, file_name, **kw: handed.__setitem__(file_name, data))
+    return handed
+
+
+def test_data_page_exports_any_table_with_a_bom(env, monkeypatch):
+    handed = _handed_downloads(monkeypatch)
     t = tables(env)
     at = open_page("pages/data.py")
     at.selectbox(key="dt_table").set_value("similarity").run()
     ok(at)
     assert len(shown(at, "dt_export_t")) == len(reuse.similarity(t, Filter()))
-    csv = dict(downloads)["报告相似度.csv"]
+    csv = handed["报告相似度.csv"]()
     assert csv.startswith(BOM) and csv.decode("utf-8-sig").startswith("文档A,文档B")
+
+
+def test_data_page_previews_a_long_table_and_downloads_all_of_it_on_click(env, monkeypatch):
+    from analysis import export
+
+    handed = _handed_downloads(monkeypatch)
+    t = tables(env)
+    at = open_page("pages/data.py")
+    at.selectbox(key="dt_table").set_value("terms").run()
+    ok(at)
+    assert len(t.terms) > export.PREVIEW_ROWS
+    assert len(shown(at, "dt_export_t")) == export.PREVIEW_ROWS
+    assert f"共 {len(t.terms):,} 行，下表显示前 {export.PREVIEW_ROWS:,} 行" in " ".join(c.value for c in at.caption)
+    make = handed["词语.csv"]
+    assert callable(make)   # the whole table is made only when the button is clicked
+    whole = pd.read_csv(__import__("io").BytesIO(make()), encoding="utf-8-sig")
+    count = schema.TERMS["count"].label_zh
+    assert len(whole) == len(t.terms) and int(whole[count].sum()) == int(t.terms["count"].sum())
+
+
+def test_data_page_offers_the_cli_command_for_a_table_longer_than_excel(env, monkeypatch):
+    import ui
+
+    monkeypatch.setattr(ui, "EXCEL_MAX_ROWS", 100)
+    handed = _handed_downloads(monkeypatch)
+    at = open_page("pages/data.py")
+    at.selectbox(key="dt_table").set_value("terms").run()
+    ok(at)
+    assert "超过 Excel" in at.info[0].value
+    command = at.code[0].value
+    assert command.startswith("python -m analysis export terms --data ") and str(env / "data") in command
+    assert "词语.csv" not in handed and "词语.xlsx" not in handed
 
 
 def test_report_text_is_never_shown_as_html():

@@ -265,3 +265,13 @@ def test_doc_slice_equals_isin_selection(ids, wanted, grouped):
     ids = sorted(ids) if grouped else ids
     table = pd.DataFrame({"doc_id": pd.array(ids, dtype="str"), "n": range(len(ids))}, index=range(100, 100 + len(ids)))
     pd.testing.assert_frame_equal(views.doc_slice(table, wanted), table[table["doc_id"].isin(wanted)])
+
+
+@pytest.mark.parametrize("shown, total, want", [
+    (5, 5, "共 5 行。"),
+    (1000, 48210, "共 48,210 行，下表显示前 1,000 行；下载包含全部行。"),
+    (1000, 2_000_000, "共 2,000,000 行，下表显示前 1,000 行。"),
+    (1000, None, "下表显示前 1,000 行（表格更长）；下载包含全部行，至多 1,048,575 行（Excel 工作表上限）。"),
+])
+def test_export_note_says_how_long_the_table_is_and_what_the_download_holds(shown, total, want):
+    assert views.export_note(shown, total, 1_048_575) == want
