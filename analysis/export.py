@@ -329,6 +329,16 @@ def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | Non
     return Preview(full.head(rows), len(full), full)
 
 
+def download_table(preview: Preview, name: str, tables, flt: Filter = Filter(), *,  # noqa: B008
+                   query: str | None = None, groups: tuple[Filter, Filter] | None = None) -> pd.DataFrame:
+    """The whole table a preview was cut from, as the data page's download holds it: ``preview.full`` when it was
+    computed whole, else ``export_table`` again (a KWIC search stops at ``EXCEL_MAX_ROWS`` lines)."""
+    if preview.full is not None:
+        return preview.full
+    top = EXCEL_MAX_ROWS if name == "kwic" else None
+    return export_table(name, tables, flt, query=query, groups=groups, top=top)
+
+
 def cli_command(name: str, flt: Filter = Filter(), *, query: str | None = None,  # noqa: B008
                 groups: tuple[Filter, Filter] | None = None, data: str | Path = "data",
                 out: str | None = None) -> str:
@@ -616,6 +626,6 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-__all__ = ["EXCEL_MAX_ROWS", "EXPORTS", "PREVIEW_ROWS", "ExportSpec", "Preview", "add_export_command", "cli_command",
+__all__ = ["EXCEL_MAX_ROWS", "EXPORTS", "PREVIEW_ROWS", "ExportSpec", "Preview", "add_export_command", "cli_command", "download_table",
            "export_csv", "export_table", "export_xlsx", "labels_for", "neutralise", "preview_table", "register",
            "rows_in_sections", "run_export", "write_export"]

@@ -71,13 +71,7 @@ def draw() -> None:
         groups = (Filter.parse(c1.text_input("A 组（如 year=2020）", value="year=2022", key="dt_ga")),
                   Filter.parse(c2.text_input("B 组（如 year=2023）", value="year=2023", key="dt_gb")))
     preview = export.preview_table(name, t, flt, query=query, groups=groups)
-
-    def whole() -> pd.DataFrame:   # run when a download button is clicked
-        if preview.full is not None:
-            return preview.full
-        top = export.EXCEL_MAX_ROWS if need == "query" else None
-        return export.export_table(name, t, flt, query=query, groups=groups, top=top)
-
+    whole = lambda: export.download_table(preview, name, t, flt, query=query, groups=groups)  # made on click
     ui.show_export(preview, whole, export.EXPORTS[name].title_zh, columns=export.EXPORTS[name].columns,
                    key="dt_export_t", command=export.cli_command(name, flt, query=query, groups=groups,
                                                                   data=ui.data_dir()))

@@ -402,3 +402,14 @@ def test_export_csv_by_column_equals_cell_by_cell(monkeypatch):
     })
     assert export_csv(df) == _csv_row_by_row(df)
     assert export_csv(df.iloc[:0]) == _csv_row_by_row(df.iloc[:0])
+
+
+def test_download_holds_the_whole_table_a_preview_was_cut_from(seed_tables, monkeypatch):
+    for name, kwargs in (("terms", {}), ("kwic", {"query": "宣传"}), ("ledger", {})):
+        full = export_table(name, seed_tables, Filter(), **kwargs)
+        p = export_module.preview_table(name, seed_tables, Filter(), rows=2, **kwargs)
+        pd.testing.assert_frame_equal(export_module.download_table(p, name, seed_tables, Filter(), **kwargs), full)
+    monkeypatch.setattr(export_module, "EXCEL_MAX_ROWS", 3)     # a KWIC longer than a sheet stops at its last row
+    p = export_module.preview_table("kwic", seed_tables, query="宣传", rows=2)
+    got = export_module.download_table(p, "kwic", seed_tables, query="宣传")
+    pd.testing.assert_frame_equal(got, export_table("kwic", seed_tables, query="宣传").head(3))
