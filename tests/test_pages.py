@@ -300,12 +300,18 @@ def _handed_downloads(monkeypatch) -> dict[str, object]:
     return handed
 
 
-def test_data_page_exports_any_table_with_a_bom(env, monkeypatch):
+def _export_page(monkeypatch, table: str) -> tuple[AppTest, dict[str, object]]:
+    """The data page with ``table`` chosen for export, and what its download buttons were given."""
     handed = _handed_downloads(monkeypatch)
-    t = tables(env)
     at = open_page("pages/data.py")
-    at.selectbox(key="dt_table").set_value("similarity").run()
+    at.selectbox(key="dt_table").set_value(table).run()
     ok(at)
+    return at, handed
+
+
+def test_data_page_exports_any_table_with_a_bom(env, monkeypatch):
+    t = tables(env)
+    at, handed = _export_page(monkeypatch, "similarity")
     assert len(shown(at, "dt_export_t")) == len(reuse.similarity(t, Filter()))
     csv = handed["报告相似度.csv"]()
     assert csv.startswith(BOM) and csv.decode("utf-8-sig").startswith("文档A,文档B")
@@ -314,11 +320,8 @@ def test_data_page_exports_any_table_with_a_bom(env, monkeypatch):
 def test_data_page_previews_a_long_table_and_downloads_all_of_it_on_click(env, monkeypatch):
     from analysis import export
 
-    handed = _handed_downloads(monkeypatch)
     t = tables(env)
-    at = open_page("pages/data.py")
-    at.selectbox(key="dt_table").set_value("terms").run()
-    ok(at)
+    at, handed = _export_page(monkeypatch, "terms")
     assert len(t.terms) > export.PREVIEW_ROWS
     assert len(shown(at, "dt_export_t")) == export.PREVIEW_ROWS
     assert f"共 {len(t.terms):,} 行，下表显示前 {export.PREVIEW_ROWS:,} 行" in " ".join(c.value for c in at.caption)
@@ -333,10 +336,7 @@ def test_data_page_offers_the_cli_command_for_a_table_longer_than_excel(env, mon
     import ui
 
     monkeypatch.setattr(ui, "EXCEL_MAX_ROWS", 100)
-    handed = _handed_downloads(monkeypatch)
-    at = open_page("pages/data.py")
-    at.selectbox(key="dt_table").set_value("terms").run()
-    ok(at)
+    at, handed = _export_page(monkeypatch, "terms")
     assert "超过 Excel" in at.info[0].value
     command = at.code[0].value
     assert command.startswith("python -m analysis export terms --data ") and str(env / "data") in command
@@ -382,13 +382,10 @@ def test_excel_download_is_written_when_clicked_and_holds_the_table(monkeypatch)
     import io
 
     import openpyxl
-    from streamlit.delta_generator import DeltaGenerator
 
     import ui
 
-    handed: dict[str, object] = {}
-    monkeypatch.setattr(DeltaGenerator, "download_button",
-                        lambda self, label, data, *, file_name, **kw: handed.__setitem__(file_name, data))
+    handed = _handed_downloads(monkeypatch)
     df = pd.DataFrame({"单位": ["甲", "=1+1"], "篇数": [1, 2]})
     ui.downloads(df, "台账", key="k")
     assert handed["台账.csv"].startswith(BOM)
