@@ -304,21 +304,29 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
     """
     shown = shown_frame(df, columns=columns, hide=hide, extra=extra)
     with st.container(key=key):
-        notes = {c: st.column_config.Column(help=blank_help) for c in shown.columns
-                 if blank_help and shown[c].isna().any()}
-        st.dataframe(shown, hide_index=True, height=height or "auto", placeholder="", column_config=notes or None)
+        view = shown.head(SHOW_ROWS)
+        notes = {c: st.column_config.Column(help=blank_help) for c in view.columns
+                 if blank_help and view[c].isna().any()}
+        st.dataframe(view, hide_index=True, height=height or "auto", placeholder="", column_config=notes or None)
+        if len(shown) > len(view):
+            st.caption(views.export_note(len(view), len(shown), EXCEL_MAX_ROWS))
         downloads(shown, name, key=key)
     return shown
 
 
+SHOW_ROWS = 5_000
+"""Rows of a table a page sends to the browser; the download holds them all (at national scale a table by report
+has hundreds of thousands)."""
+
+
 def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str) -> None:
     """CSV (UTF-8 with BOM, formula-safe) and .xlsx download buttons for ``df`` as shown, or for the table a
-    function gives (made only when a button is clicked). The workbook is always written on click (writing .xlsx
-    takes seconds for a table of thousands of rows)."""
+    function gives. Both files are made when their button is clicked, not on every rerun (a CSV of a table by
+    report at national scale takes about a second; an .xlsx of thousands of rows several)."""
     fetch = df if callable(df) else (lambda: df)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("下载 CSV", (lambda: export_csv(fetch())) if callable(df) else export_csv(df),
-                         file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore")
+    left.download_button("下载 CSV", lambda: export_csv(fetch()), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"{key}_csv", on_click="ignore")
     right.download_button("下载 Excel", lambda: export_xlsx(fetch()), file_name=f"{name}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click="ignore")

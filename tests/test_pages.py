@@ -14,7 +14,6 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -67,19 +66,25 @@ def env(built, tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
+def _handed_downloads(monkeypatch) -> dict[str, object]:
+    """file name → what each download button was given (bytes, or the function that makes them on click)."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    handed: dict[str, object] = {}
+    monkeypatch.setattr(DeltaGenerator, "download_button",
+                        lambda self, label, data, *, file_name, **kw: handed.__setitem__(file_name, data))
+    return handed
+
+
 @pytest.fixture
-def downloads():
-    """Every file handed to a download button: (filename, bytes)."""
-    seen: list[tuple[str, bytes]] = []
-    original = MemoryMediaFileStorage.load_and_get_id
+def downloads(monkeypatch) -> dict[str, object]:
+    """file name → what each download button was given: bytes, or the function that makes them on click."""
+    return _handed_downloads(monkeypatch)
 
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        if isinstance(path_or_data, bytes):
-            seen.append((filename or "", path_or_data))
-        return original(self, path_or_data, mimetype, kind, filename)
 
-    with mock.patch.object(MemoryMediaFileStorage, "load_and_get_id", spy):
-        yield seen
+def made(data) -> bytes:
+    """A download's bytes (made now when the button makes them on click)."""
+    return data() if callable(data) else data
 
 
 @pytest.fixture
@@ -179,7 +184,7 @@ def test_overview_numbers_equal_the_analysis_and_follow_the_filter(env, download
     np.testing.assert_array_equal(shown(at, "ov_ledger_t")[list(grid.columns)].to_numpy(float), grid.to_numpy())
     mix = coverage.theme_frequency(t, Filter(), by="all", weighting="per_10k")
     assert shown(at, "ov_mix_t")["数值"].tolist() == pytest.approx(mix["value"].tolist())
-    assert downloads and all(data.startswith(BOM) for name, data in downloads if name.endswith(".csv"))
+    assert downloads and all(made(data).startswith(BOM) for name, data in downloads.items() if name.endswith(".csv"))
     set_units(at, ["市政府"])
     assert at.metric[0].value == "1"
     mix = coverage.theme_frequency(t, Filter(units=("市政府",)), by="all", weighting="per_10k")
@@ -200,7 +205,7 @@ def test_themes_page_shows_theme_frequency_and_the_passages_of_a_cell(env, downl
     at.select_slider(key="f_years").set_range(2022, 2023).run()
     freq = coverage.theme_frequency(t, Filter(year_from=2022, year_to=2023), by="year", weighting="count")
     assert shown(at, "th_freq_t")["数值"].tolist() == pytest.approx(freq["value"].tolist())
-    csv = dict(downloads)["主题频次.csv"]
+    csv = made(downloads["主题频次.csv"])
     assert csv.startswith(BOM) and "每万字命中" in csv.decode("utf-8-sig").splitlines()[0]
 
 
@@ -214,7 +219,7 @@ def test_structure_page_kind_shares_equal_kind_coverage(env, downloads):
     set_units(at, ["区委宣传部"])
     kc = coverage.kind_coverage(t, Filter(units=("区委宣传部",)))
     assert len(shown(at, "st_kinds_t")) == len(kc) == 5
-    assert all(data.startswith(BOM) for name, data in downloads if name.endswith(".csv"))
+    assert all(made(data).startswith(BOM) for name, data in downloads.items() if name.endswith(".csv"))
 
 
 def test_shifts_page_scores_equal_term_shift_of_the_two_groups(env):
@@ -238,7 +243,7 @@ def test_terms_page_top_terms_and_kwic_equal_the_analysis(env, downloads):
     ok(at)
     assert at.image or at.warning  # a word cloud, or the missing-font warning
     if at.image:
-        cloud = dict(downloads)["词云词频.csv"].decode("utf-8-sig").splitlines()
+        cloud = made(downloads["词云词频.csv"]).decode("utf-8-sig").splitlines()
         assert cloud[1:] == [f"{k},{v}" for k, v in keyness.wordcloud_frequencies(t, Filter(), top=200).items()]
     tt = keyness.top_terms(t, Filter(), top=30, weighting="per_10k")
     assert shown(at, "tm_top_t")["词语"].tolist() == tt["term"].tolist()
@@ -287,17 +292,7 @@ def test_data_page_refuses_a_bad_word_list_and_keeps_the_old(env, downloads, ser
     message = at.error[0].value.replace("\\", "")  # shown as Markdown with its syntax escaped
     assert "stop.txt:2" in message and "one word a line" in message and "保留原文件" in message
     assert (env / "res" / "stopwords.txt").read_bytes() == old
-    assert dict(downloads)["stopwords.txt"] == old
-
-
-def _handed_downloads(monkeypatch) -> dict[str, object]:
-    """file name → what each download button was given (bytes, or the function that makes them on click)."""
-    from streamlit.delta_generator import DeltaGenerator
-
-    handed: dict[str, object] = {}
-    monkeypatch.setattr(DeltaGenerator, "download_button",
-                        lambda self, label, data, *, file_name, **kw: handed.__setitem__(file_name, data))
-    return handed
+    assert downloads["stopwords.txt"] == old
 
 
 def _export_page(monkeypatch, table: str) -> tuple[AppTest, dict[str, object]]:
@@ -341,6 +336,19 @@ def test_data_page_offers_the_cli_command_for_a_table_longer_than_excel(env, mon
     command = at.code[0].value
     assert command.startswith("python -m analysis export terms --data ") and str(env / "data") in command
     assert "词语.csv" not in handed and "词语.xlsx" not in handed
+
+
+def test_a_long_table_sends_its_first_rows_and_downloads_them_all(env, downloads, monkeypatch):
+    import ui
+
+    monkeypatch.setattr(ui, "SHOW_ROWS", 3)
+    tt = keyness.top_terms(tables(env), Filter(), top=30, weighting="per_10k")
+    at = open_page("pages/terms.py")
+    ok(at)
+    assert shown(at, "tm_top_t")["词语"].tolist() == tt["term"].tolist()[:3]
+    assert f"共 {len(tt)} 行，下表显示前 3 行；下载包含全部行。" in [c.value for c in at.caption]
+    csv = pd.read_csv(__import__("io").BytesIO(made(downloads["高频词.csv"])), encoding="utf-8-sig")
+    assert csv["词语"].tolist() == tt["term"].tolist()
 
 
 def test_report_text_is_never_shown_as_html():
@@ -388,8 +396,8 @@ def test_excel_download_is_written_when_clicked_and_holds_the_table(monkeypatch)
     handed = _handed_downloads(monkeypatch)
     df = pd.DataFrame({"单位": ["甲", "=1+1"], "篇数": [1, 2]})
     ui.downloads(df, "台账", key="k")
-    assert handed["台账.csv"].startswith(BOM)
-    assert callable(handed["台账.xlsx"])
+    assert callable(handed["台账.csv"]) and callable(handed["台账.xlsx"])   # made on click, not on each rerun
+    assert handed["台账.csv"]().startswith(BOM)
     rows = list(openpyxl.load_workbook(io.BytesIO(handed["台账.xlsx"]())).active.values)
     assert rows[0] == ("单位", "篇数") and [r[1] for r in rows[1:]] == [1, 2]
     assert rows[2][0] != "=1+1"   # formula-safe
