@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import fast, schema
-from analysis.coverage import section_mask
+from analysis.coverage import section_cube, section_mask
 from analysis.errors import ReportLensError, value_invalid_msg
 from analysis.filters import Filter, validate_filter
 from analysis.keyness import (
@@ -80,12 +80,21 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
 def _loader_rows(tables, name: str, flt: Filter) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The loader table ``name`` (not documents) and a boolean array of the rows ``flt`` keeps; None when the
     cached section cube cannot answer the filter (a theme filter)."""
-    keep = section_mask(tables, flt)
+    keep = _kept_sections(tables, flt)
     if keep is None:
         return None
     if name == "sections":
         return tables.sections, keep
     return getattr(tables, name), rows_in_sections(tables, name, keep)
+
+
+def _kept_sections(tables, flt: Filter) -> np.ndarray | None:
+    """The SECTIONS rows ``flt`` selects as a boolean array: from the cached section cube, or for a theme filter
+    from the ids ``select_sections`` gives; None when section ids repeat (the plain selection answers then)."""
+    keep = section_mask(tables, flt)
+    if keep is None and flt.themes and section_cube(tables).unique:
+        keep = tables.sections["section_id"].isin(set(select_sections(tables, flt)["section_id"])).to_numpy(bool)
+    return keep
 
 
 def rows_in_sections(tables, name: str, keep: np.ndarray) -> np.ndarray:
@@ -313,14 +322,12 @@ def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | Non
     """
     if rows < 0:
         raise ValueError(f"rows={rows!r} must be zero or more")
-    keep = section_mask(tables, flt) if name in ("sections", "terms", "figures", "redactions") else None
-    if keep is not None and name == "sections":
-        head = np.flatnonzero(keep)[:rows]
-        return Preview(tables.sections.iloc[head].reset_index(drop=True), int(np.count_nonzero(keep)), None)
+    keep = _kept_sections(tables, flt) if name in ("sections", "terms", "figures", "redactions") else None
     if keep is not None:
-        head, total = _head_in_sections(tables, name, keep, rows)
+        head, total = ((np.flatnonzero(keep)[:rows], int(np.count_nonzero(keep))) if name == "sections"
+                       else _head_in_sections(tables, name, keep, rows))
         return Preview(getattr(tables, name).iloc[head].reset_index(drop=True), total, None)
-    if name == "kwic" and name in EXPORTS:
+    if name == "kwic":
         limit = rows + 1 if top is None else min(top, rows + 1)
         found = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=limit, by=by)
         whole = len(found) < limit or (top is not None and limit == top)

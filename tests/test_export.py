@@ -242,7 +242,7 @@ _LOADER_FILTERS = [Filter(), Filter(kinds=("plans",)), Filter(years=(2021, 2023)
 
 def _plain_loader(monkeypatch, name, t, flt):
     with monkeypatch.context() as m:
-        m.setattr(export_module, "section_mask", lambda *_a, **_k: None)
+        m.setattr(export_module, "_kept_sections", lambda *_a, **_k: None)
         return export_table(name, t, flt)
 
 
@@ -278,7 +278,11 @@ def test_loader_tables_equal_plain_selection_on_seeds(monkeypatch, seed_store):
 
     t = load(seed_store)
     years = sorted(int(y) for y in t.documents["year"].dropna().unique())
-    for flt in (Filter(), Filter(kinds=("plans",)), Filter(years=tuple(years[:2]), kinds=("achievements",))):
+    from analysis.themes import load_codebook
+
+    theme = load_codebook().ids[0]
+    for flt in (Filter(), Filter(kinds=("plans",)), Filter(years=tuple(years[:2]), kinds=("achievements",)),
+                Filter(themes=(theme,))):
         for name in ("sections", "terms", "figures", "redactions"):
             got = export_table(name, t, flt)
             pd.testing.assert_frame_equal(got, _plain_loader(monkeypatch, name, t, flt))
@@ -294,7 +298,10 @@ _PREVIEW_GROUPS = (Filter(years=(2022,)), Filter(years=(2023,)))
 @pytest.mark.parametrize("rows", [0, 3, 10_000])
 def test_preview_is_the_head_of_the_export_and_counts_it(seed_tables, name, rows):
     """What the data page shows: the export's first rows and its length, whatever the table."""
-    for flt in (Filter(), Filter(kinds=("plans",), year_from=2022)):
+    from analysis.themes import load_codebook
+
+    theme = load_codebook().ids[0]
+    for flt in (Filter(), Filter(kinds=("plans",), year_from=2022), Filter(themes=(theme,), year_from=2022)):
         kwargs = {"query": "宣传", "groups": _PREVIEW_GROUPS}
         try:
             full = export_table(name, seed_tables, flt, **kwargs)
