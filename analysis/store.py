@@ -11,7 +11,6 @@ import concurrent.futures
 import contextlib
 import functools
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -34,6 +33,7 @@ from analysis import schema
 from analysis.errors import ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.io import list_reports
 from analysis.manifest import MANIFEST_NAME, read_manifest
+from analysis.pieces import Pieces, parquet_bytes, write_parquet
 from analysis.pipeline import ReportTables, process_file
 from analysis.terms import get_segmenter
 from analysis.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
@@ -144,20 +144,20 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
     if old_tables is None and old is not None:
         old = None
         entries, todo = _plan(src, rel_paths, manifest_rows, old)
-    outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, codebook=book, jobs=jobs,
-                    progress=sys.stderr.isatty() if progress is None else progress,
-                    segmenter_factory=functools.partial(get_segmenter, userdict, stopwords=stopwords))
-
-    tables, loaded, unchanged, report_problems = _assemble(rel_paths, entries, outcomes, old_tables)
-    problems += report_problems
-    problems_df = _problems_frame(problems)
-    tables["problems"] = _to_arrow(problems_df, schema.PROBLEMS)
-
-    failed = len({p for p, stage, _ in problems if stage != "manifest"})
-    removed = len(set((previous or {}).get("files") or {}) - set(rel_paths))
-    wrote = False
-    if not (strict and problems):
-        wrote = _commit(dst, tables, settings=settings, entries=entries, stamp=stamp)
+    with Pieces(dst) as pieces:
+        outcomes = _run(todo, src=src, manifest_rows=manifest_rows, segmenter=segmenter, codebook=book, jobs=jobs,
+                        progress=sys.stderr.isatty() if progress is None else progress, pieces=pieces,
+                        segmenter_factory=functools.partial(get_segmenter, userdict, stopwords=stopwords))
+        layout, loaded, unchanged, report_problems = _assemble(rel_paths, entries, outcomes)
+        problems += report_problems
+        problems_df = _problems_frame(problems)
+        failed = len({p for p, stage, _ in problems if stage != "manifest"})
+        removed = len(set((previous or {}).get("files") or {}) - set(rel_paths))
+        wrote = False
+        if not (strict and problems):
+            parts = {name: functools.partial(_parts, name, layout, pieces, old_tables) for name in REPORT_TABLES}
+            parts["problems"] = lambda: iter([_to_arrow(problems_df, schema.PROBLEMS)])
+            wrote = _commit(dst, parts, settings=settings, entries=entries, stamp=stamp)
     return BuildResult(loaded=loaded, unchanged=unchanged, failed=failed, removed=removed,
                        seconds=time.perf_counter() - started, problems=problems_df, wrote=wrote)
 
@@ -196,20 +196,20 @@ def _plan(src: Path, rel_paths: list[str], manifest_rows: dict[str, dict],
     return entries, sorted(todo)
 
 
-def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
-              old_tables: dict[str, pa.Table] | None) -> tuple[dict[str, pa.Table], int, int, list]:
-    """The report tables from new outcomes and kept old rows, in file order; a repeated text keeps its first file.
+def _assemble(rel_paths: list[str], entries: dict[str, dict],
+              outcomes: dict) -> tuple[list[tuple[str, dict | None]], int, int, list]:
+    """The documents of the new store in file order, each with the handle of its new tables in ``Pieces`` (None:
+    its rows are kept from the old store); a repeated text keeps its first file.
 
-    Updates each entry's status and problems. Returns (tables, loaded, unchanged, problems).
+    Updates each entry's status and problems. Returns (layout, loaded, unchanged, problems).
     """
-    pieces: dict[str, list[pa.Table]] = {name: [] for name in REPORT_TABLES}
+    layout: list[tuple[str, dict | None]] = []
     holders: dict[str, str] = {}
     problems: list[tuple[str, str, str]] = []
     loaded = unchanged = 0
-    processed = set(outcomes)
     for rel in rel_paths:
         entry = entries[rel]
-        outcome = outcomes.pop(rel, None)  # consumed: its tables live on in ``pieces`` only
+        outcome = outcomes.pop(rel, None)
         if outcome is not None:
             entry["status"], entry["doc_id"], entry["problems"] = outcome[0], outcome[1], outcome[2]
         if entry["status"] in ("loaded", "duplicate"):
@@ -218,25 +218,56 @@ def _assemble(rel_paths: list[str], entries: dict[str, dict], outcomes: dict,
                 entry.update(status="duplicate", problems=[["store", f"same text as {first}"]])
             else:
                 entry.update(status="loaded", problems=[])
+                layout.append((entry["doc_id"], outcome[3] if outcome is not None else None))
                 if outcome is not None:
-                    _append(pieces, outcome[3])
                     loaded += 1
                 else:
                     unchanged += 1
         problems += [(rel, stage, reason) for stage, reason in entry["problems"]]
-    kept_old = [entries[r]["doc_id"] for r in rel_paths if entries[r]["status"] == "loaded" and r not in processed]
-    if kept_old and old_tables:
-        _append(pieces, {name: _rows_of(old_tables[name], kept_old) for name in REPORT_TABLES})
-    order = {entries[r]["doc_id"]: i for i, r in enumerate(rel_paths) if entries[r]["status"] == "loaded"}
-    tables = {}
-    for name in REPORT_TABLES:  # one table at a time, its pieces dropped once combined (the peak stays low)
-        tables[name] = _ordered(pieces.pop(name), CONTRACTS[name], order)
-    return tables, loaded, unchanged, problems
+    return layout, loaded, unchanged, problems
+
+
+def _parts(name: str, layout: list[tuple[str, dict | None]], pieces: Pieces,
+           old_tables: dict[str, pa.Table] | None) -> Iterator[pa.Table]:
+    """Table ``name``'s rows, a document at a time in ``layout`` order: new rows from ``pieces``, kept ones from the
+    old store's table."""
+    runs: dict[str, tuple[int, int]] = {}
+    old = None
+    if old_tables is not None and any(handle is None for _, handle in layout):
+        old, runs = _doc_runs(old_tables[name])
+    for doc_id, handle in layout:
+        if handle is not None:
+            yield pieces.get(handle, name)
+        elif doc_id in runs:
+            start, stop = runs[doc_id]
+            yield old.slice(start, stop - start)
+
+
+def _doc_runs(table: pa.Table) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
+    """The table with each document's rows together (regrouped, in their order, only when they are not), and where
+    each document's rows are."""
+    column = table["doc_id"]
+    if pa.types.is_dictionary(column.type) and column.num_chunks == 1:   # the store's terms: codes, no strings
+        encoded = column.chunks[0]
+    else:
+        encoded = pc.dictionary_encode(column.cast(pa.string()).combine_chunks())
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(np.isnan(codes), -1, codes).astype(np.int64) if codes.dtype.kind == "f" else codes.astype(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else codes
+    if len(np.unique(codes[starts])) < len(starts):                     # a document in two places
+        order = np.argsort(codes, kind="stable")
+        table, codes = table.take(pa.array(order)), codes[order]
+        starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    stops = np.append(starts[1:], len(codes)).tolist()
+    ids = encoded.dictionary.take(pa.array(np.maximum(codes[starts], 0))).to_pylist()
+    return table, {doc: (start, stop) for doc, start, stop, code in zip(ids, starts.tolist(), stops, codes[starts])
+                   if code >= 0}
 
 
 def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook: Codebook, jobs: int,
-         progress: bool, segmenter_factory: Callable = get_segmenter) -> dict:
-    """Process every file in ``todo``; returns rel -> (status, doc_id, problems, arrow tables or None).
+         progress: bool, pieces: Pieces, segmenter_factory: Callable = get_segmenter) -> dict:
+    """Process every file in ``todo``; returns rel -> (status, doc_id, problems, handle of its tables in ``pieces``
+    or None).
 
     With ``jobs`` > 1 the files go to a pool of processes in small chunks. The pool forks when this process runs a
     single thread (the workers then share the warmed segmenter), and spawns otherwise (e.g. under Streamlit).
@@ -248,7 +279,7 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
     try:
         if jobs <= 1 or len(todo) <= 1:
             for rel, task in zip(todo, tasks):
-                outcomes[rel] = _process_one(process_file, task, segmenter=segmenter, codebook=codebook)
+                outcomes[rel] = _kept(pieces, _process_one(process_file, task, segmenter=segmenter, codebook=codebook))
                 bar.update()
         else:
             if forking and hasattr(segmenter, "segment"):
@@ -261,9 +292,9 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
                     initargs=(process_file, (lambda: segmenter) if forking else segmenter_factory, codebook)) as pool:
                 futures = {pool.submit(_process_chunk, chunk_tasks): rels for rels, chunk_tasks in chunks}
                 for future in concurrent.futures.as_completed(futures):
-                    rels = futures[future]
+                    rels = futures.pop(future)    # the future holds its result: let both go once kept
                     try:
-                        outcomes.update(zip(rels, future.result()))
+                        outcomes.update((rel, _kept(pieces, outcome)) for rel, outcome in zip(rels, future.result()))
                     except Exception as err:  # noqa: BLE001 - a dead worker fails its reports, not the build
                         outcomes.update((rel, ("failed", None, [["parse", f"{type(err).__name__}: {err}"]], None))
                                         for rel in rels)
@@ -271,6 +302,11 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
     finally:
         bar.close()
     return outcomes
+
+
+def _kept(pieces: Pieces, outcome: tuple) -> tuple:
+    """The outcome with its tables handed to ``pieces`` (replaced by their handle)."""
+    return outcome if outcome[3] is None else (*outcome[:3], pieces.add(outcome[3]))
 
 
 def _progress_bar() -> type:
@@ -324,16 +360,50 @@ def _process_one(func: Callable, task: tuple, *, segmenter, codebook: Codebook) 
 # ---------------------------------------------------------------------------------------------------- writing
 
 
-def _commit(dst: Path, tables: dict[str, pa.Table], *, settings: dict, entries: dict, stamp: str) -> bool:
-    """Write the tables whose bytes changed, then manifest.json; returns whether any file was written."""
+def _commit(dst: Path, parts: dict[str, Callable[[], Iterator[pa.Table]]], *, settings: dict, entries: dict,
+            stamp: str) -> bool:
+    """Write each table from its parts to a temporary file, then put in place those whose bytes changed, then
+    manifest.json; returns whether any file was written. Two tables are written at a time (Arrow frees the GIL)."""
     dst.mkdir(parents=True, exist_ok=True)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Arrow frees the GIL
-        blobs = dict(zip(tables, pool.map(_parquet_bytes, tables.values(), [CATEGORIES.get(n, ()) for n in tables])))
-        digests = dict(zip(blobs, pool.map(lambda blob: hashlib.sha256(blob).hexdigest(), blobs.values())))
-    changed = [name for name in TABLE_NAMES if _file_digest(dst / f"{name}.parquet") != digests[name]]
-    if changed:
-        _replace_all(dst, {f"{name}.parquet": blobs[name] for name in changed})
+    temps: dict[str, str] = {}
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            futures = {name: pool.submit(_write_temp, dst, name, parts[name]) for name in TABLE_ORDER}
+        failures = [f.exception() for f in futures.values() if f.exception() is not None]
+        temps.update((name, f.result()) for name, f in futures.items() if f.exception() is None)
+        if failures:
+            raise failures[0]
+        digests = {name: _file_digest(Path(tmp)) for name, tmp in temps.items()}
+        changed = {f"{name}.parquet": temps[name] for name in TABLE_NAMES
+                   if _file_digest(dst / f"{name}.parquet") != digests[name]}
+        if changed:
+            _replace_temps(dst, changed)
+    finally:
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
     return _write_manifest(dst, settings=settings, entries=entries, digests=digests, stamp=stamp) or bool(changed)
+
+
+TABLE_ORDER = ("terms", "sections", "theme_hits", "figures", "redactions", "documents", "problems")
+"""The order tables are written in: the biggest first, so the two longest writes overlap."""
+
+
+def _write_temp(dst: Path, name: str, parts: Callable[[], Iterator[pa.Table]]) -> str:
+    """Table ``name`` written from ``parts()`` to a new temporary file in ``dst``; its path."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp", dir=dst)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _write_table(fh, name, parts())
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _write_table(fh, name: str, parts: Iterator[pa.Table]) -> None:
+    write_parquet(fh, parts, _arrow_schema(CONTRACTS[name]), CATEGORIES.get(name, ()))
 
 
 def _write_manifest(dst: Path, *, settings: dict, entries: dict, digests: dict, stamp: str) -> bool:
@@ -356,7 +426,7 @@ def _unchanged(dst: Path, old: dict, entries: dict, problems: list, *, settings:
     manifest.json when a file was touched); None when the problems table would change (then build as usual)."""
     problems = problems + [(rel, stage, reason) for rel, e in entries.items() for stage, reason in e["problems"]]
     problems_df = _problems_frame(problems)
-    digest = hashlib.sha256(_parquet_bytes(_to_arrow(problems_df, CONTRACTS["problems"]))).hexdigest()
+    digest = hashlib.sha256(parquet_bytes(_to_arrow(problems_df, CONTRACTS["problems"]))).hexdigest()
     if digest != old["tables"].get("problems"):
         return None
     if any(_file_digest(dst / f"{name}.parquet") != old["tables"].get(name) for name in TABLE_NAMES):
@@ -378,43 +448,16 @@ def _replace_all(dst: Path, files: dict[str, bytes]) -> None:
                 fh.write(blob)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for name, tmp in temps.items():
-            os.replace(tmp, dst / name)
+        _replace_temps(dst, temps)
     finally:
         for tmp in temps.values():
             Path(tmp).unlink(missing_ok=True)
 
 
-ROW_GROUP_ROWS = 100_000
-"""Rows per Parquet row group of the tables without dictionary columns: row groups are decoded in parallel."""
-
-
-def _parquet_bytes(table: pa.Table, dictionary: tuple[str, ...] = ()) -> bytes:
-    """The table as zstd Parquet. The ``dictionary`` columns are dictionary-encoded in lexical order, in one row group
-    (so ``load`` reads them as categoricals without merging dictionaries); other tables are cut into row groups of
-    ``ROW_GROUP_ROWS`` so that reading them uses every core."""
-    table = table.combine_chunks()
-    if dictionary:
-        table = pa.table([_sorted_dictionary(table[c]) if c in dictionary else table[c] for c in table.column_names],
-                         names=table.column_names)
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd", store_schema=False,
-                   row_group_size=max(len(table), 1) if dictionary else ROW_GROUP_ROWS,
-                   dictionary_pagesize_limit=1 << 30)
-    return buf.getvalue()
-
-
-def _sorted_dictionary(column: pa.ChunkedArray) -> pa.DictionaryArray:
-    """The strings as a dictionary array whose dictionary holds the values used, in lexical order (a column that
-    is already dictionary-encoded keeps its codes, remapped, with entries no row uses left out)."""
-    encoded = pc.dictionary_encode(column.combine_chunks())
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    keep = np.flatnonzero(np.bincount(codes, minlength=len(encoded.dictionary)) > 0)
-    values = encoded.dictionary.take(pa.array(keep)) if len(keep) < len(encoded.dictionary) else encoded.dictionary
-    order = pc.sort_indices(values).to_numpy()
-    rank = np.zeros(len(encoded.dictionary), dtype=np.int32)
-    rank[keep[order]] = np.arange(len(order), dtype=np.int32)  # old dictionary position -> lexical position
-    return pa.DictionaryArray.from_arrays(pa.array(rank[codes]), values.take(pa.array(order)))
+def _replace_temps(dst: Path, temps: dict[str, str]) -> None:
+    """``os.replace`` each written temporary file over its name in ``dst``, in turn."""
+    for name, tmp in temps.items():
+        os.replace(tmp, dst / name)
 
 
 def _file_digest(path: Path) -> str | None:
@@ -485,30 +528,6 @@ def _same_array(a: pa.Array, b: pa.Array) -> bool:
     return (same_buffers and len(a) == len(b) and a.offset == b.offset) or a.equals(b)
 
 
-def _append(pieces: dict[str, list[pa.Table]], tables: dict[str, pa.Table]) -> None:
-    for name, table in tables.items():
-        pieces[name].append(table)
-
-
-def _rows_of(table: pa.Table, doc_ids: list[str]) -> pa.Table:
-    column, ids = table["doc_id"], pa.array(doc_ids, pa.string())
-    if pa.types.is_dictionary(column.type):
-        return table.filter(pa.array(_per_row(column, lambda d: pc.is_in(d, value_set=ids).to_numpy(
-            zero_copy_only=False))))
-    return table.filter(pc.is_in(column, value_set=ids))
-
-
-def _per_row(column: pa.ChunkedArray, per_entry: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
-    """``per_entry(dictionary)`` (one value per dictionary entry) spread over the rows of a dictionary column;
-    computed once per distinct dictionary, so a column read from one row group costs one pass over its codes."""
-    out, last, values = [], None, None
-    for chunk in column.chunks:
-        if last is None or not _same_array(chunk.dictionary, last):
-            last, values = chunk.dictionary, per_entry(chunk.dictionary)
-        out.append(values[chunk.indices.to_numpy(zero_copy_only=False)])
-    return np.concatenate(out) if out else np.empty(0, dtype=bool)
-
-
 def _single_chunk(table: pa.Table) -> pa.Table:
     """The table with each dictionary column whose chunks share one dictionary as a single chunk (its codes
     concatenated): later concatenation then unifies that dictionary once, not once per chunk."""
@@ -520,29 +539,6 @@ def _single_chunk(table: pa.Table) -> pa.Table:
             column = pa.chunked_array([pa.DictionaryArray.from_arrays(codes, shared)])
         columns.append(column)
     return pa.table(columns, names=table.column_names)
-
-
-def _ordered(pieces: list[pa.Table], table: dict[str, schema.Column], order: dict[str, int]) -> pa.Table:
-    """All pieces as one table, documents in file order, each document's rows in their own order. Where some
-    pieces hold a column dictionary-encoded (old rows read from the store), the others are encoded too."""
-    if not pieces:
-        return _arrow_schema(table).empty_table()
-    encoded = {f.name for piece in pieces for f in piece.schema if pa.types.is_dictionary(f.type)}
-    if encoded:
-        pieces[:] = [pa.table([pc.dictionary_encode(piece[c]) if c in encoded and not pa.types.is_dictionary(
-            piece.schema.field(c).type) else piece[c] for c in piece.column_names], names=piece.column_names)
-            for piece in pieces]
-    combined = pa.concat_tables(pieces).combine_chunks()
-    pieces.clear()
-    ids = pa.array(sorted(order, key=order.get), pa.string())
-    doc = combined["doc_id"]
-    if pa.types.is_dictionary(doc.type):
-        rank = _per_row(doc, lambda d: pc.index_in(d, value_set=ids).to_numpy(zero_copy_only=False))
-    else:
-        rank = pc.index_in(doc, value_set=ids).to_numpy(zero_copy_only=False)
-    if len(rank) < 2 or bool(np.all(rank[1:] >= rank[:-1])):
-        return combined  # already in file order (a fresh build): no copy
-    return combined.take(pa.array(np.argsort(rank, kind="stable")))
 
 
 def _problems_frame(problems: list[tuple[str, str, str]]) -> pd.DataFrame:

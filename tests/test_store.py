@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import json
 import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import schema, store
+from analysis import pieces, schema, store
 from analysis.errors import StoreCorrupt, UnreadableReport
 from analysis.pipeline import ReportTables
 
@@ -242,16 +245,16 @@ def test_build_failed_table_write_keeps_old_store(src, tmp_path, calls, monkeypa
     before = _snapshot(dst)
     old = store.load(dst)
     (src / "a.txt").write_text("一、全新\n内容", encoding="utf-8")
-    real = store._parquet_bytes
+    real = store._write_table
     written = []
 
-    def failing(table, *args):
-        written.append(table)
+    def failing(fh, name, parts):
+        written.append(name)
         if len(written) == 3:
             raise OSError("disk full")
-        return real(table, *args)
+        return real(fh, name, parts)
 
-    monkeypatch.setattr(store, "_parquet_bytes", failing)
+    monkeypatch.setattr(store, "_write_table", failing)
     with pytest.raises(OSError, match="disk full"):
         store.build(src, dst)
     assert _snapshot(dst) == before
@@ -327,10 +330,13 @@ _edits = st.lists(st.tuples(st.sampled_from(["a.txt", "b.txt", "c.txt", "d.txt"]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(_edits, min_size=1, max_size=3))
-def test_build_incremental_always_equals_fresh(tmp_path_factory, monkeypatch, rounds):
+@given(st.lists(_edits, min_size=1, max_size=3), st.sampled_from([None, 0, 600]))
+def test_build_incremental_always_equals_fresh(tmp_path_factory, monkeypatch, rounds, budget):
     """Whatever files are added, changed, emptied, broken or removed between builds, the incremental store has
-    the same bytes as a store built from scratch."""
+    the same bytes as a store built from scratch, whether its new reports were held in memory or written to disk
+    (budget 0: all of them; 600 bytes: the first one held, the rest written)."""
+    real_pieces = pieces.Pieces
+    monkeypatch.setattr(store, "Pieces", lambda folder: real_pieces(folder, budget))
     monkeypatch.setattr(store, "process_file", fake_process_report)
     monkeypatch.setattr(store, "list_reports", fake_list_reports)
     monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
@@ -346,11 +352,106 @@ def test_build_incremental_always_equals_fresh(tmp_path_factory, monkeypatch, ro
             else:
                 (src / name).write_text(text, encoding="utf-8")
         store.build(src, base / "inc")
+        assert not [p for p in (base / "inc").iterdir() if p.is_dir()]      # the written pieces are removed
         fresh = base / f"fresh{i}"
+        monkeypatch.setattr(store, "Pieces", real_pieces)
         store.build(src, fresh)
+        monkeypatch.setattr(store, "Pieces", lambda folder: real_pieces(folder, budget))
         for name in store.TABLE_NAMES:
             assert (base / "inc" / f"{name}.parquet").read_bytes() == (fresh / f"{name}.parquet").read_bytes()
         assert store.version(base / "inc") == store.version(fresh)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_build_writing_reports_to_disk_gives_the_same_store(src, tmp_path, monkeypatch, calls, jobs):
+    """A national build cannot hold every report's tables in memory: past the budget they go to disk until the
+    tables are written. The store is the same, and nothing of the pieces is left behind."""
+    for i in range(6):
+        (src / f"n{i}.txt").write_text(f"{i}、第{i}\n内容{i}\n{'长' * i}", encoding="utf-8")
+    store.build(src, tmp_path / "held")
+    seen = []
+    real_add = store.Pieces.add
+
+    def add(self, tables):
+        handle = real_add(self, tables)
+        seen.append((self.spilled, isinstance(handle["terms"], range)))
+        return handle
+
+    monkeypatch.setattr(pieces, "SPILL_BUDGET", 0)
+    monkeypatch.setattr(store.Pieces, "add", add)
+    store.build(src, tmp_path / "disk", jobs=jobs)
+    assert seen and all(spilled and on_disk for spilled, on_disk in seen)
+    for name in store.TABLE_NAMES:
+        assert (tmp_path / "disk" / f"{name}.parquet").read_bytes() == (tmp_path / "held" / f"{name}.parquet")\
+            .read_bytes(), name
+    assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == sorted(p.name for p in (tmp_path / "held").iterdir())
+
+
+def _sorted_dictionary_reference(values: list) -> pa.DictionaryArray:
+    """A dictionary column as the store wants it, made another way: the used values in code-point order
+    (UTF-8 byte order), int32 codes."""
+    cats = sorted({v for v in values if v is not None})
+    codes = [cats.index(v) if v is not None else None for v in values]
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(cats, pa.string()))
+
+
+@pytest.mark.parametrize("cuts", [[], [1], [2, 5], [1, 2, 3, 4, 5, 6, 7]])
+def test_written_tables_equal_writing_the_whole_table_at_once(monkeypatch, cuts):
+    """Streamed a part at a time (in row groups of 3, dictionary strings encoded 4 rows at a time), a table has
+    the bytes pyarrow writes for the whole table in one call; old rows arriving dictionary-encoded (with entries
+    no kept row uses) change nothing."""
+    monkeypatch.setattr(pieces, "ROW_GROUP_ROWS", 3)
+    monkeypatch.setattr(pieces, "DICTIONARY_BLOCK_ROWS", 4)
+    words = ["政治", "宣传", "文明", "网络", "宣传", "政治", "é", "宣传", "a"]
+    whole = pa.table({"doc_id": [f"d{i // 3}" for i in range(9)], "term": words, "count": list(range(9))})
+    schema_ = whole.schema
+    bounds = [0, *cuts, 9]
+    parts = [whole.slice(lo, hi - lo) for lo, hi in itertools.pairwise(bounds)]
+    if len(parts) > 1:   # the first part as old rows read from a store: dictionary-encoded, with an unused entry
+        first = parts[0]
+        term = pa.DictionaryArray.from_arrays(
+            pa.array([["zz", *words].index(w) for w in first["term"].to_pylist()], pa.int32()),
+            pa.array(["zz", *words]))
+        parts[0] = first.set_column(1, pa.field("term", term.type), term)
+    options = {"compression": "zstd", "store_schema": False, "dictionary_pagesize_limit": 1 << 30}
+
+    plain = io.BytesIO()
+    pieces.write_parquet(plain, parts, schema_)
+    want = io.BytesIO()
+    pq.write_table(whole, want, row_group_size=3, **options)
+    assert plain.getvalue() == want.getvalue()
+    assert pq.read_metadata(io.BytesIO(plain.getvalue())).num_row_groups == 3
+
+    coded = io.BytesIO()
+    pieces.write_parquet(coded, parts, schema_, ("doc_id", "term"))
+    encoded = pa.table({"doc_id": _sorted_dictionary_reference(whole["doc_id"].to_pylist()),
+                        "term": _sorted_dictionary_reference(words), "count": whole["count"]})
+    want = io.BytesIO()
+    pq.write_table(encoded, want, row_group_size=9, **options)
+    assert coded.getvalue() == want.getvalue()
+
+
+def test_empty_tables_are_written_as_pyarrow_writes_them():
+    schema_ = pa.schema([("doc_id", pa.string()), ("count", pa.int64())])
+    options = {"compression": "zstd", "store_schema": False, "dictionary_pagesize_limit": 1 << 30}
+    for dictionary, group in (((), pieces.ROW_GROUP_ROWS), (("doc_id",), 1)):
+        got, want = io.BytesIO(), io.BytesIO()
+        pieces.write_parquet(got, [], schema_, dictionary)
+        table = schema_.empty_table()
+        if dictionary:
+            table = pa.table({"doc_id": pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string())),
+                              "count": pa.array([], pa.int64())})
+        pq.write_table(table, want, row_group_size=group, **options)
+        assert got.getvalue() == want.getvalue(), dictionary
+
+
+def test_kept_rows_of_a_document_found_in_two_places_are_joined_in_their_order():
+    table = pa.table({"doc_id": ["a", "a", "b", "a", "c", "b"], "n": [1, 2, 3, 4, 5, 6]})
+    regrouped, runs = store._doc_runs(table)
+    got = {doc: regrouped.slice(lo, hi - lo)["n"].to_pylist() for doc, (lo, hi) in runs.items()}
+    assert got == {"a": [1, 2, 4], "b": [3, 6], "c": [5]}
+    coded = pa.table({"doc_id": pa.chunked_array([pa.array(["x", "x", "y"]).dictionary_encode()]), "n": [1, 2, 3]})
+    assert store._doc_runs(coded)[1] == {"x": (0, 2), "y": (2, 3)}
 
 
 # ---------------------------------------------------------------------------------------------------- load, version
@@ -561,7 +662,7 @@ def test_terms_count_loads_narrow_and_sums_like_the_stored_int64(src, tmp_path, 
 
 
 def test_plain_tables_are_cut_into_row_groups_that_load_in_order(monkeypatch, src, tmp_path, calls):
-    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 2)
+    monkeypatch.setattr(pieces, "ROW_GROUP_ROWS", 2)
     dst = tmp_path / "data"
     store.build(src, dst)
     assert pq.read_metadata(dst / "sections.parquet").num_row_groups > 1

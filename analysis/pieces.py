@@ -1,0 +1,227 @@
+"""A build's report tables, from one piece per report to Parquet files, without holding every report at once.
+
+``Pieces`` keeps each processed report's tables in memory up to a budget and appends the rest to Arrow IPC files
+(lz4), one file per table, in a folder it removes when closed. ``write_parquet`` streams a table's pieces, in
+document order, into a Parquet file: plain tables a row group at a time; tables with dictionary columns (the
+terms) as integer codes into one lexically sorted dictionary per column. The bytes equal those of
+``parquet_bytes`` over the whole table, so a store does not depend on how its build held the pieces.
+
+At national scale (10,000 reports) the pieces of a build take several GB as Arrow tables; a build that held them
+all, then joined and encoded them, peaked at over 9 GB.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Self
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+ROW_GROUP_ROWS = 100_000
+"""Rows per Parquet row group of the tables without dictionary columns: row groups are decoded in parallel."""
+SPILL_BUDGET = 1 << 29
+"""Bytes of report tables (Arrow ``nbytes``) a build holds in memory; later reports go to disk until written."""
+DICTIONARY_BLOCK_ROWS = 1 << 21
+"""Rows of plain strings dictionary-encoded at a time when a dictionary column is written."""
+_OPTIONS = {"compression": "zstd", "store_schema": False, "dictionary_pagesize_limit": 1 << 30}
+
+
+class Pieces:
+    """Each report's tables, added as processed; ``add`` returns a handle, ``get(handle, name)`` the table back.
+
+    Reports are held in memory until their tables reach ``budget`` bytes in all; after that each is appended to
+    one Arrow IPC file per table in a new hidden folder under ``folder`` (created then). Use as a context
+    manager: the folder is removed on exit.
+    """
+
+    def __init__(self, folder: Path, budget: int | None = None):
+        self._folder = Path(folder)
+        self._budget = SPILL_BUDGET if budget is None else budget
+        self._held = 0
+        self._dir: Path | None = None
+        self._writers: dict[str, pa.ipc.RecordBatchFileWriter] = {}
+        self._batches: dict[str, int] = {}
+        self._readers: dict[str, pa.ipc.RecordBatchFileReader] = {}
+        self._files: list[pa.NativeFile] = []
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def spilled(self) -> bool:
+        """Whether any report went to disk."""
+        return self._dir is not None
+
+    def add(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table] | dict[str, range]:
+        """Keep one report's tables; the handle is the tables themselves (in memory) or where they were written."""
+        size = sum(t.nbytes for t in tables.values())
+        if self._held + size <= self._budget and not self._writers:
+            self._held += size
+            return tables
+        return {name: self._spill(name, table) for name, table in tables.items()}
+
+    def _spill(self, name: str, table: pa.Table) -> range:
+        if self._dir is None:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            self._dir = Path(tempfile.mkdtemp(prefix=".pieces-", dir=self._folder))
+        writer = self._writers.get(name)
+        if writer is None:
+            writer = pa.ipc.new_file(str(self._dir / f"{name}.arrow"), table.schema,
+                                     options=pa.ipc.IpcWriteOptions(compression="lz4"))
+            self._writers[name], self._batches[name] = writer, 0
+        first = self._batches[name]
+        for batch in table.to_batches():
+            writer.write_batch(batch)
+            self._batches[name] += 1
+        return range(first, self._batches[name])
+
+    def get(self, handle: dict, name: str) -> pa.Table:
+        """Table ``name`` of the report ``add`` gave ``handle`` for."""
+        where = handle[name]
+        if isinstance(where, pa.Table):
+            return where
+        reader = self._reader(name)
+        batches = [reader.get_batch(i) for i in where]
+        return pa.Table.from_batches(batches, schema=reader.schema)
+
+    def _reader(self, name: str) -> pa.ipc.RecordBatchFileReader:
+        if name not in self._readers:
+            writer = self._writers.pop(name, None)
+            if writer is not None:
+                writer.close()
+            source = pa.OSFile(str(self._dir / f"{name}.arrow"))    # read, not mapped: the pages stay out of RSS
+            self._files.append(source)
+            self._readers[name] = pa.ipc.open_file(source)
+        return self._readers[name]
+
+    def close(self) -> None:
+        """Drop what is held and remove the folder of written pieces."""
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        self._readers.clear()
+        for source in self._files:
+            source.close()
+        self._files.clear()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+
+def parquet_bytes(table: pa.Table, dictionary: tuple[str, ...] = ()) -> bytes:
+    """The table as zstd Parquet. The ``dictionary`` columns are dictionary-encoded in lexical order, in one row group
+    (so ``load`` reads them as categoricals without merging dictionaries); other tables are cut into row groups of
+    ``ROW_GROUP_ROWS`` so that reading them uses every core."""
+    buf = io.BytesIO()
+    write_parquet(buf, [table], table.schema, dictionary)
+    return buf.getvalue()
+
+
+def write_parquet(where, parts: Iterable[pa.Table], schema: pa.Schema, dictionary: tuple[str, ...] = ()) -> int:
+    """Write the rows of ``parts``, one after another, as one Parquet table to ``where`` (a path or a binary file).
+
+    Parts are cast to ``schema`` (a dictionary column of old rows read from a store becomes strings again).
+    Returns the rows written.
+    """
+    parts = (_conformed(part, schema) for part in parts)
+    if dictionary:
+        table = _dictionary_table(parts, schema, dictionary)
+        pq.write_table(table, where, row_group_size=max(len(table), 1), **_OPTIONS)
+        return len(table)
+    rows = 0
+    with pq.ParquetWriter(where, schema, **_OPTIONS) as writer:
+        for group in _row_groups(parts, schema):
+            writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+            rows += len(group)
+        if not rows:
+            writer.write_table(schema.empty_table(), row_group_size=ROW_GROUP_ROWS)
+    return rows
+
+
+def _conformed(part: pa.Table, schema: pa.Schema) -> pa.Table:
+    if part.schema != schema:
+        part = part.select(schema.names).cast(schema)
+    return part.replace_schema_metadata(None)
+
+
+def _row_groups(parts: Iterator[pa.Table], schema: pa.Schema) -> Iterator[pa.Table]:
+    """Tables of exactly ROW_GROUP_ROWS rows (the last one shorter), each one contiguous chunk per column, as
+    ``pq.write_table`` cuts a one-chunk table."""
+    buffer: list[pa.Table] = []
+    held = 0
+    for part in parts:
+        buffer.append(part)
+        held += len(part)
+        while held >= ROW_GROUP_ROWS:
+            joined = pa.concat_tables(buffer)
+            yield joined.slice(0, ROW_GROUP_ROWS).combine_chunks()
+            rest = joined.slice(ROW_GROUP_ROWS)
+            buffer, held = [rest.combine_chunks()] if len(rest) else [], len(rest)
+    if held:
+        yield pa.concat_tables(buffer).combine_chunks()
+
+
+def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: tuple[str, ...]) -> pa.Table:
+    """One table whose ``dictionary`` columns are DictionaryArrays over the values used, in lexical order (int32
+    codes); the parts' strings are encoded a block of rows at a time, so they are never all in memory."""
+    local: dict[str, list[tuple[np.ndarray, pa.Array]]] = {c: [] for c in dictionary}
+    plain: dict[str, list[pa.Array]] = {c: [] for c in schema.names if c not in dictionary}
+    for block in _blocks(parts):
+        for c in schema.names:
+            column = block[c].combine_chunks()
+            if c in plain:
+                plain[c].append(column)
+                continue
+            encoded = pc.dictionary_encode(column)
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+            if encoded.null_count:
+                codes = np.where(encoded.is_null().to_numpy(zero_copy_only=False), -1, codes)
+            local[c].append((codes.astype(np.int32), encoded.dictionary))
+    columns = {}
+    for c in schema.names:
+        if c in plain:
+            arrays = plain.pop(c)
+            columns[c] = pa.concat_arrays(arrays) if arrays else pa.array([], schema.field(c).type)
+            continue
+        columns[c] = _sorted_codes(local.pop(c))
+    return pa.table(list(columns.values()), names=list(columns))
+
+
+def _sorted_codes(parts: list[tuple[np.ndarray, pa.Array]]) -> pa.DictionaryArray:
+    """Codes of every part into one dictionary of the values used, sorted; -1 (a null) stays null."""
+    used = [d.filter(pa.array(np.bincount(codes[codes >= 0], minlength=len(d)) > 0)) for codes, d in parts]
+    values = pc.unique(pa.concat_arrays(used)) if used else pa.array([], pa.string())
+    values = values.take(pc.sort_indices(values))
+    out = []
+    for codes, d in parts:
+        rank = pc.index_in(d, value_set=values).to_numpy(zero_copy_only=False)
+        rank = np.where(np.isnan(rank), -1, rank).astype(np.int32) if rank.dtype.kind == "f" else rank.astype(np.int32)
+        out.append(np.where(codes >= 0, rank[np.maximum(codes, 0)], -1).astype(np.int32))
+    codes = np.concatenate(out) if out else np.zeros(0, dtype=np.int32)
+    mask = codes < 0
+    indices = pa.array(codes, mask=mask) if mask.any() else pa.array(codes)
+    return pa.DictionaryArray.from_arrays(indices, values)
+
+
+def _blocks(parts: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """The parts joined into tables of about DICTIONARY_BLOCK_ROWS rows."""
+    buffer: list[pa.Table] = []
+    held = 0
+    for part in parts:
+        buffer.append(part)
+        held += len(part)
+        if held >= DICTIONARY_BLOCK_ROWS:
+            yield pa.concat_tables(buffer)
+            buffer, held = [], 0
+    if buffer:
+        yield pa.concat_tables(buffer)
