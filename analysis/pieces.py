@@ -130,10 +130,10 @@ def parquet_bytes(table: pa.Table, dictionary: tuple[str, ...] = ()) -> bytes:
 def write_parquet(where, parts: Iterable[pa.Table], schema: pa.Schema, dictionary: tuple[str, ...] = ()) -> int:
     """Write the rows of ``parts``, one after another, as one Parquet table to ``where`` (a path or a binary file).
 
-    Parts are cast to ``schema`` (a dictionary column of old rows read from a store becomes strings again).
-    Returns the rows written.
+    Parts are cast to ``schema``, except that a ``dictionary`` column may come dictionary-encoded (old rows read
+    from a store): its codes are then used as they are. Returns the rows written.
     """
-    parts = (_conformed(part, schema) for part in parts)
+    parts = (_conformed(part, schema, dictionary) for part in parts)
     if dictionary:
         table = _dictionary_table(parts, schema, dictionary)
         pq.write_table(table, where, row_group_size=max(len(table), 1), **_OPTIONS)
@@ -148,27 +148,32 @@ def write_parquet(where, parts: Iterable[pa.Table], schema: pa.Schema, dictionar
     return rows
 
 
-def _conformed(part: pa.Table, schema: pa.Schema) -> pa.Table:
+def _conformed(part: pa.Table, schema: pa.Schema, coded: tuple[str, ...] = ()) -> pa.Table:
+    """The part in ``schema``'s columns and types; a ``coded`` column that holds dictionary-encoded strings stays
+    so."""
     if part.schema != schema:
-        part = part.select(schema.names).cast(schema)
+        fields = [part.schema.field(f.name) if f.name in coded and _string_dictionary(part.schema.field(f.name).type)
+                  else f for f in schema]
+        part = part.select(schema.names).cast(pa.schema(fields))
     return part.replace_schema_metadata(None)
+
+
+def _string_dictionary(kind: pa.DataType) -> bool:
+    return pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type)
 
 
 def _row_groups(parts: Iterator[pa.Table], schema: pa.Schema) -> Iterator[pa.Table]:
     """Tables of exactly ROW_GROUP_ROWS rows (the last one shorter), each one contiguous chunk per column, as
     ``pq.write_table`` cuts a one-chunk table."""
-    buffer: list[pa.Table] = []
-    held = 0
-    for part in parts:
-        buffer.append(part)
-        held += len(part)
-        while held >= ROW_GROUP_ROWS:
-            joined = pa.concat_tables(buffer)
-            yield joined.slice(0, ROW_GROUP_ROWS).combine_chunks()
-            rest = joined.slice(ROW_GROUP_ROWS)
-            buffer, held = [rest.combine_chunks()] if len(rest) else [], len(rest)
-    if held:
-        yield pa.concat_tables(buffer).combine_chunks()
+    rest = None
+    for block in _blocks(parts, ROW_GROUP_ROWS):
+        joined = block if rest is None else pa.concat_tables([rest, block])
+        whole = len(joined) - len(joined) % ROW_GROUP_ROWS
+        for lo in range(0, whole, ROW_GROUP_ROWS):
+            yield joined.slice(lo, ROW_GROUP_ROWS).combine_chunks()
+        rest = joined.slice(whole).combine_chunks()
+    if rest is not None and len(rest):
+        yield rest
 
 
 def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: tuple[str, ...]) -> pa.Table:
@@ -176,17 +181,12 @@ def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: 
     codes); the parts' strings are encoded a block of rows at a time, so they are never all in memory."""
     local: dict[str, list[tuple[np.ndarray, pa.Array]]] = {c: [] for c in dictionary}
     plain: dict[str, list[pa.Array]] = {c: [] for c in schema.names if c not in dictionary}
-    for block in _blocks(parts):
+    for block in _blocks(parts, DICTIONARY_BLOCK_ROWS):
         for c in schema.names:
-            column = block[c].combine_chunks()
             if c in plain:
-                plain[c].append(column)
+                plain[c].append(block[c].combine_chunks())
                 continue
-            encoded = pc.dictionary_encode(column)
-            codes = encoded.indices.to_numpy(zero_copy_only=False)
-            if encoded.null_count:
-                codes = np.where(encoded.is_null().to_numpy(zero_copy_only=False), -1, codes)
-            local[c].append((codes.astype(np.int32), encoded.dictionary))
+            local[c].append(_local_codes(block[c]))
     columns = {}
     for c in schema.names:
         if c in plain:
@@ -197,15 +197,42 @@ def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: 
     return pa.table(list(columns.values()), names=list(columns))
 
 
+def _local_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """int32 codes (-1 for null) of a string column into a dictionary: the column's own when it is dictionary-encoded
+    with one dictionary (no string is read), else one made here."""
+    chunks = column.chunks
+    if (_string_dictionary(column.type) and chunks
+            and all(_same_values(chunk.dictionary, chunks[0].dictionary) for chunk in chunks[1:])):
+        indices, dictionary = pa.chunked_array([chunk.indices for chunk in chunks]).combine_chunks(), chunks[0].dictionary
+    else:
+        encoded = pc.dictionary_encode(column.cast(pa.string()).combine_chunks())
+        indices, dictionary = encoded.indices, encoded.dictionary
+    codes = indices.fill_null(-1).to_numpy(zero_copy_only=False) if indices.null_count else \
+        indices.to_numpy(zero_copy_only=False)
+    return codes.astype(np.int32), dictionary
+
+
+def _same_values(a: pa.Array, b: pa.Array) -> bool:
+    """Whether two arrays are the same (the same buffers, or equal values)."""
+    return _array_key(a) == _array_key(b) or a.equals(b)
+
+
+def _array_key(a: pa.Array) -> tuple:
+    return len(a), a.offset, *(x.address if x else 0 for x in a.buffers())
+
+
 def _sorted_codes(parts: list[tuple[np.ndarray, pa.Array]]) -> pa.DictionaryArray:
     """Codes of every part into one dictionary of the values used, sorted; -1 (a null) stays null."""
     used = [d.filter(pa.array(np.bincount(codes[codes >= 0], minlength=len(d)) > 0)) for codes, d in parts]
     values = pc.unique(pa.concat_arrays(used)) if used else pa.array([], pa.string())
     values = values.take(pc.sort_indices(values))
     out = []
+    ranks: dict[tuple, np.ndarray] = {}        # per dictionary: blocks of old rows share the store's
     for codes, d in parts:
-        rank = pc.index_in(d, value_set=values).to_numpy(zero_copy_only=False)
-        rank = np.where(np.isnan(rank), -1, rank).astype(np.int32) if rank.dtype.kind == "f" else rank.astype(np.int32)
+        key = _array_key(d)
+        if key not in ranks:
+            ranks[key] = pc.index_in(d, value_set=values).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+        rank = ranks[key]
         out.append(np.where(codes >= 0, rank[np.maximum(codes, 0)], -1).astype(np.int32))
     codes = np.concatenate(out) if out else np.zeros(0, dtype=np.int32)
     mask = codes < 0
@@ -213,14 +240,18 @@ def _sorted_codes(parts: list[tuple[np.ndarray, pa.Array]]) -> pa.DictionaryArra
     return pa.DictionaryArray.from_arrays(indices, values)
 
 
-def _blocks(parts: Iterator[pa.Table]) -> Iterator[pa.Table]:
-    """The parts joined into tables of about DICTIONARY_BLOCK_ROWS rows."""
+def _blocks(parts: Iterator[pa.Table], rows: int) -> Iterator[pa.Table]:
+    """The parts joined into tables of at least ``rows`` rows (the last one shorter), cut where the parts' schema
+    changes (plain and dictionary-encoded strings)."""
     buffer: list[pa.Table] = []
     held = 0
     for part in parts:
+        if buffer and part.schema != buffer[0].schema:
+            yield pa.concat_tables(buffer)
+            buffer, held = [], 0
         buffer.append(part)
         held += len(part)
-        if held >= DICTIONARY_BLOCK_ROWS:
+        if held >= rows:
             yield pa.concat_tables(buffer)
             buffer, held = [], 0
     if buffer:
