@@ -333,20 +333,21 @@ def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: 
 
 
 def show_export(preview: Preview, fetch: Callable[[], pd.DataFrame], name: str, *, columns: dict[str, Column],
-                key: str, command: str) -> None:
-    """An export table's first rows, its length, and downloads of the whole table (made when clicked).
+                key: str, command: str, hide: tuple[str, ...] = (), height: int = 300) -> None:
+    """A table's first rows, its length, and downloads of the whole table (made when clicked, from ``fetch()``).
 
     A table longer than an Excel sheet (``EXCEL_MAX_ROWS``) gets no download: the note gives ``command``, the CLI
-    line that writes it to a file.
+    line that writes it to a file. ``hide`` drops columns from what is shown and downloaded.
     """
     with st.container(key=key):
-        st.dataframe(shown_frame(preview.frame, columns=columns), hide_index=True, height=300, placeholder="")
+        st.dataframe(shown_frame(preview.frame, columns=columns, hide=hide), hide_index=True, height=height,
+                     placeholder="")
         st.caption(views.export_note(len(preview.frame), preview.total, EXCEL_MAX_ROWS))
         if preview.total is not None and preview.total > EXCEL_MAX_ROWS:
             st.info("表格超过 Excel 工作表的行数上限，网页不提供下载。请缩小筛选范围，或在命令行导出：")
             st.code(command, language="bash")
             return
-        downloads(lambda: shown_frame(fetch(), columns=columns), name, key=key)
+        downloads(lambda: shown_frame(fetch(), columns=columns, hide=hide), name, key=key)
 
 
 def show_error(err: BaseException) -> None:

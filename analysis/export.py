@@ -35,6 +35,7 @@ from analysis.keyness import (
     TERM_TIMELINE,
     TOP_TERMS,
     distinctive,
+    distinctive_preview,
     rank_shift,
     select_sections,
     term_shift,
@@ -44,6 +45,7 @@ from analysis.keyness import (
 from analysis.kwic import KWIC, kwic
 from analysis.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
 from analysis.schema import Column
+from analysis.views import Preview
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = (".csv", ".xlsx")
@@ -291,14 +293,6 @@ EXCEL_MAX_ROWS = 1_048_575
 so the dashboard offers no download of a longer table and names the CLI command that writes it instead."""
 
 
-class Preview(NamedTuple):
-    """The head of an export table, and how long the whole table is."""
-
-    frame: pd.DataFrame          # the table's first rows (at most the ``rows`` asked for)
-    total: int | None            # the whole table's rows; None when only known to be more than ``len(frame)``
-    full: pd.DataFrame | None    # the whole table when it was computed anyway (small tables), else None
-
-
 def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | None = None,  # noqa: B008
                   groups: tuple[Filter, Filter] | None = None, codebook=None, top: int | None = None,
                   by: str | None = None, rows: int = PREVIEW_ROWS) -> Preview:
@@ -332,23 +326,28 @@ def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | Non
         found = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=limit, by=by)
         whole = len(found) < limit or (top is not None and limit == top)
         return Preview(found.head(rows), len(found) if whole else None, found if whole else None)
+    if name == "distinctive" and not flt.themes:
+        return distinctive_preview(tables, rows=rows, by=by or "document", top=top or 20, flt=flt)
     full = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
     return Preview(full.head(rows), len(full), full)
 
 
 def download_table(preview: Preview, name: str, tables, flt: Filter = Filter(), *,  # noqa: B008
-                   query: str | None = None, groups: tuple[Filter, Filter] | None = None) -> pd.DataFrame:
+                   query: str | None = None, groups: tuple[Filter, Filter] | None = None, top: int | None = None,
+                   by: str | None = None) -> pd.DataFrame:
     """The whole table a preview was cut from, as the data page's download holds it: ``preview.full`` when it was
-    computed whole, else ``export_table`` again (a KWIC search stops at ``EXCEL_MAX_ROWS`` lines)."""
+    computed whole, else ``export_table`` again with the preview's arguments (a KWIC search stops at
+    ``EXCEL_MAX_ROWS`` lines)."""
     if preview.full is not None:
         return preview.full
-    top = EXCEL_MAX_ROWS if name == "kwic" else None
-    return export_table(name, tables, flt, query=query, groups=groups, top=top)
+    if name == "kwic":
+        top = EXCEL_MAX_ROWS if top is None else min(top, EXCEL_MAX_ROWS)
+    return export_table(name, tables, flt, query=query, groups=groups, top=top, by=by)
 
 
 def cli_command(name: str, flt: Filter = Filter(), *, query: str | None = None,  # noqa: B008
                 groups: tuple[Filter, Filter] | None = None, data: str | Path = "data",
-                out: str | None = None) -> str:
+                out: str | None = None, top: int | None = None, by: str | None = None) -> str:
     """The ``python -m analysis export`` command line that writes the table ``name`` under ``flt`` to a file.
 
     The dashboard shows it when a table is too long to download (``EXCEL_MAX_ROWS``). Values that are not plain
@@ -371,6 +370,10 @@ def cli_command(name: str, flt: Filter = Filter(), *, query: str | None = None, 
         parts += ["--query", _quote(query)]
     if groups:
         parts += ["--groups", *(_quote(";".join(f"{k}={v}" for k, v in g.to_query().items())) for g in groups)]
+    if top is not None:
+        parts += ["--top", str(int(top))]
+    if by is not None:
+        parts += ["--by", _quote(by)]
     parts += ["--out", _quote(out or f"{name}.csv")]
     return " ".join(parts)
 

@@ -510,6 +510,18 @@ def document_pairs(tables: Any, flt: Filter, docs: np.ndarray):
         yield doc, term[at], np.add.reduceat(count, at) if len(at) else count[at]
 
 
+def distinct_terms(tables: Any, flt: Filter) -> np.ndarray:
+    """Each document's distinct terms in the section kinds ``flt`` keeps (every document: its documents are not
+    applied), int64."""
+    idx = term_index(tables)
+    kinds = kind_mask(flt)
+    if kinds.all():
+        return idx.doc_pairs
+    rows = np.flatnonzero(kinds[idx.kind])
+    doc, term = idx.doc[rows], idx.term[rows]
+    return np.bincount(doc[_firsts(doc, term)], minlength=len(idx.doc_ids)).astype(np.int64)
+
+
 def _firsts(doc: np.ndarray, term: np.ndarray) -> np.ndarray:
     """True at the first of each run of equal (document, term)."""
     first = np.ones(len(doc), dtype=bool)

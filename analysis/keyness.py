@@ -21,6 +21,7 @@ from analysis import fast
 from analysis.errors import value_invalid_msg
 from analysis.filters import Filter
 from analysis.schema import Column
+from analysis.views import Preview
 
 USERDICT = Path(__file__).resolve().parent / "resources" / "userdict.txt"
 BY_VALUES = ("document", "unit", "year", "unit_year", "region", "level", "period")
@@ -432,10 +433,12 @@ def _distinctive_frame(names, vocab, labels, group, term, count, per_10k, tfidf,
 
 
 def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, labels: pd.Series, top: int | None,
-                              measure: str, flt: Filter, alpha0: float) -> pd.DataFrame:
+                              measure: str, flt: Filter, alpha0: float,
+                              rows: int | None = None) -> tuple[pd.DataFrame, int]:
     """``_distinctive_fast`` where each group holds one selected document (by report, or a unit of one report):
     the document and term totals come from the index, and the pairs are scored a chunk of documents at a time, so
-    no array spans every (document, term) pair of the selection."""
+    no array spans every (document, term) pair of the selection. With ``rows``, stops after the chunk that makes
+    the first ``rows`` rows (groups come in name order). Returns the rows and the whole table's length."""
     idx = fast.term_index(tables)
     docs = fast.doc_mask(tables.documents, flt)
     kinds = fast.kind_mask(flt)
@@ -443,7 +446,7 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
     totals = np.where(docs, idx.occurrences[:, kinds].sum(axis=1), 0.0)   # per document = per group
     n_groups = int((totals > 0).sum())
     if not n_groups:
-        return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
+        return _empty_distinctive(), 0
     idf = np.log((1.0 + n_groups) / (1.0 + df)) + 1.0
     total_all = float(totals.sum())
     background = idx.corpus.astype(float)
@@ -452,7 +455,7 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
     chars[chars == 0] = np.nan
     chosen = np.flatnonzero(docs)
     chosen = chosen[np.argsort(codes[chosen], kind="stable")]          # groups in name order
-    parts = []
+    parts, held, cut = [], 0, False
     for doc, term, count in fast.document_pairs(tables, flt, chosen):
         tfidf = count / totals[doc] * idf[term]
 
@@ -463,20 +466,40 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
         pos, rank, z = _top_scored(codes[doc], tfidf, z_of, measure, top)
         parts.append((codes[doc[pos]], term[pos], count[pos], count[pos] * 10_000.0 / chars[doc[pos]], tfidf[pos], z,
                       rank))
-    return _distinctive_frame(names, idx.vocab, labels, *(np.concatenate(column) for column in zip(*parts)))
+        held += len(pos)
+        if rows is not None and held >= rows:    # the rows asked for are made: the rest is only counted
+            cut = True
+            break
+    frame = _distinctive_frame(names, idx.vocab, labels, *(np.concatenate(column) for column in zip(*parts)))
+    if not cut:
+        return frame, len(frame)
+    pairs = fast.distinct_terms(tables, flt)[chosen[totals[chosen] > 0]]      # a report's rows: its terms, to top
+    return frame, int(pairs.sum() if top is None else np.minimum(pairs, top).sum())
+
+
+def _empty_distinctive() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
+
+
+def _per_document(tables, by: str, flt: Filter) -> tuple[np.ndarray, np.ndarray, pd.Series, bool]:
+    """The group code of each document, the group names (sorted), group → label, and whether every selected
+    document is a group of its own."""
+    keys, labels = _keys(tables, by)
+    codes, names = pd.factorize(keys["group"].astype(object), sort=True)
+    one_each = bool((codes >= 0).all()) and np.bincount(codes[fast.doc_mask(tables.documents, flt)]).max(initial=0) <= 1
+    return codes, np.asarray(names, dtype=object), labels, one_each
 
 
 def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Filter,
                       alpha0: float) -> pd.DataFrame:
     """``distinctive`` from the term index: scores computed on arrays, strings made for the kept rows only."""
-    keys, labels = _keys(tables, by)
-    codes, names = pd.factorize(keys["group"].astype(object), sort=True)
-    if (codes >= 0).all() and np.bincount(codes[fast.doc_mask(tables.documents, flt)]).max(initial=0) <= 1:
-        return _distinctive_per_document(tables, codes=codes, names=np.asarray(names, dtype=object), labels=labels,
-                                         top=top, measure=measure, flt=flt, alpha0=alpha0)
-    gc = fast.group_counts(tables, flt, keys["group"])
+    codes, names, labels, one_each = _per_document(tables, by, flt)
+    if one_each:
+        return _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top, measure=measure,
+                                         flt=flt, alpha0=alpha0)[0]
+    gc = fast.group_counts(tables, flt, _keys(tables, by)[0]["group"])
     if not len(gc.count):
-        return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
+        return _empty_distinctive()
     n_vocab = len(gc.vocab)
     df = np.bincount(gc.term, minlength=n_vocab)
     totals = np.bincount(gc.group, weights=gc.count, minlength=len(gc.names))
@@ -535,7 +558,7 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
         return _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
     counts, chars, labels = _group_counts(tables, flt, by)
     if counts.empty:
-        return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
+        return _empty_distinctive()
     n_groups = counts["group"].nunique()
     df = counts.groupby("term")["group"].nunique()
     totals = counts.groupby("group")["count"].sum()
@@ -560,6 +583,40 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
         out = out.loc[out["rank"] <= top]
     out["group_label"] = out["group"].map(labels)
     return out[list(DISTINCTIVE)].reset_index(drop=True)
+
+
+def distinctive_preview(tables, *, rows: int, by: Literal["document", "unit", "year", "unit_year", "region",
+                                                        "level"] = "document",
+                        top: int | None = 20, measure: Literal["tfidf", "logodds"] = "tfidf",
+                        flt: Filter = EVERYTHING, alpha0: float = 100.0) -> Preview:
+    """The first ``rows`` rows of ``distinctive(…)`` and its length, scoring only the first reports' terms when each
+    group is one report (at national scale the table by report has ~100,000 rows and takes a second or two).
+
+    Args:
+        tables, by, top, measure, flt, alpha0: as ``distinctive``.
+        rows: how many rows to give.
+    Returns:
+        Preview: ``frame`` equals ``distinctive(…).head(rows)``; ``total`` is the whole table's length; ``full`` is
+        the whole table when it was computed anyway, else None.
+
+    Example:
+        >>> p = distinctive_preview(tables, rows=1000, by="document", top=10)
+        >>> len(p.frame), p.total
+        (1000, 95500)
+    """
+    if rows < 0:
+        raise ValueError(f"rows={rows!r} must be zero or more")
+    if measure not in ("tfidf", "logodds"):
+        raise ValueError(value_invalid_msg("measure", measure, ("tfidf", "logodds")))
+    whole = fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all()   # cached by distinctive
+    if fast.usable(tables, flt) and not whole:
+        codes, names, labels, one_each = _per_document(tables, by, flt)
+        if one_each:
+            frame, total = _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top,
+                                                     measure=measure, flt=flt, alpha0=alpha0, rows=rows)
+            return Preview(frame.head(rows), total, frame if total == len(frame) else None)
+    full = distinctive(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
+    return Preview(full.head(rows), len(full), full)
 
 
 def top_terms(tables, flt: Filter = EVERYTHING, *, by: str | None = None, top: int | None = 50,

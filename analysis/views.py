@@ -544,6 +544,14 @@ def _none(value):
     return value
 
 
+class Preview(NamedTuple):
+    """The head of an export table, and how long the whole table is."""
+
+    frame: pd.DataFrame          # the table's first rows (at most the ``rows`` asked for)
+    total: int | None            # the whole table's rows; None when only known to be more than ``len(frame)``
+    full: pd.DataFrame | None    # the whole table when it was computed anyway (small tables), else None
+
+
 def export_note(shown: int, total: int | None, cap: int) -> str:
     """The caption under an export table's first rows: how long the whole table is and what the download holds.
 

@@ -5,7 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from analysis import keyness, kwic, views
+from analysis import export, keyness, kwic, views
 
 
 def draw() -> None:
@@ -39,8 +39,11 @@ def draw() -> None:
     st.subheader("特色词")
     by = st.radio("按", ["unit", "document"], format_func={"unit": "单位", "document": "报告"}.get, horizontal=True,
                   key="tm_by")
-    dist = ui.run(keyness.distinctive, by=by, top=10, flt=flt)
-    ui.show_table(dist, "特色词", columns=keyness.DISTINCTIVE, key="tm_dist_t", hide=("group",), height=320)
+    dist = ui.run(keyness.distinctive_preview, by=by, top=10, flt=flt, rows=ui.SHOW_ROWS)   # the rows shown
+    # the whole table, made when a download button is clicked
+    whole = lambda: dist.full if dist.full is not None else ui.run(keyness.distinctive, by=by, top=10, flt=flt)
+    ui.show_export(dist, whole, "特色词", columns=keyness.DISTINCTIVE, key="tm_dist_t", hide=("group",), height=320,
+                   command=export.cli_command("distinctive", flt, top=10, by=by, data=ui.data_dir()))
     ui.caption(flt, "TF-IDF 排序：该组常用而其他组少用的词；Z 值为与其余报告相比的对数优势。")
 
     st.subheader("关键词上下文（KWIC）")

@@ -29,6 +29,9 @@ def test_main_prints_every_query_and_the_summary(work, capsys):
     assert code == 0, err
     for name in query.queries():
         assert float(lines[f"q_{name}_p50_ms"]) <= float(lines[f"q_{name}_p95_ms"])
+    for name in query.clicks():     # timed on their own: a download click, not a filter change
+        assert float(lines[f"click_{name}_p50_ms"]) <= float(lines[f"click_{name}_p95_ms"])
+        assert f"q_{name}_p95_ms" not in lines
     for name in ("worst_p95_ms", "cold_load_s", "cold_load_rss_mb", "rss_mb"):
         assert float(lines[name]) > 0
     assert lines["worst_query"] in query.queries()

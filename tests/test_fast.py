@@ -239,6 +239,43 @@ def test_distinctive_per_report_in_small_chunks_equals_plain(flt, measure, top, 
     assert list(got["group"]) == sorted(got["group"])
 
 
+@pytest.mark.parametrize("flt", FILTERS)
+@pytest.mark.parametrize("by, measure, top", [("document", "tfidf", 3), ("document", "logodds", None),
+                                              ("unit", "tfidf", 2)])
+@pytest.mark.parametrize("rows", [0, 1, 4, 7, 1000])
+def test_distinctive_preview_is_the_head_of_the_whole_table(flt, by, measure, top, rows, no_fast, monkeypatch):
+    """The terms page shows the first rows of the table by report without scoring every report: the rows are the
+    whole table's first ones, and its length is the whole table's, also when the scoring stopped early (chunks of
+    a few rows) and under a section-kind filter."""
+    monkeypatch.setattr(fast, "PAIR_CHUNK_ROWS", 5)
+    t = fixture_tables()
+    want = no_fast(keyness.distinctive, t, by=by, top=top, measure=measure, flt=flt)
+    got = keyness.distinctive_preview(t, rows=rows, by=by, top=top, measure=measure, flt=flt)
+    assert_same(got.frame, want.head(rows))
+    assert got.total == len(want)
+    assert got.full is None or len(got.full) == len(want)
+
+
+def test_distinctive_preview_stops_scoring_after_the_rows_asked_for(monkeypatch):
+    monkeypatch.setattr(fast, "PAIR_CHUNK_ROWS", 5)
+    t = fixture_tables()
+    flt = Filter(year_from=2020, year_to=2021)
+    chunks: list[int] = []
+    real = fast.document_pairs
+
+    def counted(*args):
+        for chunk in real(*args):
+            chunks.append(len(chunk[0]))
+            yield chunk
+
+    monkeypatch.setattr(fast, "document_pairs", counted)
+    whole = keyness.distinctive_preview(t, rows=10_000, by="document", top=2, flt=flt)
+    scored_whole, chunks[:] = len(chunks), []
+    head = keyness.distinctive_preview(t, rows=1, by="document", top=2, flt=flt)
+    assert len(head.frame) == 1 and head.full is None and head.total == len(whole.full) > 2
+    assert len(chunks) == 1 < scored_whole
+
+
 @pytest.mark.parametrize("flt", FILTERS[:6])
 @pytest.mark.parametrize("by, weighting, top", [(None, "count", 3), (None, "per_10k", None), ("year", "count", 2),
                                                 ("document", "per_10k", 1), ("unit", "count", None)])

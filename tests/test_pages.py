@@ -351,6 +351,24 @@ def test_a_long_table_sends_its_first_rows_and_downloads_them_all(env, downloads
     assert csv["词语"].tolist() == tt["term"].tolist()
 
 
+def test_terms_page_distinctive_by_report_shows_its_first_rows_and_downloads_the_whole_table(env, downloads,
+                                                                                            monkeypatch):
+    import ui
+
+    monkeypatch.setattr(ui, "SHOW_ROWS", 4)
+    whole = keyness.distinctive(tables(env), by="document", top=10, flt=Filter(units=("市政府", "县委宣传部")))
+    assert len(whole) > 4
+    at = open_page("pages/terms.py")
+    at.radio(key="tm_by").set_value("document").run()
+    set_units(at, ["市政府", "县委宣传部"])
+    ok(at)
+    term = schema.labels_zh(keyness.DISTINCTIVE)["term"]
+    assert shown(at, "tm_dist_t")[term].tolist() == whole["term"].tolist()[:4]
+    assert f"共 {len(whole)} 行，下表显示前 4 行；下载包含全部行。" in [c.value for c in at.caption]
+    csv = pd.read_csv(__import__("io").BytesIO(made(downloads["特色词.csv"])), encoding="utf-8-sig")
+    assert csv[term].tolist() == whole["term"].tolist() and "group" not in csv.columns
+
+
 def test_report_text_is_never_shown_as_html():
     pages = [ROOT / "dashboard.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
     for path in pages:
