@@ -510,16 +510,32 @@ def document_pairs(tables: Any, flt: Filter, docs: np.ndarray):
         yield doc, term[at], np.add.reduceat(count, at) if len(at) else count[at]
 
 
-def distinct_terms(tables: Any, flt: Filter) -> np.ndarray:
-    """Each document's distinct terms in the section kinds ``flt`` keeps (every document: its documents are not
-    applied), int64."""
+def distinct_terms(tables: Any, flt: Filter, docs: np.ndarray, at_most: int | None = None) -> np.ndarray:
+    """The distinct terms of each document ``docs`` (positions) in the section kinds ``flt`` keeps, or ``at_most``
+    where there are more (int64).
+
+    Each index row is one (document, term, kind), so a document's rows of one kind are its distinct terms there:
+    the most of them over the kinds kept is a lower bound, and only documents where it is under ``at_most`` have
+    their rows read.
+    """
     idx = term_index(tables)
     kinds = kind_mask(flt)
+    docs = np.asarray(docs, dtype=np.int64)
     if kinds.all():
-        return idx.doc_pairs
-    rows = np.flatnonzero(kinds[idx.kind])
-    doc, term = idx.doc[rows], idx.term[rows]
-    return np.bincount(doc[_firsts(doc, term)], minlength=len(idx.doc_ids)).astype(np.int64)
+        out = idx.doc_pairs[docs].copy()
+    else:
+        per_kind = _cached("kind_terms", tables, tables.terms, lambda: np.bincount(
+            idx.doc.astype(np.int64) * len(KINDS) + idx.kind, minlength=len(idx.doc_ids) * len(KINDS))
+            .reshape(len(idx.doc_ids), len(KINDS)))
+        out = per_kind[docs][:, kinds].max(axis=1).astype(np.int64)
+        exact = np.ones(len(docs), dtype=bool) if at_most is None else out < at_most
+        if exact.any():
+            rows = _doc_rows(idx, docs[exact])
+            rows = rows[kinds[idx.kind[rows]]]
+            doc, term = idx.doc[rows], idx.term[rows]
+            found = np.bincount(doc[_firsts(doc, term)], minlength=len(idx.doc_ids))
+            out[exact] = found[docs[exact]]
+    return out if at_most is None else np.minimum(out, at_most)
 
 
 def _firsts(doc: np.ndarray, term: np.ndarray) -> np.ndarray:

@@ -473,8 +473,8 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
     frame = _distinctive_frame(names, idx.vocab, labels, *(np.concatenate(column) for column in zip(*parts)))
     if not cut:
         return frame, len(frame)
-    pairs = fast.distinct_terms(tables, flt)[chosen[totals[chosen] > 0]]      # a report's rows: its terms, to top
-    return frame, int(pairs.sum() if top is None else np.minimum(pairs, top).sum())
+    rows_of = fast.distinct_terms(tables, flt, chosen[totals[chosen] > 0], top)   # a report's rows: its terms, to top
+    return frame, int(rows_of.sum())
 
 
 def _empty_distinctive() -> pd.DataFrame:
