@@ -13,6 +13,7 @@ all, then joined and encoded them, peaked at over 9 GB.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -73,7 +74,8 @@ class Pieces:
     def _spill(self, name: str, table: pa.Table) -> range:
         if self._dir is None:
             self._folder.mkdir(parents=True, exist_ok=True)
-            self._dir = Path(tempfile.mkdtemp(prefix=".pieces-", dir=self._folder))
+            remove_stale(self._folder)
+            self._dir = Path(tempfile.mkdtemp(prefix=f".pieces-{os.getpid()}-", dir=self._folder))
         writer = self._writers.get(name)
         if writer is None:
             writer = pa.ipc.new_file(str(self._dir / f"{name}.arrow"), table.schema,
@@ -116,6 +118,30 @@ class Pieces:
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove the folders of pieces that builds killed before their end left in ``folder`` (their process is gone);
+    returns them."""
+    gone = []
+    for path in folder.glob(".pieces-*-*"):
+        pid = path.name.split("-")[1]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":   # on Windows os.kill(pid, 0) would end the process: keep the folder
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:          # exists but is not ours (or the platform cannot tell): leave its folder
+        return True
+    return True
 
 
 def parquet_bytes(table: pa.Table, dictionary: tuple[str, ...] = ()) -> bytes:

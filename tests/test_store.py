@@ -387,6 +387,25 @@ def test_build_writing_reports_to_disk_gives_the_same_store(src, tmp_path, monke
     assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == sorted(p.name for p in (tmp_path / "held").iterdir())
 
 
+@pytest.mark.skipif(os.name == "nt", reason="a dead build's folder is kept on Windows")
+def test_a_killed_builds_pieces_are_removed_by_the_next_build_that_needs_the_disk(src, tmp_path, monkeypatch, calls):
+    import subprocess
+    import sys
+
+    dst = tmp_path / "data"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    left = dst / f".pieces-{dead}-abc"
+    left.mkdir(parents=True)
+    (left / "terms.arrow").write_bytes(b"x" * 100)
+    running = dst / f".pieces-{os.getppid()}-def"     # a live process's build: not touched
+    running.mkdir()
+    monkeypatch.setattr(pieces, "SPILL_BUDGET", 0)
+    store.build(src, dst)
+    assert not left.exists() and running.exists()
+    assert sorted(p.name for p in dst.iterdir() if p.is_dir()) == [running.name]
+
+
 def _sorted_dictionary_reference(values: list) -> pa.DictionaryArray:
     """A dictionary column as the store wants it, made another way: the used values in code-point order
     (UTF-8 byte order), int32 codes."""
