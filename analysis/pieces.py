@@ -107,7 +107,7 @@ class Pieces:
         return self._readers[name]
 
     def close(self) -> None:
-        """Drop what is held and remove the folder of written pieces."""
+        """Close the written pieces' files and remove their folder."""
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
