@@ -160,6 +160,11 @@ def _head_in_sections(tables, name: str, keep: np.ndarray, rows: int) -> tuple[n
     return fast.spans(start[:upto], length[:upto])[:rows], total
 
 
+def _distinctive_kw(by: str | None, top: int | None) -> dict[str, Any]:
+    """The distinctive export's grouping and terms per group: by report and 20 unless given."""
+    return {"by": by or "document", "top": top or 20}
+
+
 def _merge(base: Filter, group: Filter) -> Filter:
     """The group's fields where it sets them, the base filter's elsewhere."""
     empty = Filter()
@@ -241,7 +246,7 @@ EXPORTS: dict[str, ExportSpec] = {
     "rank_shift": ExportSpec(_rank_shift, RANK_SHIFT, "高频词排名变化", "groups"),
     "term_timeline": ExportSpec(lambda t, f, **_: term_timeline(t, flt=f), TERM_TIMELINE, "提法首末年份"),
     "distinctive": ExportSpec(lambda t, f, *, by=None, top=None, **_: distinctive(
-        t, by=by or "document", top=top or 20, flt=f), DISTINCTIVE, "特色词"),
+        t, flt=f, **_distinctive_kw(by, top)), DISTINCTIVE, "特色词"),
     "top_terms": ExportSpec(lambda t, f, *, by=None, top=None, **_: top_terms(t, f, by=by, top=top or 50),
                             TOP_TERMS, "高频词"),
     "plan_followup": ExportSpec(_d1("plan_followup"), _d1_columns("plan_followup"), "计划落实"),
@@ -327,7 +332,7 @@ def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | Non
         whole = len(found) < limit or (top is not None and limit == top)
         return Preview(found.head(rows), len(found) if whole else None, found if whole else None)
     if name == "distinctive" and not flt.themes:
-        return distinctive_preview(tables, rows=rows, by=by or "document", top=top or 20, flt=flt)
+        return distinctive_preview(tables, rows=rows, flt=flt, **_distinctive_kw(by, top))
     full = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
     return Preview(full.head(rows), len(full), full)
 
@@ -636,6 +641,6 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-__all__ = ["EXCEL_MAX_ROWS", "EXPORTS", "PREVIEW_ROWS", "ExportSpec", "Preview", "add_export_command", "cli_command", "download_table",
-           "export_csv", "export_table", "export_xlsx", "labels_for", "neutralise", "preview_table", "register",
-           "rows_in_sections", "run_export", "write_export"]
+__all__ = ["EXCEL_MAX_ROWS", "EXPORTS", "PREVIEW_ROWS", "ExportSpec", "Preview", "add_export_command", "cli_command",
+           "download_table", "export_csv", "export_table", "export_xlsx", "labels_for", "neutralise", "preview_table",
+           "register", "rows_in_sections", "run_export", "write_export"]

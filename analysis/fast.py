@@ -234,7 +234,8 @@ def _build_term_index(tables: Any) -> TermIndex:
                      corpus=np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64),
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
                      corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64),
-                     kind_corpus=kind_corpus, occurrences=occurrences, doc_pairs=np.bincount(doc[first], minlength=n_docs).astype(np.int64))
+                     kind_corpus=kind_corpus, occurrences=occurrences,
+                     doc_pairs=np.bincount(doc[first], minlength=n_docs).astype(np.int64))
 
 
 def _split_key(key: np.ndarray, n_terms: int, n_kinds: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

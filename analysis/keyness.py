@@ -199,9 +199,7 @@ def term_shift(tables, a: Filter, b: Filter, *, prior: Literal["corpus", "pooled
         weights = np.full(len(vocab), 1.0 / max(len(vocab), 1))
     alpha = alpha0 * weights
     with np.errstate(divide="ignore", invalid="ignore"):   # NaN only for a one-term vocabulary
-        delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
-                 - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
-        z = delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+        delta, z = _logodds(y_b, y_a, n_b, n_a, alpha, alpha0)
     g2 = g2_keyness(y_a, y_b, n_a, n_b)
     out = pd.DataFrame({
         "term": vocab.astype(object), "n_a": y_a.astype("int64"), "n_b": y_b.astype("int64"),
@@ -367,20 +365,15 @@ def _background(tables) -> pd.Series:
 
 def _group_counts(tables, flt: Filter, by: str | None) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """(group, term, count, n_docs) rows, characters per group and the group labels (one group when by=None)."""
-    if by is None:
-        keys = pd.DataFrame({"doc_id": tables.documents["doc_id"], "group": ALL_ZH, "group_label": ALL_ZH})
-    else:
-        keys = group_keys(tables.documents, by)
+    keys, labels = _keys(tables, by)
     if fast.usable(tables, flt):
         counts, chars = fast.group_term_counts(tables, flt, keys["group"])
-        labels = keys.drop_duplicates("group").set_index("group")["group_label"]
         return counts, chars, labels
     terms, secs = select_terms(tables, flt)
     t = terms.merge(keys, on="doc_id")
     counts = t.groupby(["group", "term"]).agg(count=("count", "sum"), n_docs=("doc_id", "nunique")).reset_index()
     s = secs.assign(n=secs["text"].fillna("").str.len()).merge(keys, on="doc_id")
     chars = s.groupby("group")["n"].sum()
-    labels = keys.drop_duplicates("group").set_index("group")["group_label"]
     return counts, chars, labels
 
 
@@ -406,11 +399,17 @@ def _pair_per_10k(gc: fast.GroupCounts) -> np.ndarray:
     return gc.count * 10_000.0 / chars[gc.group]
 
 
-def _logodds_z(y_b, y_a, n_b, n_a, alpha, alpha0: float) -> np.ndarray:
-    """The log-odds z of ``term_shift`` (group B against the rest A), elementwise."""
+def _logodds(y_b, y_a, n_b, n_a, alpha, alpha0: float):
+    """The log-odds ratio with an informative Dirichlet prior (Monroe et al.) of B against A, and its z, elementwise:
+    y counts, n totals, alpha the prior's counts (summing to alpha0)."""
     delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
              - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
-    return delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+    return delta, delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+
+
+def _logodds_z(y_b, y_a, n_b, n_a, alpha, alpha0: float) -> np.ndarray:
+    """The log-odds z of ``term_shift`` (group B against the rest A), elementwise."""
+    return _logodds(y_b, y_a, n_b, n_a, alpha, alpha0)[1]
 
 
 def _top_scored(group: np.ndarray, tfidf: np.ndarray, z_of, measure: str,
@@ -477,27 +476,36 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
     return frame, int(rows_of.sum())
 
 
+def _check_measure(measure: str) -> None:
+    if measure not in MEASURES:
+        raise ValueError(value_invalid_msg("measure", measure, MEASURES))
+
+
+MEASURES = ("tfidf", "logodds")
+
+
 def _empty_distinctive() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=_dtype(col.dtype)) for c, col in DISTINCTIVE.items()})
 
 
-def _per_document(tables, by: str, flt: Filter) -> tuple[np.ndarray, np.ndarray, pd.Series, bool]:
-    """The group code of each document, the group names (sorted), group → label, and whether every selected
+def _per_document(tables, by: str, flt: Filter) -> tuple[pd.Series, np.ndarray, np.ndarray, pd.Series, bool]:
+    """Each document's group, its code, the group names (sorted), group → label, and whether every selected
     document is a group of its own."""
     keys, labels = _keys(tables, by)
     codes, names = pd.factorize(keys["group"].astype(object), sort=True)
-    one_each = bool((codes >= 0).all()) and np.bincount(codes[fast.doc_mask(tables.documents, flt)]).max(initial=0) <= 1
-    return codes, np.asarray(names, dtype=object), labels, one_each
+    docs = fast.doc_mask(tables.documents, flt)
+    one_each = bool((codes >= 0).all()) and np.bincount(codes[docs]).max(initial=0) <= 1
+    return keys["group"], codes, np.asarray(names, dtype=object), labels, one_each
 
 
 def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Filter,
                       alpha0: float) -> pd.DataFrame:
     """``distinctive`` from the term index: scores computed on arrays, strings made for the kept rows only."""
-    codes, names, labels, one_each = _per_document(tables, by, flt)
+    groups, codes, names, labels, one_each = _per_document(tables, by, flt)
     if one_each:
         return _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top, measure=measure,
                                          flt=flt, alpha0=alpha0)[0]
-    gc = fast.group_counts(tables, flt, _keys(tables, by)[0]["group"])
+    gc = fast.group_counts(tables, flt, groups)
     if not len(gc.count):
         return _empty_distinctive()
     n_vocab = len(gc.vocab)
@@ -545,8 +553,7 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
         >>> df = distinctive(tables, by="document", top=5, measure="logodds")
         >>> df.groupby("group_label")["term"].apply(list)
     """
-    if measure not in ("tfidf", "logodds"):
-        raise ValueError(value_invalid_msg("measure", measure, ("tfidf", "logodds")))
+    _check_measure(measure)
     if fast.usable(tables, flt):
         if fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all():
             # the whole corpus (the page as first opened): computed once per grouping and kept with the term index
@@ -573,9 +580,7 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
     n_b = out["group"].map(totals).astype(float)
     n_a = float(totals.sum()) - n_b
     alpha = alpha0 * out["term"].map(background).fillna(0).astype(float) / float(background.sum())
-    delta = (np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha))
-             - np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha)))
-    out["z"] = delta / np.sqrt(1.0 / (y_b + alpha) + 1.0 / (y_a + alpha))
+    out["z"] = _logodds(y_b, y_a, n_b, n_a, alpha, alpha0)[1]
     key = "tfidf" if measure == "tfidf" else "z"
     out = out.sort_values(["group", key, "term"], ascending=[True, False, True], kind="mergesort")
     out["rank"] = out.groupby("group").cumcount().astype("int64") + 1
@@ -606,11 +611,10 @@ def distinctive_preview(tables, *, rows: int, by: Literal["document", "unit", "y
     """
     if rows < 0:
         raise ValueError(f"rows={rows!r} must be zero or more")
-    if measure not in ("tfidf", "logodds"):
-        raise ValueError(value_invalid_msg("measure", measure, ("tfidf", "logodds")))
+    _check_measure(measure)
     whole = fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all()   # cached by distinctive
     if fast.usable(tables, flt) and not whole:
-        codes, names, labels, one_each = _per_document(tables, by, flt)
+        _, codes, names, labels, one_each = _per_document(tables, by, flt)
         if one_each:
             frame, total = _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top,
                                                      measure=measure, flt=flt, alpha0=alpha0, rows=rows)

@@ -212,7 +212,7 @@ def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: 
             if c in plain:
                 plain[c].append(block[c].combine_chunks())
                 continue
-            local[c].append(_local_codes(block[c]))
+            local[c].append(string_codes(block[c]))
     columns = {}
     for c in schema.names:
         if c in plain:
@@ -223,7 +223,7 @@ def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: 
     return pa.table(list(columns.values()), names=list(columns))
 
 
-def _local_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+def string_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """int32 codes (-1 for null) of a string column into a dictionary: the column's own when it is dictionary-encoded
     with one dictionary (no string is read), else one made here."""
     chunks = column.chunks

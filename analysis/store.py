@@ -22,18 +22,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analysis import schema
 from analysis.errors import ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.io import list_reports
 from analysis.manifest import MANIFEST_NAME, read_manifest
-from analysis.pieces import Pieces, parquet_bytes, write_parquet
+from analysis.pieces import Pieces, parquet_bytes, string_codes, write_parquet
 from analysis.pipeline import ReportTables, process_file
 from analysis.terms import get_segmenter
 from analysis.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
@@ -246,20 +246,15 @@ def _parts(name: str, layout: list[tuple[str, dict | None]], pieces: Pieces,
 def _doc_runs(table: pa.Table) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
     """The table with each document's rows together (regrouped, in their order, only when they are not), and where
     each document's rows are."""
-    column = table["doc_id"]
-    if pa.types.is_dictionary(column.type) and column.num_chunks == 1:   # the store's terms: codes, no strings
-        encoded = column.chunks[0]
-    else:
-        encoded = pc.dictionary_encode(column.cast(pa.string()).combine_chunks())
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    codes = np.where(np.isnan(codes), -1, codes).astype(np.int64) if codes.dtype.kind == "f" else codes.astype(np.int64)
+    codes, values = string_codes(table["doc_id"])          # the store's terms: their codes, no strings
+    codes = codes.astype(np.int64)
     starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else codes
     if len(np.unique(codes[starts])) < len(starts):                     # a document in two places
         order = np.argsort(codes, kind="stable")
         table, codes = table.take(pa.array(order)), codes[order]
         starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
     stops = np.append(starts[1:], len(codes)).tolist()
-    ids = encoded.dictionary.take(pa.array(np.maximum(codes[starts], 0))).to_pylist()
+    ids = values.take(pa.array(np.maximum(codes[starts], 0))).to_pylist()
     return table, {doc: (start, stop) for doc, start, stop, code in zip(ids, starts.tolist(), stops, codes[starts])
                    if code >= 0}
 
@@ -390,10 +385,16 @@ TABLE_ORDER = ("terms", "sections", "theme_hits", "figures", "redactions", "docu
 
 def _write_temp(dst: Path, name: str, parts: Callable[[], Iterator[pa.Table]]) -> str:
     """Table ``name`` written from ``parts()`` to a new temporary file in ``dst``; its path."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp", dir=dst)
+    return _temp_file(dst, f"{name}.parquet", lambda fh: _write_table(fh, name, parts()))
+
+
+def _temp_file(dst: Path, name: str, write: Callable[[BinaryIO], object]) -> str:
+    """A new temporary file in ``dst`` for ``name``, filled by ``write(binary file)`` and synced to disk; its path
+    (removed again when ``write`` fails)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=dst)
     try:
         with os.fdopen(fd, "wb") as fh:
-            _write_table(fh, name, parts())
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
@@ -442,12 +443,7 @@ def _replace_all(dst: Path, files: dict[str, bytes]) -> None:
     temps: dict[str, str] = {}
     try:
         for name, blob in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=dst)
-            temps[name] = tmp
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-                fh.flush()
-                os.fsync(fh.fileno())
+            temps[name] = _temp_file(dst, name, lambda fh, blob=blob: fh.write(blob))
         _replace_temps(dst, temps)
     finally:
         for tmp in temps.values():

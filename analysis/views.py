@@ -577,7 +577,7 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
-__all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Saved", "aligned_sections", "corpus_counts", "doc_rows", "doc_slice",
-           "escape_markdown", "export_note", "find_cjk_font", "ledger_grid", "manifest_frame", "manifest_rows", "mark_spans",
-           "outline_rows", "replace_resource", "safe_filename", "save_upload", "short_label", "spans_in",
+__all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Preview", "Saved", "aligned_sections", "corpus_counts", "doc_rows",
+           "doc_slice", "escape_markdown", "export_note", "find_cjk_font", "ledger_grid", "manifest_frame",
+           "manifest_rows", "mark_spans", "outline_rows", "replace_resource", "safe_filename", "save_upload", "short_label", "spans_in",
            "term_shift_sentences", "theme_palette", "theme_passages", "theme_shift_sentences", "validate_resource"]

@@ -40,8 +40,7 @@ def draw() -> None:
     by = st.radio("按", ["unit", "document"], format_func={"unit": "单位", "document": "报告"}.get, horizontal=True,
                   key="tm_by")
     dist = ui.run(keyness.distinctive_preview, by=by, top=10, flt=flt, rows=ui.SHOW_ROWS)   # the rows shown
-    # the whole table, made when a download button is clicked
-    whole = lambda: dist.full if dist.full is not None else ui.run(keyness.distinctive, by=by, top=10, flt=flt)
+    whole = lambda: export.download_table(dist, "distinctive", ui.tables(), flt, top=10, by=by)  # made on click
     ui.show_export(dist, whole, "特色词", columns=keyness.DISTINCTIVE, key="tm_dist_t", hide=("group",), height=320,
                    command=export.cli_command("distinctive", flt, top=10, by=by, data=ui.data_dir()))
     ui.caption(flt, "TF-IDF 排序：该组常用而其他组少用的词；Z 值为与其余报告相比的对数优势。")
