@@ -201,14 +201,15 @@ def find_figures(text: str, *, segmenter=None, masks: list | None = None) -> lis
     out: list[Figure] = []
     for m in FIGURE_RE.finditer(text):
         if m["measure"] is None and m["scale1"] is None and m["scale2"] is None:
-            continue  # a bare number: no count (the cheap test first; _is_count says the same)
-        if _inside(quotes, quote_starts, m.start()) or not _is_count(text, m, masks):
+            continue  # a bare number: no count (the cheap test first; _counted_measure says the same)
+        if _inside(quotes, quote_starts, m.start()):
+            continue
+        measure = _counted_measure(text, m, masks)
+        if measure is None:
             continue
         if seg is None:
             seg = segmenter if segmenter is not None else _default_segmenter()
-        fig = _figure(text, m, seg)
-        if fig is not None:
-            out.append(fig)
+        out.append(_figure(text, m, seg, measure))
     return out
 
 
@@ -226,29 +227,30 @@ def _number_end(m: re.Match) -> int:
     return max(m.end("num"), m.end("scale1"), m.end("suf"), m.end("scale2"))
 
 
-def _is_count(text: str, m: re.Match, masks: dict) -> bool:
-    """False for ordinals, percentages, dates, plenums, codes, slogans and idioms: numbers that are not counts."""
+def _counted_measure(text: str, m: re.Match, masks: dict) -> str | None:
+    """The measure word of a count ('' when only 万/亿 scale it); None for ordinals, percentages, dates, plenums,
+    codes, slogans and idioms: numbers that are not counts."""
     num, start = m["num"], m.start()
     if num[0] in "*＊Xx×_＿":
         mask = masks.get(start)
         if mask is None or mask.end != m.end("num") or mask.kind != "numeric":
-            return False
+            return None
     measure = _measure(text, m)
     if measure is None and m["scale1"] is None and m["scale2"] is None:
-        return False
+        return None
     before = text[max(0, start - 3):start].rstrip(_SPACE)
     if before.endswith(("第", "分之")):
-        return False
-    rest = text[_number_end(m):_number_end(m) + 4].lstrip(_SPACE)
-    if rest.startswith(NOT_COUNT_UNITS):
-        return False
+        return None
+    end = _number_end(m)
+    if text[end:end + 4].lstrip(_SPACE).startswith(NOT_COUNT_UNITS):
+        return None
     if measure in ("届", "屆") and _PLENUM_RE.match(text, m.start("measure")):
-        return False
+        return None
     if measure and text.startswith(_MEETING_AFTER, m.end("measure")):
-        return False  # 八次全会, 三次党代会: a meeting's number
-    if num[0] in _CN_RUN:
-        return _cn_run_is_count(text, m, measure)
-    return True
+        return None  # 八次全会, 三次党代会: a meeting's number
+    if num[0] in _CN_RUN and not _cn_run_is_count(text, m, measure):
+        return None
+    return measure or ""
 
 
 def _cn_run_is_count(text: str, m: re.Match, measure: str | None) -> bool:
@@ -266,9 +268,9 @@ def _cn_run_is_count(text: str, m: re.Match, measure: str | None) -> bool:
                 and text.startswith(NUMBERED_SLOGAN_HEADS, m.end("measure")))
 
 
-def _figure(text: str, m: re.Match, seg) -> Figure:
+def _figure(text: str, m: re.Match, seg, measure: str) -> Figure:
+    """The Figure of a count ``m`` whose measure word is ``measure`` ('' for none)."""
     start, is_masked = m.start(), m["num"][0] in "*＊Xx×_＿"
-    measure = _measure(text, m)
     end = m.end("measure") if measure else _number_end(m)
     after = next((w for w in APPROX_AFTER if measure and text.startswith(w, end)), None)
     clause = _clause_before(text, start)
@@ -282,11 +284,13 @@ def _figure(text: str, m: re.Match, seg) -> Figure:
     text_end = end + len(after) if after else end
     value = None if is_masked else _value(m["num"], m["scale1"], m["scale2"])
     obj = _object_after(text, text_end, seg) or _object_before(tokens)
-    return Figure(text_start, text_end, text[text_start:text_end], value, measure or "", obj, approx, is_masked)
+    return Figure(text_start, text_end, text[text_start:text_end], value, measure, obj, approx, is_masked)
 
 
 def _adjacent_prefix(clause: str, tokens: list[str], num: str) -> str | None:
     """The approximator right before the number: a whole token when it is one character ('签约' is not 约)."""
+    if clause[-1:] not in _PREFIX_LAST:
+        return None
     for p in APPROX_PREFIXES:
         if not clause.endswith(p):
             continue
@@ -331,8 +335,12 @@ def _object_before(tokens: list[str]) -> str | None:
     return out if len(out) >= 2 else None
 
 
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_PREFIX_LAST = frozenset(p[-1] for p in APPROX_PREFIXES)
+
+
 def _value(num: str, scale1: str | None, scale2: str | None) -> float | None:
-    num = num.replace(",", "").translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    num = num.replace(",", "").translate(_HALF_WIDTH)
     if num[0].isdigit():
         value = float(num)
     else:

@@ -104,3 +104,30 @@ def test_calendar_year_evidence_names_the_markers():
     year, source, evidence = calendar_year("全面贯彻党的十九大和十九届二中、三中、四中全会精神，统筹疫情防控")
     assert (year, source) == (2020, "calendar") and "四中" in evidence
     assert calendar_year("没有任何时代标记的文字。") is None
+
+
+def test_places_equal_cpca_transform_on_seeds_and_dev(seeds_dir, shared_dir):
+    """The region's places come from cpca's record without its DataFrame wrapper: the same answer as transform."""
+    import re
+
+    import cpca
+
+    from analysis.io import read_report
+    from analysis.meta import _places
+
+    paths = sorted(seeds_dir.iterdir()) + sorted((shared_dir / "dev" / "reports").iterdir())
+    strings = set()
+    for p in paths:
+        if p.suffix.lower() not in (".txt", ".docx", ".pdf"):
+            continue
+        text = read_report(p).text
+        strings.update(re.sub(r"[0-9０-９]", "", s) for s in (text[:300], text.split("\n", 1)[0]))
+    assert len(strings) > 40
+    found = 0
+    for s in sorted(strings):
+        row = cpca.transform([s]).iloc[0]
+        expected = tuple(v if isinstance(v, str) else None for v in (row.get(k) for k in ("省", "市", "区")))
+        got = tuple(v if isinstance(v, str) else None for v in _places(s))
+        assert got == expected, s
+        found += expected[0] is not None
+    assert found > 10   # the strings name places: the comparison is not all-None
