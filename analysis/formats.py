@@ -10,6 +10,7 @@ import re
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analysis.errors import UnreadableReport
@@ -84,10 +85,12 @@ def _docx_text(data: bytes) -> str:
         parts = [name for name in (DOCUMENT_PART, NUMBERING_PART, STYLES_PART) if name in names]
         _guard_sizes(archive, parts)
         document = _parse(archive, DOCUMENT_PART)
-        numbering = _Numbering.from_parts(
-            _parse(archive, NUMBERING_PART) if NUMBERING_PART in names else None,
-            _parse(archive, STYLES_PART) if STYLES_PART in names else None,
-        )
+        numbering = _Numbering.from_parts(_parse(archive, NUMBERING_PART) if NUMBERING_PART in names else None, None)
+        if STYLES_PART in names and numbering.nums:
+            # parsed when a paragraph first needs its style's numbering: styles.xml is often ten times the size of
+            # the text (latent styles) and is needed only by styled paragraphs of a numbered document
+            styles = _read_part(archive, STYLES_PART)
+            numbering.pending_styles = lambda: _parse_xml(styles, STYLES_PART)
     body = document.find(f"{W}body")
     if body is None:
         raise _Unreadable("no text in document")
@@ -116,10 +119,17 @@ def _guard_sizes(archive: zipfile.ZipFile, parts: list[str]) -> None:
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> ET.Element:
+    return _parse_xml(_read_part(archive, name), name)
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
-        raw = archive.read(name)  # zipfile stops at the declared size and checks the CRC
+        return archive.read(name)  # zipfile stops at the declared size and checks the CRC
     except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as err:
         raise _Unreadable(f"corrupt .docx (cannot unpack {name}: {err})") from None
+
+
+def _parse_xml(raw: bytes, name: str) -> ET.Element:
     if _DOCTYPE_RE.search(raw):
         raise _Unreadable(f"refused: {name} has a DOCTYPE/ENTITY declaration")
     try:
@@ -197,6 +207,7 @@ class _Numbering:
     nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)  # numId -> (abstractId, overrides)
     styles: dict[str, tuple[str | None, int | None, str | None]] = field(default_factory=dict)
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    pending_styles: Callable[[], ET.Element] | None = None  # styles.xml, parsed on first need
 
     @classmethod
     def from_parts(cls, numbering: ET.Element | None, styles: ET.Element | None) -> _Numbering:
@@ -221,16 +232,22 @@ class _Numbering:
                         overrides[_int(ov.get(f"{W}ilvl"), 0)] = _int(start, 1)
                 out.nums[num.get(f"{W}numId", "")] = (_val(num, "abstractNumId", "") or "", overrides)
         if styles is not None:
-            for style in styles.findall(f"{W}style"):
-                ppr = style.find(f"{W}pPr")
-                numpr = ppr.find(f"{W}numPr") if ppr is not None else None
-                num_id = _val(numpr, "numId")
-                ilvl = _val(numpr, "ilvl")
-                out.styles[style.get(f"{W}styleId", "")] = (
-                    num_id, _int(ilvl, 0) if ilvl is not None else None, _val(style, "basedOn"))
+            out._add_styles(styles)
         return out
 
+    def _add_styles(self, styles: ET.Element) -> None:
+        for style in styles.findall(f"{W}style"):
+            ppr = style.find(f"{W}pPr")
+            numpr = ppr.find(f"{W}numPr") if ppr is not None else None
+            num_id = _val(numpr, "numId")
+            ilvl = _val(numpr, "ilvl")
+            self.styles[style.get(f"{W}styleId", "")] = (
+                num_id, _int(ilvl, 0) if ilvl is not None else None, _val(style, "basedOn"))
+
     def _style_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
+        if style_id and self.pending_styles is not None:
+            load, self.pending_styles = self.pending_styles, None
+            self._add_styles(load())
         seen: set[str] = set()
         num_id = ilvl = None
         while style_id and style_id not in seen and style_id in self.styles:
@@ -245,6 +262,8 @@ class _Numbering:
 
     def prefix(self, para: ET.Element) -> str:
         """The rendered list number of a paragraph (advancing the counters), or ''."""
+        if not self.nums:
+            return ""  # no list is defined: nothing is numbered
         ppr = para.find(f"{W}pPr")
         numpr = ppr.find(f"{W}numPr") if ppr is not None else None
         num_id = _val(numpr, "numId")

@@ -144,6 +144,21 @@ def test_docx_text_style_numbering():
     assert lines_of(body, styles=styles) == ["一、甲", "（一）乙", "正文", "二、丙"]
 
 
+def test_docx_styles_read_only_when_a_styled_paragraph_needs_them():
+    """styles.xml is parsed when a styled paragraph of a numbered document first needs it (it is often ten times
+    the text's size); an unreadable styles part is then refused, and left alone when nothing needs it."""
+    bad = "<w:style w:styleId=\"H1\">"   # not closed: bad XML
+    body = para("甲", "1", 0) + para("正文")
+    assert lines_of(body, styles=bad) == ["一、甲", "正文"]
+    assert lines_of(para("甲", style="H1"), numbering="", styles=bad) == ["甲"]  # no list defined
+    with pytest.raises(UnreadableReport, match="bad XML in word/styles.xml"):
+        lines_of(para("甲", style="H1") + para("乙", "1", 0), styles=bad)
+    evil = '<!DOCTYPE w:styles [<!ENTITY x "boom">]>'
+    data = make_docx(para("甲", style="H1"), numbering=CN_TOP + num("1", "1"),
+                     extra={"word/styles.xml": evil.encode() + b"<w:styles/>"})
+    assert "DOCTYPE" in _refused(data).reason
+
+
 @pytest.mark.parametrize("num_xml,expected", [
     (abstract("9", ("bullet", "\uf0b7")) + num("1", "9"), "项目"),
     (abstract("9", ("decimal", "%1")) + num("1", "9"), "1项目"),  # w:suff "nothing": the number touches the text
