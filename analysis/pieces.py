@@ -204,7 +204,9 @@ def _row_groups(parts: Iterator[pa.Table], schema: pa.Schema) -> Iterator[pa.Tab
 
 def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: tuple[str, ...]) -> pa.Table:
     """One table whose ``dictionary`` columns are DictionaryArrays over the values used, in lexical order (int32
-    codes); the parts' strings are encoded a block of rows at a time, so they are never all in memory."""
+    codes); the parts' strings are encoded a block of rows at a time, so they are never all in memory. Columns stay
+    in their blocks (chunks sharing one dictionary: Parquet writes them as one column chunk), so no column is ever
+    held twice to be joined (at 100k reports the terms table has ~300M rows)."""
     local: dict[str, list[tuple[np.ndarray, pa.Array]]] = {c: [] for c in dictionary}
     plain: dict[str, list[pa.Array]] = {c: [] for c in schema.names if c not in dictionary}
     for block in _blocks(parts, DICTIONARY_BLOCK_ROWS):
@@ -216,8 +218,7 @@ def _dictionary_table(parts: Iterator[pa.Table], schema: pa.Schema, dictionary: 
     columns = {}
     for c in schema.names:
         if c in plain:
-            arrays = plain.pop(c)
-            columns[c] = pa.concat_arrays(arrays) if arrays else pa.array([], schema.field(c).type)
+            columns[c] = pa.chunked_array(plain.pop(c), type=schema.field(c).type)
             continue
         columns[c] = _sorted_codes(local.pop(c))
     return pa.table(list(columns.values()), names=list(columns))
@@ -247,23 +248,27 @@ def _array_key(a: pa.Array) -> tuple:
     return len(a), a.offset, *(x.address if x else 0 for x in a.buffers())
 
 
-def _sorted_codes(parts: list[tuple[np.ndarray, pa.Array]]) -> pa.DictionaryArray:
-    """Codes of every part into one dictionary of the values used, sorted; -1 (a null) stays null."""
+def _sorted_codes(parts: list[tuple[np.ndarray, pa.Array]]) -> pa.ChunkedArray:
+    """Codes of every part into one dictionary of the values used, sorted, a chunk per part (each part's own codes
+    let go once recoded); -1 (a null) stays null."""
     used = [d.filter(pa.array(np.bincount(codes[codes >= 0], minlength=len(d)) > 0)) for codes, d in parts]
     values = pc.unique(pa.concat_arrays(used)) if used else pa.array([], pa.string())
     values = values.take(pc.sort_indices(values))
+    del used
     out = []
     ranks: dict[tuple, np.ndarray] = {}        # per dictionary: blocks of old rows share the store's
-    for codes, d in parts:
+    parts.reverse()
+    while parts:
+        codes, d = parts.pop()
         key = _array_key(d)
         if key not in ranks:
             ranks[key] = pc.index_in(d, value_set=values).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
         rank = ranks[key]
-        out.append(np.where(codes >= 0, rank[np.maximum(codes, 0)], -1).astype(np.int32))
-    codes = np.concatenate(out) if out else np.zeros(0, dtype=np.int32)
-    mask = codes < 0
-    indices = pa.array(codes, mask=mask) if mask.any() else pa.array(codes)
-    return pa.DictionaryArray.from_arrays(indices, values)
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1).astype(np.int32)
+        mask = codes < 0
+        indices = pa.array(codes, mask=mask) if mask.any() else pa.array(codes)
+        out.append(pa.DictionaryArray.from_arrays(indices, values))
+    return pa.chunked_array(out, type=pa.dictionary(pa.int32(), pa.string()))
 
 
 def _blocks(parts: Iterator[pa.Table], rows: int) -> Iterator[pa.Table]:
