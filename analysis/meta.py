@@ -349,7 +349,7 @@ def _cpca():
 def _places(s: str) -> tuple:
     """cpca's (province, city, county) for a string; cached: a unit's titles repeat year after year.
 
-    ``cpca.transform`` wraps each answer in a one-row DataFrame (~5 ms a call, ~15% of a build); the record it
+    ``cpca.transform`` wraps each answer in a one-row DataFrame (~5 ms a call, ~8% of the pipeline); the record it
     is made from comes from ``cpca._get_one_addr`` (~0.2 ms), used when the pinned cpca has it. Both give the same
     places (``tests/test_meta.py`` checks that on every seed and dev report).
     """
