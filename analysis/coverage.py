@@ -611,8 +611,13 @@ class _Themed:
         docs, secs = tables.documents, tables.sections
         if extra is not None:
             docs, secs = extra.apply(docs), Filter(kinds=extra.kinds).apply_sections(secs, extra.apply(docs))
-        self.documents, self.sections, self.terms = docs, secs, getattr(tables, "terms", None)
-        self.theme_hits, self.codebook = hits, codebook
+        self.documents, self.sections, self.theme_hits, self.codebook = docs, secs, hits, codebook
+        self.terms_file = fast.terms_file(tables)       # a store's TERMS stay unread until asked for
+        self._tables = tables
+
+    @property
+    def terms(self) -> pd.DataFrame | None:
+        return getattr(self._tables, "terms", None)
 
 
 def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook | None = None) -> pd.DataFrame:

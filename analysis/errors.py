@@ -18,6 +18,11 @@ class UnreadableReport(ReportLensError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class MixedDictionaries(Exception):
+    """A store table read in batches whose dictionary columns change from batch to batch (the store writes one
+    dictionary per column; a reader that relies on that reads the table whole instead). Internal."""
+
+
 class BadCodebook(ReportLensError):
     """A theme codebook, user dictionary or stopword list that cannot be used as it is."""
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import fast, schema
 from analysis.coverage import section_cube, section_mask
-from analysis.errors import ReportLensError, value_invalid_msg
+from analysis.errors import MixedDictionaries, ReportLensError, value_invalid_msg
 from analysis.filters import Filter, validate_filter
 from analysis.keyness import (
     BY_VALUES,
@@ -67,10 +67,11 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
     def run(tables, flt: Filter, **_: Any) -> pd.DataFrame:
         if name == "documents":
             return flt.apply(tables.documents)
-        picked = _loader_rows(tables, name, flt)
-        if picked is not None:
-            table, rows = picked
-            return table.reset_index(drop=True) if rows.all() else table.loc[rows].reset_index(drop=True)
+        keep = _kept_sections(tables, flt)
+        if keep is not None:
+            if name == "sections":
+                return tables.sections.loc[keep].reset_index(drop=True)
+            return rows_at(tables, name, _head_in_sections(tables, name, keep, None)[0])
         secs = select_sections(tables, flt)
         if name == "sections":
             return secs
@@ -79,15 +80,13 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
     return run
 
 
-def _loader_rows(tables, name: str, flt: Filter) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """The loader table ``name`` (not documents) and a boolean array of the rows ``flt`` keeps; None when the
-    cached section cube cannot answer the filter (a theme filter)."""
-    keep = _kept_sections(tables, flt)
-    if keep is None:
-        return None
-    if name == "sections":
-        return tables.sections, keep
-    return getattr(tables, name), rows_in_sections(tables, name, keep)
+def rows_at(tables, name: str, positions: np.ndarray) -> pd.DataFrame:
+    """The rows at ``positions`` (ascending) of the table ``name``; a store's TERMS are read from its file (only
+    those rows: the table is not held whole)."""
+    source = fast.terms_file(tables) if name == "terms" else None
+    if source is not None:
+        return source.take(positions)
+    return getattr(tables, name).iloc[positions].reset_index(drop=True)
 
 
 def _kept_sections(tables, flt: Filter) -> np.ndarray | None:
@@ -102,7 +101,7 @@ def _kept_sections(tables, flt: Filter) -> np.ndarray | None:
 def rows_in_sections(tables, name: str, keep: np.ndarray) -> np.ndarray:
     """Which rows of the table ``name`` (terms, figures, redactions) lie in the sections ``keep`` marks.
 
-    Each row's section is looked up once per table (cached); a row whose section is not in SECTIONS is never kept.
+    From the table's runs of one section (cached); a row whose section is not in SECTIONS is never kept.
 
     Args:
         tables: the loader's tables (unique section ids).
@@ -111,51 +110,72 @@ def rows_in_sections(tables, name: str, keep: np.ndarray) -> np.ndarray:
     Returns:
         a boolean array over the table's rows.
     """
-    position, codes = _section_lookup(tables, name)
-    hit = np.append(keep, False)[position]
-    return hit if codes is None else np.append(hit, False)[codes]
-
-
-def _section_lookup(tables, name: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """(SECTIONS row of each distinct section id of the table, or of each row; the rows' codes into the first
-    array, or None when it is per row), cached per table."""
-    table = getattr(tables, name)
-
-    def build() -> tuple[np.ndarray, np.ndarray | None]:
-        where = pd.Index(tables.sections["section_id"])
-        column = table["section_id"]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            return where.get_indexer(column.cat.categories), column.cat.codes.to_numpy()
-        return where.get_indexer(column), None
-
-    return fast._cached(f"export_rows_{name}", tables, table, build)
+    rows = np.zeros(int(section_runs(tables, name)[2].sum()), dtype=bool)
+    rows[_head_in_sections(tables, name, keep, None)[0]] = True
+    return rows
 
 
 def section_runs(tables, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The rows of the table ``name`` as runs of one section, in table order (cached).
+    """The rows of the table ``name`` as runs of one section, in table order (cached); a store's TERMS are read
+    from its file, the section ids only, a batch at a time.
 
     Returns:
         (SECTIONS row of each run, -1 when its section is not in SECTIONS; the run's first row; its length)
     """
+    source = fast.terms_file(tables) if name == "terms" else None
+    if source is not None:
+        return fast._cached("export_runs_file", tables, source, lambda: _file_runs(tables, source))
     table = getattr(tables, name)
-
-    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        position, codes = _section_lookup(tables, name)
-        key = position if codes is None else codes
-        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, int)
-        owner = key[starts] if codes is None else np.append(position, -1)[key[starts]]
-        return owner.astype(np.int64), starts.astype(np.int64), np.diff(np.append(starts, len(key))).astype(np.int64)
-
-    return fast._cached(f"export_runs_{name}", tables, table, build)
+    return fast._cached(f"export_runs_{name}", tables, table, lambda: _frame_runs(tables.sections, table))
 
 
-def _head_in_sections(tables, name: str, keep: np.ndarray, rows: int) -> tuple[np.ndarray, int]:
-    """The first ``rows`` rows (positions) of the table ``name`` in the sections ``keep`` marks, and how many
-    rows those sections hold, from the table's runs (no array over every row)."""
+def _frame_runs(sections: pd.DataFrame, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    where = pd.Index(sections["section_id"])
+    column = table["section_id"]
+    if isinstance(column.dtype, pd.CategoricalDtype):       # runs of one code; each code's SECTIONS row
+        key, owner_of = column.cat.codes.to_numpy(), np.append(where.get_indexer(column.cat.categories), -1)
+    else:                                                   # runs of one SECTIONS row
+        key, owner_of = where.get_indexer(column), None
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, int)
+    return _runs(key[starts] if owner_of is None else owner_of[key[starts]], starts, len(key))
+
+
+def _file_runs(tables, source) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``section_runs`` of a store's terms file, read a batch of section ids at a time."""
+    where: np.ndarray | None = None
+    starts, codes, offset, previous = [], [], 0, None
+    try:
+        for batch in source.batches(["section_id"]):
+            column = batch.column(0)
+            if not len(column):
+                continue
+            if where is None:
+                where = np.append(fast.rows_in(column.dictionary, tables.sections["section_id"]), -1)
+            key = fast.filled_codes(column)
+            begin = np.flatnonzero(np.concatenate(([previous is None or key[0] != previous], key[1:] != key[:-1])))
+            starts.append(begin + offset)
+            codes.append(key[begin])
+            offset, previous = offset + len(key), key[-1]
+    except MixedDictionaries:
+        return _frame_runs(tables.sections, source.frame())
+    if where is None:
+        return _runs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
+    return _runs(where[np.concatenate(codes)], np.concatenate(starts), offset)
+
+
+def _runs(owner: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return owner.astype(np.int64), starts.astype(np.int64), np.diff(np.append(starts, n)).astype(np.int64)
+
+
+def _head_in_sections(tables, name: str, keep: np.ndarray, rows: int | None) -> tuple[np.ndarray, int]:
+    """The first ``rows`` rows (positions; all when None) of the table ``name`` in the sections ``keep`` marks,
+    and how many rows those sections hold, from the table's runs (no array over every row)."""
     owner, start, length = section_runs(tables, name)
     kept = np.append(keep, False)[owner]
     start, length = start[kept], length[kept]
     total = int(length.sum())
+    if rows is None:
+        return fast.spans(start, length), total
     upto = int(np.searchsorted(np.cumsum(length), rows)) + 1
     return fast.spans(start[:upto], length[:upto])[:rows], total
 
@@ -325,7 +345,7 @@ def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | Non
     if keep is not None:
         head, total = ((np.flatnonzero(keep)[:rows], int(np.count_nonzero(keep))) if name == "sections"
                        else _head_in_sections(tables, name, keep, rows))
-        return Preview(getattr(tables, name).iloc[head].reset_index(drop=True), total, None)
+        return Preview(rows_at(tables, name, head), total, None)
     if name == "kwic":
         limit = rows + 1 if top is None else min(top, rows + 1)
         found = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=limit, by=by)

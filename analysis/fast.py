@@ -3,7 +3,8 @@
 Built once per loaded table (cached on the DataFrame's identity, dropped with it) and then reused by every call:
 
 - ``term_index(tables)``: TERMS summed per document, section kind and term, as integer codes (sorted by document,
-  term, kind; built with one sort of packed integer keys from the store's categorical codes), plus each
+  term, kind; built with one sort of packed integer keys per block of rows from the stored dictionary codes,
+  read from the store's terms file a block at a time, so the TERMS table is never held whole), plus each
   document's characters per kind and the corpus totals per term and kind. A filter becomes a boolean mask over
   documents and kinds; term counts, document counts and characters are ``numpy.bincount`` sums over the masked
   rows (``term_sums``: over the smaller side, the selected rows or the totals minus the rest), per group in
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.errors import MixedDictionaries
 from analysis.filters import Filter
 from analysis.schema import KINDS
 
@@ -77,7 +80,7 @@ def _kind_codes(kinds: pd.Series) -> np.ndarray:
 
 def term_index(tables: Any) -> TermIndex:
     """The cached TermIndex of ``tables`` (built on first use)."""
-    return _cached("terms", tables, tables.terms, lambda: _build_term_index(tables))
+    return _cached("terms", tables, terms_key(tables), lambda: _build_term_index(tables))
 
 
 def _section_codes(tables: Any) -> tuple[pd.Index, pd.Index, np.ndarray, np.ndarray]:
@@ -114,16 +117,23 @@ def _stored_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray | None, np.
         code, None when they are equal; the distinct values, sorted)
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        cats = np.asarray(values.cat.categories, dtype=object)
         codes = np.asarray(values.array.codes)       # the Categorical's own codes (Series.cat.codes copies)
-        if not values.cat.categories.is_monotonic_increasing or values.cat.categories.has_duplicates:
-            order = np.argsort(cats, kind="stable")
-            rank = np.empty(len(order), dtype=np.int64)
-            rank[order] = np.arange(len(order))
-            return codes, rank, cats[order]
-        return codes, None, cats
+        return codes, *_ranked(values.cat.categories)
     codes, uniques = pd.factorize(values, sort=True)
     return codes, None, np.asarray(uniques, dtype=object)
+
+
+def _ranked(values: Any) -> tuple[np.ndarray | None, np.ndarray]:
+    """(the map from a position in ``values`` (strings: Index, array or Arrow array) to its rank, None when they
+    are in order; the values, sorted)."""
+    index = pd.Index(values.to_numpy(zero_copy_only=False) if isinstance(values, pa.Array) else values, dtype=object)
+    cats = np.asarray(index, dtype=object)
+    if index.is_monotonic_increasing and not index.has_duplicates:
+        return None, cats
+    order = np.argsort(cats, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank, cats[order]
 
 
 def _recode(stored: np.ndarray, rank: np.ndarray | None) -> np.ndarray:
@@ -171,38 +181,118 @@ TERM_INDEX_CHUNK = 1 << 21
 """TERMS rows summed at a time when the term index is built (the peak memory of the build grows with this)."""
 
 
-def _build_term_index(tables: Any) -> TermIndex:
-    """The TermIndex: TERMS rows summed per (document, term, kind), a chunk of whole documents' rows at a time.
+def terms_file(tables: Any) -> Any:
+    """The store's ``TermsFile`` the tables read TERMS from (``analysis.store.load``), or None for tables that hold
+    their TERMS DataFrame."""
+    return getattr(tables, "terms_file", None)
 
-    A chunk's sums come sorted by (document, term, kind). When TERMS keeps each document's rows together in
-    DOCUMENTS order (as the store writes it), the chunks follow each other in that order and are only joined,
+
+def has_terms(tables: Any) -> bool:
+    """Whether the tables have TERMS, without reading a store's terms table."""
+    return terms_file(tables) is not None or getattr(tables, "terms", None) is not None
+
+
+def terms_key(tables: Any) -> Any:
+    """What caches over TERMS are kept with (and dropped with): the store's file, else the DataFrame."""
+    source = terms_file(tables)
+    return source if source is not None else tables.terms
+
+
+def _terms_blocks(tables: Any) -> tuple[Any, Any, Iterator[tuple[np.ndarray, ...]]]:
+    """The TERMS section ids and words as their stored codes index them, and (section codes, word codes, counts)
+    blocks of about ``TERM_INDEX_CHUNK`` rows in table order: read from the store's file when there is one (the
+    table is then never held whole), else sliced from the DataFrame. A file's blocks raise MixedDictionaries
+    when a batch's dictionary differs from the first's."""
+    source, size = terms_file(tables), TERM_INDEX_CHUNK
+    if source is None or source.loaded:
+        terms = tables.terms
+        sec_codes, sec_values = _codes_and_values(terms["section_id"])
+        term_codes, words = _codes_and_values(terms["term"])
+        counts = terms["count"].to_numpy()
+        return sec_values, words, ((sec_codes[lo:lo + size], term_codes[lo:lo + size], counts[lo:lo + size])
+                                   for lo in range(0, len(terms), size))
+    batches = source.batches(["section_id", "term", "count"], size)
+    first = next(batches, None)
+    if first is None:
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=object), iter(())
+    sec_dict, term_dict = first.column(0).dictionary, first.column(1).dictionary
+
+    def blocks() -> Iterator[tuple[np.ndarray, ...]]:
+        for batch in itertools.chain([first], batches):
+            sec, term, count = batch.columns
+            yield filled_codes(sec), filled_codes(term), count.to_numpy(zero_copy_only=False)
+
+    return sec_dict, term_dict, blocks()
+
+
+def _codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column's codes as stored (-1 for nulls) and the values they index (a categorical's categories)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.array.codes), np.asarray(values.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(values)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def rows_in(values: Any, column: pd.Series) -> np.ndarray:
+    """The row of each of ``values`` in ``column`` (unique strings), -1 where absent: hashed by Arrow, so the
+    section ids of a national corpus (millions) never become Python strings."""
+    found = pc.index_in(_strings(values), value_set=_strings(column))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _strings(values: Any) -> pa.Array:
+    if isinstance(values, pa.Array) and values.type == pa.string():
+        return values
+    if isinstance(values, pd.Series) and not isinstance(values.dtype, pd.CategoricalDtype):
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+
+
+def filled_codes(column: pa.DictionaryArray) -> np.ndarray:
+    """A dictionary array's codes, -1 where null."""
+    codes = column.indices.to_numpy(zero_copy_only=False)
+    if column.null_count:
+        codes = np.where(column.is_null().to_numpy(zero_copy_only=False), -1, codes)
+    return codes
+
+
+def _build_term_index(tables: Any) -> TermIndex:
+    """The TermIndex: TERMS rows summed per (document, term, kind), a block of whole documents' rows at a time.
+
+    A block's sums come sorted by (document, term, kind). When TERMS keeps each document's rows together in
+    DOCUMENTS order (as the store writes it), the blocks follow each other in that order and are only joined,
     a field at a time; otherwise the joined rows are summed once more.
     """
-    docs, sec_ids, sec_doc, sec_kind = _section_codes(tables)
-    terms = tables.terms
+    try:
+        return _index_from_blocks(tables, *_terms_blocks(tables))
+    except MixedDictionaries:
+        terms_file(tables).frame()                                        # read whole: the DataFrame unifies them
+        return _index_from_blocks(tables, *_terms_blocks(tables))
+    finally:
+        pa.default_memory_pool().release_unused()                        # the batches' buffers, back to the system
+
+
+def _index_from_blocks(tables: Any, sec_values: np.ndarray, words: np.ndarray,
+                       blocks: Iterator[tuple[np.ndarray, ...]]) -> TermIndex:
+    docs, _, sec_doc, sec_kind = _section_codes(tables)
     n_docs, n_kinds = len(docs), len(KINDS)
-    term_stored, term_rank, vocab = _stored_codes(terms["term"])
+    term_rank, vocab = _ranked(words)
     n_terms = max(len(vocab), 1)
     n_keys = n_docs * n_terms * n_kinds
-    sec_stored, sec_rank, sec_values = _stored_codes(terms["section_id"])
-    where = sec_ids.get_indexer(pd.Index(sec_values, dtype=object))     # each distinct id → its SECTIONS row
-    del sec_values
+    where = rows_in(sec_values, tables.sections["section_id"])          # each distinct id → its SECTIONS row
     owner = np.where(where >= 0, sec_doc[where], -1)
     base = np.where(owner >= 0, owner.astype(np.int64) * (n_terms * n_kinds) + sec_kind[where], -1)
-    if sec_rank is not None:                                             # indexed by the stored codes directly
-        owner, base = owner[sec_rank], base[sec_rank]
     base, owner = np.append(base, -1), np.append(owner, -1)               # code -1 (a null id) → -1
-    counts = terms["count"].to_numpy()
     fields: dict[str, list[np.ndarray]] = {"doc": [], "term": [], "kind": [], "count": []}
     in_order, last = True, -1
-    for lo, hi in _document_chunks(len(terms), lambda rows: owner[sec_stored[rows]]):
-        key = base[sec_stored[lo:hi]]
-        term = _recode(term_stored[lo:hi], term_rank)
+    for sec, term_codes, counts in _whole_documents(blocks, owner):
+        key = base[sec]
+        term = _recode(term_codes, term_rank)
         ok = (key >= 0) & (term >= 0)
         term *= n_kinds
         key += term
         del term
-        key, count = _sum_by_key(key[ok], counts[lo:hi][ok].astype(np.int64), n_keys)
+        key, count = _sum_by_key(key[ok], counts[ok].astype(np.int64), n_keys)
         if len(key):
             in_order &= bool(key[0] > last)
             last = int(key[-1])
@@ -248,25 +338,24 @@ def _split_key(key: np.ndarray, n_terms: int, n_kinds: int) -> tuple[np.ndarray,
     return key.astype(np.int32), term, kind
 
 
-def _document_chunks(n: int, doc_of, size: int | None = None):
-    """(lo, hi) row ranges of about ``size`` rows covering ``range(n)``, each cut where the document changes.
-
-    ``doc_of(slice)`` gives the document of each row in a slice. A document whose rows are not together may
-    still span two chunks (the caller's final check catches that).
-    """
-    size = size or TERM_INDEX_CHUNK
-    lo = 0
-    while lo < n:
-        hi = min(lo + size, n)
-        while hi < n:                        # move the cut to the first row of the next document
-            ahead = doc_of(slice(hi - 1, min(hi + 65_536, n)))
-            change = np.flatnonzero(ahead[1:] != ahead[0])
-            if len(change):
-                hi += int(change[0])
-                break
-            hi = min(hi + 65_535, n)
-        yield lo, hi
-        lo = hi
+def _whole_documents(blocks: Iterable[tuple[np.ndarray, ...]], owner: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+    """The (section codes, …) blocks re-cut so that a document whose rows are together is not split between two:
+    each block's rows of its last document are held back and put before the next block's. ``owner`` maps a
+    section code to its document (the last entry, for code -1, is -1)."""
+    carry: tuple[np.ndarray, ...] | None = None
+    for block in blocks:
+        if carry is not None:
+            block = tuple(np.concatenate((held, new)) for held, new in zip(carry, block, strict=True))
+        if not len(block[0]):
+            continue
+        doc = owner[block[0]]
+        change = np.flatnonzero(doc != doc[-1])
+        cut = int(change[-1]) + 1 if len(change) else 0
+        if cut:
+            yield tuple(a[:cut] for a in block)
+        carry = tuple(a[cut:] for a in block)
+    if carry is not None and len(carry[0]):
+        yield carry
 
 
 def doc_mask(documents: pd.DataFrame, flt: Filter) -> np.ndarray:
@@ -298,7 +387,7 @@ def kind_mask(flt: Filter) -> np.ndarray:
 
 def usable(tables: Any, *filters: Filter) -> bool:
     """Whether the indexes answer for these filters (no theme filter; tables with terms and sections)."""
-    return (all(not f.themes for f in filters) and getattr(tables, "terms", None) is not None
+    return (all(not f.themes for f in filters) and has_terms(tables)
             and {"kind", "text", "section_id"} <= set(tables.sections.columns))
 
 
@@ -525,7 +614,7 @@ def distinct_terms(tables: Any, flt: Filter, docs: np.ndarray, at_most: int | No
     if kinds.all():
         out = idx.doc_pairs[docs].copy()
     else:
-        per_kind = _cached("kind_terms", tables, tables.terms, lambda: np.bincount(
+        per_kind = _cached("kind_terms", tables, terms_key(tables), lambda: np.bincount(
             idx.doc.astype(np.int64) * len(KINDS) + idx.kind, minlength=len(idx.doc_ids) * len(KINDS))
             .reshape(len(idx.doc_ids), len(KINDS)))
         out = per_kind[docs][:, kinds].max(axis=1).astype(np.int64)

@@ -557,7 +557,7 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
     if fast.usable(tables, flt):
         if fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all():
             # the whole corpus (the page as first opened): computed once per grouping and kept with the term index
-            answers = fast._cached("distinctive_all", tables, tables.terms, dict)
+            answers = fast._cached("distinctive_all", tables, fast.terms_key(tables), dict)
             key = (by, top, measure, float(alpha0))
             if key not in answers:
                 answers[key] = _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)

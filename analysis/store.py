@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import schema
-from analysis.errors import ReportLensError, StoreCorrupt, UnreadableReport
+from analysis.errors import MixedDictionaries, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.io import list_reports
 from analysis.manifest import MANIFEST_NAME, read_manifest
 from analysis.pieces import Pieces, parquet_bytes, string_codes, write_parquet
@@ -66,11 +66,16 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class Tables:
-    """Every table of a store, and the store's ``version`` (a cache key that changes with any rebuild)."""
+    """Every table of a store, and the store's ``version`` (a cache key that changes with any rebuild).
+
+    ``terms`` is read from ``terms_file`` when first asked for: the pages answer from the term index
+    (``analysis.fast``), which is built from the file a few columns and rows at a time, so the TERMS table (tens of
+    millions of rows at national scale) is held whole only when something asks for it.
+    """
 
     documents: pd.DataFrame
     sections: pd.DataFrame
-    terms: pd.DataFrame
+    terms_file: TermsFile
     figures: pd.DataFrame
     redactions: pd.DataFrame
     theme_hits: pd.DataFrame
@@ -78,6 +83,76 @@ class Tables:
     version: str
     codebook_hash: str | None = None
     """The digest of the codebook ``theme_hits`` was coded with (``analysis.themes.codebook_hash``)."""
+
+    @property
+    def terms(self) -> pd.DataFrame:
+        return self.terms_file.frame()
+
+
+class TermsFile:
+    """The store's terms table on disk, checked against its digest when the store was loaded.
+
+    ``frame()`` reads it whole once (as ``load`` reads the other tables); ``batches`` and ``take`` read columns or
+    rows without holding the table. Every read first checks that the file is the one checked at load (same inode,
+    size and modification time), so a build that replaced it since is a StoreCorrupt, never a mix of two stores.
+    """
+
+    def __init__(self, path: Path, digest: str | None, identity: tuple[int, int, int], num_rows: int):
+        self.path, self.digest, self.identity, self.num_rows = path, digest, identity, num_rows
+        self._frame: pd.DataFrame | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether ``frame()`` has read the table."""
+        return self._frame is not None
+
+    def frame(self) -> pd.DataFrame:
+        """The whole table as ``load`` gives the others (categorical ids and words, 32-bit counts), read once."""
+        with self._lock:
+            if self._frame is None:
+                self._check()
+                self._frame = _load_frame(self.path, self.digest, "terms")
+            return self._frame
+
+    def batches(self, columns: list[str], batch_size: int = 1 << 21) -> Iterator[pa.RecordBatch]:
+        """The table's ``columns`` in file order, ``batch_size`` rows at a time; id and word columns come
+        dictionary-encoded, every batch with the file's whole dictionary (equal, not always the same buffers: the
+        store writes the whole dictionary in each row group). MixedDictionaries when a batch's differs."""
+        self._check()
+        with _parquet_file(self.path, None, categories=CATEGORIES["terms"], verified=True) as parquet:
+            first: dict[int, pa.Array] = {}
+            for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
+                for i, column in enumerate(batch.columns):
+                    if (pa.types.is_dictionary(column.type)
+                            and not first.setdefault(i, column.dictionary).equals(column.dictionary)):
+                        raise MixedDictionaries(str(self.path))
+                yield batch
+                del batch
+                pa.default_memory_pool().release_unused()   # the pool keeps a batch's buffers otherwise
+
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows at ``positions`` (ascending), in the dtypes of ``frame()``."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if self._frame is not None:
+            return self._frame.iloc[positions].reset_index(drop=True)
+        names = list(CONTRACTS["terms"])
+        parts, offset = [], 0
+        for batch in self.batches(names):        # the first batch even when no row is wanted: it gives the dtypes
+            lo, hi = np.searchsorted(positions, [offset, offset + batch.num_rows])
+            if hi > lo or not parts:
+                parts.append(batch.take(pa.array(positions[lo:hi] - offset, type=pa.int64())))
+            offset += batch.num_rows
+            if hi == len(positions):
+                break
+        if not parts:
+            return schema.empty_frame(schema.TERMS).astype(NARROW["terms"])
+        table = pa.Table.from_batches(parts)
+        return _to_pandas(((c, table[c]) for c in names), "terms")
+
+    def _check(self) -> None:
+        if _identity(self.path) != self.identity:
+            raise StoreCorrupt(str(self.path), "replaced since the store was loaded (a build ran); load it again")
 
 
 # ---------------------------------------------------------------------------------------------------- build
@@ -605,14 +680,35 @@ def load(dst: str | Path) -> Tables:
     if manifest.get("schema_version") != schema.SCHEMA_VERSION:
         raise StoreCorrupt(str(manifest_path), f"schema version {manifest.get('schema_version')!r}, "
                                                f"this ReportLens reads {schema.SCHEMA_VERSION}; rebuild the store")
-    def one(name: str) -> pd.DataFrame:
-        return _load_frame(dst / f"{name}.parquet", manifest["tables"].get(name), name)
+    def one(name: str) -> pd.DataFrame | TermsFile:
+        path, digest = dst / f"{name}.parquet", manifest["tables"].get(name)
+        return _terms_file(path, digest) if name == "terms" else _load_frame(path, digest, name)
 
     big_first = sorted(TABLE_NAMES, key=lambda n: -_size(dst / f"{n}.parquet"))
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Parquet frees the GIL
         frames = dict(zip(big_first, pool.map(one, big_first)))
     pa.default_memory_pool().release_unused()  # hand the decoding buffers back to the system
+    frames["terms_file"] = frames.pop("terms")
     return Tables(**frames, version=manifest["version"], codebook_hash=manifest.get("codebook_hash"))
+
+
+def _terms_file(path: Path, digest: str | None) -> TermsFile:
+    """The terms table checked (digest, columns) but not read; StoreCorrupt when it changes while checked."""
+    before = _identity(path)
+    with _parquet_file(path, digest) as parquet:
+        rows = parquet.metadata.num_rows
+    if _identity(path) != before:
+        raise StoreCorrupt(str(path), "replaced while the store was loaded (a build ran); load it again")
+    return TermsFile(path, digest, before, rows)
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """(inode, size, modification time) of a file; a build replaces a table with a new file, so this changes."""
+    try:
+        info = path.stat()
+    except OSError as err:
+        raise StoreCorrupt(str(path), f"cannot read the table ({type(err).__name__}); rebuild the store") from None
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 CATEGORIES = {"terms": ("doc_id", "section_id", "term")}
@@ -643,16 +739,17 @@ def _load_frame(path: Path, digest: str | None, name: str) -> pd.DataFrame:
 
 
 @contextlib.contextmanager
-def _parquet_file(path: Path, digest: str | None, *, categories: tuple[str, ...] = ()) -> Iterator[pq.ParquetFile]:
-    """The table's file, checked against its manifest digest and for the contract's columns, open for reading;
-    any failure is a StoreCorrupt naming the file."""
+def _parquet_file(path: Path, digest: str | None, *, categories: tuple[str, ...] = (),
+                  verified: bool = False) -> Iterator[pq.ParquetFile]:
+    """The table's file, checked against its manifest digest (unless the caller ``verified`` it) and for the
+    contract's columns, open for reading; any failure is a StoreCorrupt naming the file."""
     try:
         mapped = pa.memory_map(str(path))  # one open file: what is hashed is what is read, even if a build replaces it
         blob = mapped.read_buffer()
     except OSError as err:
         raise StoreCorrupt(str(path), f"cannot read the table ({type(err).__name__}); rebuild the store") from None
     try:
-        if hashlib.sha256(memoryview(blob)).hexdigest() != digest:
+        if not verified and hashlib.sha256(memoryview(blob)).hexdigest() != digest:
             raise StoreCorrupt(str(path), "does not match manifest.json (changed by hand or a build was cut short); "
                                           "rebuild the store")
         try:

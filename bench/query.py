@@ -128,8 +128,11 @@ def make_cases(tables, n: int, seed: int, frequent: list[str]) -> list[Case]:
 
 def frequent_terms(tables, k: int = 200) -> list[str]:
     """The ``k`` most frequent multi-character terms of the corpus (KWIC queries are drawn from them)."""
-    counts = tables.terms.groupby("term", observed=True)["count"].sum().sort_values(ascending=False)
-    return [str(t) for t in counts.index if len(str(t)) >= 2][:k]
+    from analysis import fast
+
+    idx = fast.term_index(tables)
+    order = np.argsort(-idx.corpus, kind="stable")
+    return [str(t) for t in idx.vocab[order] if len(str(t)) >= 2][:k]
 
 
 # ------------------------------------------------------------------------------------------------ the queries
@@ -188,7 +191,7 @@ def download_figures(t) -> dict[str, float]:
     them), made as the download button makes it; its rows, seconds and rows per second."""
     from analysis import export
 
-    rows = min(len(t.terms), export.EXCEL_MAX_ROWS)
+    rows = min(export.preview_table("terms", t, rows=0).total, export.EXCEL_MAX_ROWS)
     started = time.perf_counter()
     frame = export.preview_table("terms", t, rows=rows).frame
     data = export.export_csv(frame, labels=export.labels_for("terms"))
@@ -291,10 +294,13 @@ def _subset_sections(t, flt) -> pd.DataFrame:
 
 
 def reference_term_counts(t, flt) -> Counter:
-    """Term → count in the filter's sections, summed row by row from the TERMS table (the simple way)."""
+    """Term → count in the filter's sections, summed row by row from the TERMS rows of its reports (the simple
+    way; the rows as the data page exports them, read from the store's file)."""
+    from analysis import export
+
     wanted = set(_subset_sections(t, flt)["section_id"])
     out: Counter = Counter()
-    sub = t.terms[t.terms["doc_id"].isin(set(flt.apply(t.documents)["doc_id"]))]
+    sub = export.export_table("terms", t, dataclasses.replace(flt, kinds=()))
     for sid, term, n in zip(sub["section_id"], sub["term"], sub["count"], strict=True):
         if sid in wanted:
             out[str(term)] += int(n)

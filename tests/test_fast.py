@@ -117,11 +117,55 @@ def test_term_index_built_in_chunks_equals_one_pass(monkeypatch, chunk, shuffle)
         assert np.array_equal(getattr(whole, field), getattr(parts, field)), field
 
 
-def test_document_chunks_cut_where_the_document_changes():
-    docs = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
-    cuts = list(fast._document_chunks(len(docs), lambda rows: docs[rows], size=2))
-    assert cuts == [(0, 3), (3, 5), (5, 9), (9, 10)]
-    assert list(fast._document_chunks(0, lambda rows: docs[rows], size=2)) == []
+def test_whole_documents_moves_each_blocks_last_document_into_the_next():
+    owner = np.array([0, 1, 2, 3, -1])             # section code -> document (the last entry: code -1)
+    secs = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
+    blocks = [(secs[lo:lo + 2], np.arange(10)[lo:lo + 2]) for lo in range(0, 10, 2)]
+    got = [tuple(a.tolist() for a in b) for b in fast._whole_documents(blocks, owner)]
+    assert got == [([0, 0, 0], [0, 1, 2]), ([1, 1], [3, 4]), ([2, 2, 2, 2], [5, 6, 7, 8]), ([3], [9])]
+    assert list(fast._whole_documents([], owner)) == []
+
+
+def _index_fields(idx):
+    return {f: getattr(idx, f) for f in ("doc", "kind", "term", "count", "chars", "corpus", "doc_start", "first",
+                                         "corpus_docs", "kind_corpus", "occurrences", "doc_pairs")}
+
+
+@pytest.mark.parametrize("chunk", [1 << 21, 97])
+def test_term_index_read_from_the_store_file_equals_the_one_from_the_dataframe(seed_store, monkeypatch, chunk):
+    """A loaded store's index is summed from its terms file a batch at a time (batches of 97 rows cut documents
+    anywhere), the TERMS table never read whole; it is the index of the TERMS DataFrame."""
+    from analysis import store
+
+    t = store.load(seed_store)
+    monkeypatch.setattr(fast, "TERM_INDEX_CHUNK", chunk)
+    from_file = fast._build_term_index(t)
+    assert not t.terms_file.loaded
+    frame = SimpleNamespace(documents=t.documents, sections=t.sections, terms=t.terms)
+    from_frame = fast._build_term_index(frame)
+    assert list(from_file.vocab) == list(from_frame.vocab)
+    for name, value in _index_fields(from_file).items():
+        assert np.array_equal(value, getattr(from_frame, name)), name
+
+
+def test_term_index_of_a_file_whose_batches_have_other_dictionaries_reads_it_whole(seed_store, monkeypatch):
+    from analysis import store
+    from analysis.errors import MixedDictionaries
+
+    t = store.load(seed_store)
+    want = _index_fields(fast._build_term_index(SimpleNamespace(documents=t.documents, sections=t.sections,
+                                                                terms=store.load(seed_store).terms)))
+    real = store.TermsFile.batches
+
+    def mixed(self, columns, batch_size=1 << 21):
+        for i, batch in enumerate(real(self, columns, batch_size=50)):
+            if i == 2:
+                raise MixedDictionaries(str(self.path))
+            yield batch
+    monkeypatch.setattr(store.TermsFile, "batches", mixed)
+    got = _index_fields(fast._build_term_index(t))
+    assert t.terms_file.loaded
+    assert all(np.array_equal(got[k], want[k]) for k in want)
 
 
 @pytest.mark.parametrize("flt", FILTERS)
