@@ -177,7 +177,7 @@ def _sum_by_key(key: np.ndarray, count: np.ndarray, n_keys: int) -> tuple[np.nda
     return key[starts], np.add.reduceat(count, starts)
 
 
-TERM_INDEX_CHUNK = 1 << 21
+TERM_INDEX_CHUNK = 1 << 20
 """TERMS rows summed at a time when the term index is built (the peak memory of the build grows with this)."""
 
 
@@ -216,11 +216,17 @@ def _terms_blocks(tables: Any) -> tuple[Any, Any, Iterator[tuple[np.ndarray, ...
     if first is None:
         return np.zeros(0, dtype=object), np.zeros(0, dtype=object), iter(())
     sec_dict, term_dict = first.column(0).dictionary, first.column(1).dictionary
+    held = [first]
+    del first
 
     def blocks() -> Iterator[tuple[np.ndarray, ...]]:
-        for batch in itertools.chain([first], batches):
+        batch = held.pop()                       # no batch is kept once its block is summed
+        while batch is not None:
             sec, term, count = batch.columns
-            yield filled_codes(sec), filled_codes(term), count.to_numpy(zero_copy_only=False)
+            block = filled_codes(sec), filled_codes(term), count.to_numpy(zero_copy_only=False)
+            del batch, sec, term, count
+            yield block
+            batch = next(batches, None)
 
     return sec_dict, term_dict, blocks()
 
@@ -280,6 +286,7 @@ def _index_from_blocks(tables: Any, sec_values: np.ndarray, words: np.ndarray,
     n_terms = max(len(vocab), 1)
     n_keys = n_docs * n_terms * n_kinds
     where = rows_in(sec_values, tables.sections["section_id"])          # each distinct id → its SECTIONS row
+    del sec_values, words                                                # the file's dictionaries: not kept
     owner = np.where(where >= 0, sec_doc[where], -1)
     base = np.where(owner >= 0, owner.astype(np.int64) * (n_terms * n_kinds) + sec_kind[where], -1)
     base, owner = np.append(base, -1), np.append(owner, -1)               # code -1 (a null id) → -1
@@ -296,15 +303,15 @@ def _index_from_blocks(tables: Any, sec_values: np.ndarray, words: np.ndarray,
         if len(key):
             in_order &= bool(key[0] > last)
             last = int(key[-1])
-        fields["count"].append(count.astype(np.float64))
+        fields["count"].append(count.astype(np.int32))             # float64 once joined (a smaller peak)
         for name, values in zip(("doc", "term", "kind"), _split_key(key, n_terms, n_kinds), strict=True):
             fields[name].append(values)
         del key, count
     joined = {}
-    for name, dtype in (("doc", np.int32), ("term", np.int32), ("kind", np.int8), ("count", np.float64)):
+    for name, dtype in (("count", np.int32), ("doc", np.int32), ("term", np.int32), ("kind", np.int8)):
         joined[name] = np.concatenate(fields[name]) if fields[name] else np.zeros(0, dtype=dtype)
         fields[name].clear()                                             # one field's parts alive at a time
-    doc, term, kind, count = joined["doc"], joined["term"], joined["kind"], joined["count"]
+    doc, term, kind, count = joined["doc"], joined["term"], joined["kind"], joined.pop("count").astype(np.float64)
     del joined
     if not in_order:                                                     # a document's rows in two chunks
         key = (doc.astype(np.int64) * n_terms + term) * n_kinds + kind
@@ -313,19 +320,28 @@ def _index_from_blocks(tables: Any, sec_values: np.ndarray, words: np.ndarray,
         doc, term, kind = _split_key(key, n_terms, n_kinds)
         del key, total
     first = _firsts(doc, term)
-    kind_corpus = np.zeros((n_kinds, len(vocab)))
-    occurrences = np.zeros((n_docs, n_kinds))
-    for k in np.unique(kind).tolist():                                   # per kind: no int64 temporaries per row
-        rows = kind == k
-        kind_corpus[k] = np.bincount(term[rows], weights=count[rows], minlength=len(vocab))
-        occurrences[:, k] = np.bincount(doc[rows], weights=count[rows], minlength=n_docs)
+    n_vocab = len(vocab)
+    kind_corpus = _sliced_bincount(len(doc), lambda r: kind[r].astype(np.int64) * n_vocab + term[r],
+                                   n_kinds * n_vocab, lambda r: count[r]).reshape(n_kinds, n_vocab)
+    occurrences = _sliced_bincount(len(doc), lambda r: doc[r].astype(np.int64) * n_kinds + kind[r],
+                                   n_docs * n_kinds, lambda r: count[r]).reshape(n_docs, n_kinds)
     return TermIndex(doc_ids=docs, vocab=vocab, doc=doc, kind=kind, term=term, count=count,
                      chars=_section_chars(tables, sec_doc, sec_kind, n_docs),
-                     corpus=np.bincount(term, weights=count, minlength=len(vocab)).astype(np.int64),
+                     corpus=kind_corpus.sum(axis=0).astype(np.int64),
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
-                     corpus_docs=np.bincount(term[first], minlength=len(vocab)).astype(np.int64),
+                     corpus_docs=_sliced_bincount(len(doc), lambda r: term[r][first[r]], n_vocab).astype(np.int64),
                      kind_corpus=kind_corpus, occurrences=occurrences,
-                     doc_pairs=np.bincount(doc[first], minlength=n_docs).astype(np.int64))
+                     doc_pairs=_sliced_bincount(len(doc), lambda r: doc[r][first[r]], n_docs).astype(np.int64))
+
+
+def _sliced_bincount(n: int, keys, length: int, weights=None) -> np.ndarray:
+    """``np.bincount(keys(rows), weights(rows), minlength=length)`` summed over slices of ``range(n)``
+    (``TERM_INDEX_CHUNK`` rows at a time, so that no temporary spans every index row); float64."""
+    out = np.zeros(length)
+    for lo in range(0, n, TERM_INDEX_CHUNK):
+        rows = slice(lo, lo + TERM_INDEX_CHUNK)
+        out += np.bincount(keys(rows), weights=None if weights is None else weights(rows), minlength=length)
+    return out
 
 
 def _split_key(key: np.ndarray, n_terms: int, n_kinds: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -137,18 +137,22 @@ class TermsFile:
         if self._frame is not None:
             return self._frame.iloc[positions].reset_index(drop=True)
         names = list(CONTRACTS["terms"])
-        parts, offset = [], 0
+        parts: list[list[pa.Array]] = []
+        offset = 0
         for batch in self.batches(names):        # the first batch even when no row is wanted: it gives the dtypes
             lo, hi = np.searchsorted(positions, [offset, offset + batch.num_rows])
             if hi > lo or not parts:
-                parts.append(batch.take(pa.array(positions[lo:hi] - offset, type=pa.int64())))
+                taken = batch.take(pa.array(positions[lo:hi] - offset, type=pa.int64())).columns
+                if parts:                        # the first batch's dictionaries (equal): each batch's copy is let go
+                    taken = [pa.DictionaryArray.from_arrays(a.indices, first.dictionary)
+                             if pa.types.is_dictionary(a.type) else a for a, first in zip(taken, parts[0])]
+                parts.append(taken)
             offset += batch.num_rows
             if hi == len(positions):
                 break
         if not parts:
             return schema.empty_frame(schema.TERMS).astype(NARROW["terms"])
-        table = pa.Table.from_batches(parts)
-        return _to_pandas(((c, table[c]) for c in names), "terms")
+        return _to_pandas(((c, pa.chunked_array([p[i] for p in parts])) for i, c in enumerate(names)), "terms")
 
     def _check(self) -> None:
         if _identity(self.path) != self.identity:

@@ -289,6 +289,32 @@ def test_loader_tables_equal_plain_selection_on_seeds(monkeypatch, seed_store):
             assert flt != Filter() or len(got) == len(getattr(t, name))
 
 
+@pytest.mark.parametrize("batch", [1 << 21, 13])
+def test_terms_of_a_loaded_store_are_exported_from_its_file_without_reading_it_whole(monkeypatch, seed_store,
+                                                                                       batch):
+    """A store's TERMS rows for the data page (preview, download, CLI) are read from the terms file: the rows
+    in the selected sections, in table order, as the plain selection over the whole DataFrame gives them."""
+    from analysis.store import TermsFile, load
+    from analysis.themes import load_codebook
+
+    real = TermsFile.batches
+    monkeypatch.setattr(TermsFile, "batches", lambda self, columns, batch_size=0: real(self, columns, batch))
+    whole = load(seed_store)
+    plain = SimpleNamespace(documents=whole.documents, sections=whole.sections, terms=whole.terms)
+    years = sorted(int(y) for y in whole.documents["year"].dropna().unique())
+    for flt in (Filter(), Filter(kinds=("plans",)), Filter(years=tuple(years[1:3]), kinds=("achievements",)),
+                Filter(themes=(load_codebook().ids[0],)), Filter(years=(1999,))):
+        t = load(seed_store)
+        want = _plain_loader(monkeypatch, "terms", plain, flt)
+        pd.testing.assert_frame_equal(export_table("terms", t, flt), want)
+        p = export_module.preview_table("terms", t, flt, rows=25)
+        pd.testing.assert_frame_equal(p.frame, want.head(25))
+        assert p.total == len(want)
+        keep = np.isin(t.sections["section_id"], want["section_id"].astype(str))
+        assert int(rows_in_sections(t, "terms", keep).sum()) == len(want)
+        assert not t.terms_file.loaded, flt
+
+
 # ------------------------------------------------------------------------------------------- preview and CLI line
 
 _PREVIEW_GROUPS = (Filter(years=(2022,)), Filter(years=(2023,)))

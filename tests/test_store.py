@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -750,3 +751,83 @@ def test_build_uses_the_given_word_lists_and_an_edit_makes_the_store_stale(tmp_p
     assert store.is_stale(src, dst, stopwords=stop)
     store.build(src, dst, stopwords=stop)
     assert "建设" not in set(store.load(dst).terms["term"].astype(str))
+
+
+# ---------------------------------------------------------------------------------------------------- the terms file
+
+
+def test_load_leaves_the_terms_table_on_disk_until_it_is_asked_for(seed_store):
+    tables = store.load(seed_store)
+    assert not tables.terms_file.loaded
+    assert tables.terms_file.num_rows == pq.read_metadata(seed_store / "terms.parquet").num_rows > 0
+    terms = tables.terms
+    assert tables.terms_file.loaded and tables.terms is terms           # read once
+    stored = pq.read_table(seed_store / "terms.parquet").to_pandas()
+    assert terms.astype({c: str for c in store.CATEGORIES["terms"]}).astype({"count": "int64"}).equals(
+        stored.astype({c: str for c in store.CATEGORIES["terms"]}))
+
+
+@pytest.mark.parametrize("batch", [1 << 21, 7])
+def test_terms_take_reads_the_rows_at_the_positions_asked(seed_store, monkeypatch, batch):
+    real = store.TermsFile.batches
+    monkeypatch.setattr(store.TermsFile, "batches", lambda self, columns, batch_size=0: real(self, columns, batch))
+    whole = store.load(seed_store).terms
+    picks = [[], [0], [3, 4, 5, 40], list(range(0, len(whole), 11)), [len(whole) - 1]]
+    for positions in picks:
+        tables = store.load(seed_store)
+        got = tables.terms_file.take(positions)
+        assert not tables.terms_file.loaded
+        pd.testing.assert_frame_equal(got, whole.iloc[positions].reset_index(drop=True))
+
+
+def test_a_terms_file_replaced_after_the_load_is_refused_naming_it(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    tables = store.load(dst)
+    path = dst / "terms.parquet"
+    copy = tmp_path / "copy.parquet"
+    copy.write_bytes(path.read_bytes())
+    os.replace(copy, path)                                       # same bytes, another file: as a build replaces it
+    for read in (lambda: tables.terms, lambda: tables.terms_file.take([0]),
+                 lambda: next(tables.terms_file.batches(["term"]))):
+        with pytest.raises(StoreCorrupt, match=r"terms\.parquet: replaced since the store was loaded"):
+            read()
+    assert len(store.load(dst).terms) == len(pq.read_table(path))  # loaded again, it reads
+
+
+def _terms_with_two_dictionaries(dst: Path) -> None:
+    """Rewrite the store's terms as two row groups whose dictionaries differ (as another writer may), with the
+    manifest's digest updated."""
+    path = dst / "terms.parquet"
+    table = pq.read_table(path)
+    half = len(table) // 2
+    with pq.ParquetWriter(path, table.schema) as writer:
+        for part in (table.slice(0, half), table.slice(half)):
+            writer.write_table(part)                             # each row group its own dictionary
+    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"]["terms"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (dst / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_terms_file_with_two_dictionaries_is_read_whole_where_batches_would_mix_them(seeds_dir, tmp_path):
+    from types import SimpleNamespace
+
+    from analysis import export, fast
+    from analysis.errors import MixedDictionaries
+    from analysis.filters import Filter
+
+    dst = tmp_path / "data"
+    store.build(seeds_dir, dst, progress=False)
+    want = store.load(dst)
+    plain = SimpleNamespace(documents=want.documents, sections=want.sections, terms=want.terms)
+    _terms_with_two_dictionaries(dst)
+    tables = store.load(dst)
+    with pytest.raises(MixedDictionaries):
+        list(tables.terms_file.batches(["section_id", "term"], batch_size=len(want.terms) // 2 + 1))
+    got, expected = fast._build_term_index(tables), fast._build_term_index(plain)
+    assert tables.terms_file.loaded
+    assert all(np.array_equal(getattr(got, f), getattr(expected, f)) for f in ("doc", "term", "kind", "count"))
+    again = store.load(dst)
+    flt = Filter(kinds=("achievements",))
+    pd.testing.assert_frame_equal(export.export_table("terms", again, flt).astype({"count": "int64"}),
+                                  export.export_table("terms", plain, flt).astype({"count": "int64"}))
