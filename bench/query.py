@@ -6,7 +6,8 @@ corpus (``bench.build.ensure_store``), times the cold open in a fresh subprocess
 with seeded random filters (year ranges, periods, levels, regions, units, kinds, two-group comparisons, KWIC queries
 from frequent terms) and prints ``name=value`` lines: ``q_<func>_p50_ms``, ``q_<func>_p95_ms``, ``worst_p95_ms``,
 ``worst_query``, ``cold_load_s``, ``cold_load_rss_mb``, ``rss_mb`` (peak). With several N the lines are prefixed
-``n<N>_`` and ``growth_<big>_over_<small>_<name>`` lines follow.
+``n<N>_`` and ``growth_<big>_over_<small>_<name>`` lines follow; each N is then measured in its own interpreter,
+so that its RSS is its own.
 
 Answers are checked (exit 1 on a wrong one: theme hits, term counts and KWIC matches of small subsets recomputed a
 second, simple way; invariants on every call), never times.
@@ -487,19 +488,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma list of query names to time (all when empty)")
     parser.add_argument("--jobs", type=int, default=None, help="processes for building a missing store")
     parser.add_argument("--budget-s", type=float, default=30.0, help="stop timing a query after this many seconds")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)   # one N's figures, for measure_apart
     args = parser.parse_args(argv)
     sizes = sorted({int(x) for x in args.reports.split(",") if x.strip()})
     only = {x.strip() for x in args.only.split(",") if x.strip()} or None
     per_n = {}
     try:
         for n in sizes:
-            per_n[n] = measure(n, seed=args.seed, runs=args.runs, work=Path(args.work), only=only, jobs=args.jobs,
-                             budget_s=args.budget_s)
+            if len(sizes) > 1:
+                per_n[n] = measure_apart(n, argv_for(args, n))
+            else:
+                per_n[n] = measure(n, seed=args.seed, runs=args.runs, work=Path(args.work), only=only,
+                                   jobs=args.jobs, budget_s=args.budget_s)
     except WrongAnswer as err:
         print(f"wrong answer: {err}", file=sys.stderr)
         return 1
-    print("\n".join(format_figures(per_n)))
+    print(json.dumps(per_n[sizes[0]]) if args.json else "\n".join(format_figures(per_n)))
     return 0
+
+
+def argv_for(args: argparse.Namespace, n: int) -> list[str]:
+    """The command line that measures one size ``n`` with the other options of ``args``."""
+    out = ["--reports", str(n), "--seed", str(args.seed), "--runs", str(args.runs), "--work", str(args.work),
+           "--budget-s", str(args.budget_s), "--json"]
+    if args.only:
+        out += ["--only", args.only]
+    if args.jobs is not None:
+        out += ["--jobs", str(args.jobs)]
+    return out
+
+
+def measure_apart(n: int, argv: list[str]) -> dict[str, float | int | str]:
+    """``measure`` for one size in a fresh interpreter, so each size's ``rss_mb`` is its own (a process that
+    measured a smaller store first keeps some of that memory) and the sizes do not warm each other's caches."""
+    proc = subprocess.run([sys.executable, "-m", "bench.query", *argv], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        wrong = [line for line in proc.stderr.splitlines() if line.startswith("wrong answer: ")]
+        if wrong:
+            raise WrongAnswer(f"n={n}: {wrong[-1].removeprefix('wrong answer: ')}")
+        raise RuntimeError(f"bench.query at n={n} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -79,3 +79,13 @@ def test_check_invariants_rejects_a_ledger_that_loses_reports():
 ])
 def test_format_figures_prefixes_several_sizes_and_prints_growth(sizes, expected):
     assert query.format_figures(sizes) == expected
+
+
+def test_several_sizes_are_measured_each_in_its_own_interpreter(work, capsys):
+    code, lines, err = _run(work, capsys, "--reports", f"20,{N}", "--only", "top_terms,kwic")
+    assert code == 0, err
+    for n in (20, N):
+        assert int(lines[f"n{n}_documents"]) == n
+        assert float(lines[f"n{n}_rss_mb"]) > 0 and float(lines[f"n{n}_q_kwic_p95_ms"]) > 0
+    assert float(lines[f"growth_{N}_over_20_q_top_terms_p95_ms"]) > 0
+    assert "n20_q_ledger_p95_ms" not in lines                    # --only reached the child interpreters
