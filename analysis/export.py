@@ -70,7 +70,8 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
         keep = _kept_sections(tables, flt)
         if keep is not None:
             if name == "sections":
-                return tables.sections.loc[keep].reset_index(drop=True)
+                return tables.sections.reset_index(drop=True) if keep.all() else tables.sections.loc[keep]\
+                    .reset_index(drop=True)
             return rows_at(tables, name, _head_in_sections(tables, name, keep, None)[0])
         secs = select_sections(tables, flt)
         if name == "sections":
@@ -86,7 +87,10 @@ def rows_at(tables, name: str, positions: np.ndarray) -> pd.DataFrame:
     source = fast.terms_file(tables) if name == "terms" else None
     if source is not None:
         return source.take(positions)
-    return getattr(tables, name).iloc[positions].reset_index(drop=True)
+    table = getattr(tables, name)
+    if len(positions) == len(table) and np.array_equal(positions, np.arange(len(table))):
+        return table.reset_index(drop=True)                # every row: no copy (pandas copies on write)
+    return table.iloc[positions].reset_index(drop=True)
 
 
 def _kept_sections(tables, flt: Filter) -> np.ndarray | None:

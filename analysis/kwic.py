@@ -92,7 +92,7 @@ def _layout(tables) -> _Layout:
         sec_doc = docs.get_indexer(secs["doc_id"])
         start = secs["start"].to_numpy(dtype=np.int64)
         end = secs["end"].to_numpy(dtype=np.int64)
-        texts = pa.chunked_array([pa.array(secs["text"], from_pandas=True)])   # no copy of an Arrow column
+        texts = fast.arrow_texts(secs["text"])                                  # no copy of an Arrow column
         length = pc.fill_null(pc.utf8_length(texts), 0).to_numpy(zero_copy_only=False).astype(np.int64)
         order = np.lexsort((start, sec_doc))
         order = order[sec_doc[order] >= 0]

@@ -376,6 +376,13 @@ def cold_open(store_dir: Path) -> dict[str, float]:
     return {"cold_load_s": wall, "cold_open_in_process_s": info["open_s"], "cold_load_rss_mb": info["rss_mb"]}
 
 
+def progress(message: str) -> None:
+    """One line on stderr (a national-scale run takes many minutes): the message and this process's RSS now/peak."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{time.strftime('%H:%M:%S')} {message} (rss {rss_now_mb():,.0f} MB, peak {peak:,.0f} MB)", file=sys.stderr,
+          flush=True)
+
+
 def rss_now_mb() -> float:
     """The resident set size of this process now, in MB (Linux /proc)."""
     try:
@@ -404,6 +411,7 @@ def measure(n: int, *, seed: int = 0, runs: int = 30, work: Path = WORK, only: s
     t = with_themes(store.load(dst), load_codebook())
     out["load_s"] = time.perf_counter() - started
     out["documents"] = len(t.documents)
+    progress(f"n={n} loaded in {out['load_s']:.1f} s")
     frequent = frequent_terms(t)
     cases = make_cases(t, runs, seed, frequent)
     times: dict[str, list[float]] = {}
@@ -424,6 +432,7 @@ def measure(n: int, *, seed: int = 0, runs: int = 30, work: Path = WORK, only: s
                 raise WrongAnswer(f"{name} raised {type(err).__name__}: {err} under {case.flt}") from err
             times[name].append(time.perf_counter() - started)
             check_invariants(name, t, case, result)
+        progress(f"n={n} {name}: {len(times[name])} runs, slowest {max(times[name], default=0):.2f} s")
     run_checks(t, seed, frequent)
     if not only or "export_preview" in only:
         out.update(download_figures(t))
@@ -521,13 +530,12 @@ def argv_for(args: argparse.Namespace, n: int) -> list[str]:
 def measure_apart(n: int, argv: list[str]) -> dict[str, float | int | str]:
     """``measure`` for one size in a fresh interpreter, so each size's ``rss_mb`` is its own (a process that
     measured a smaller store first keeps some of that memory) and the sizes do not warm each other's caches."""
-    proc = subprocess.run([sys.executable, "-m", "bench.query", *argv], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run([sys.executable, "-m", "bench.query", *argv], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                          check=False)                       # its progress and any wrong answer go to our stderr
+    if proc.returncode == 1:
+        raise WrongAnswer(f"at n={n} (the line above)")
     if proc.returncode != 0:
-        wrong = [line for line in proc.stderr.splitlines() if line.startswith("wrong answer: ")]
-        if wrong:
-            raise WrongAnswer(f"n={n}: {wrong[-1].removeprefix('wrong answer: ')}")
-        raise RuntimeError(f"bench.query at n={n} failed:\n{proc.stderr[-2000:]}")
+        raise RuntimeError(f"bench.query at n={n} failed with exit code {proc.returncode}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -434,3 +436,21 @@ def test_distinctive_whole_corpus_kept_and_equal_to_plain(by, no_fast):
 def test_spans_lists_each_range_in_the_order_given():
     assert fast.spans(np.array([5, 0, 9]), np.array([2, 3, 0])).tolist() == [5, 6, 0, 1, 2]
     assert fast.spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+def test_arrow_texts_are_the_chunks_pandas_holds(seed_tables):
+    """A loaded store's texts may sit in several Arrow chunks (one per row group); the text searches read those
+    very buffers (a national corpus has gigabytes of text: no joined copy), with the answers of a plain copy."""
+    from analysis import kwic
+
+    t = seed_tables
+    whole = pa.chunked_array([pa.array(t.sections["text"].astype(object).tolist(), type=pa.large_string())])
+    cuts = [0, 50, 51, 120, len(t.sections)]
+    chunked = pa.chunked_array([whole.slice(a, b - a).combine_chunks() for a, b in itertools.pairwise(cuts)])
+    column = pd.Series(pd.arrays.ArrowStringArray(chunked), index=t.sections.index)
+    texts = fast.arrow_texts(column)
+    assert texts.num_chunks == 4
+    assert [c.buffers()[2].address for c in texts.chunks] == [c.buffers()[2].address for c in chunked.chunks]
+    split = SimpleNamespace(documents=t.documents, sections=t.sections.assign(text=column), terms=None)
+    plain = SimpleNamespace(documents=t.documents, sections=t.sections.astype({"text": object}), terms=None)
+    pd.testing.assert_frame_equal(kwic.kwic(split, "宣传|文明", window=8), kwic.kwic(plain, "宣传|文明", window=8))
