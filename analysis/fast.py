@@ -247,8 +247,8 @@ def rows_in(values: Any, column: pd.Series) -> np.ndarray:
 
 
 def _strings(values: Any) -> pa.Array:
-    if isinstance(values, pa.Array) and values.type == pa.string():
-        return values
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
     if isinstance(values, pd.Series) and not isinstance(values.dtype, pd.CategoricalDtype):
         return pa.array(values, type=pa.string(), from_pandas=True)
     return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
@@ -278,8 +278,9 @@ def _build_term_index(tables: Any) -> TermIndex:
         pa.default_memory_pool().release_unused()                        # the batches' buffers, back to the system
 
 
-def _index_from_blocks(tables: Any, sec_values: np.ndarray, words: np.ndarray,
+def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
                        blocks: Iterator[tuple[np.ndarray, ...]]) -> TermIndex:
+    """The TermIndex of ``_terms_blocks``' output (section ids and words: Arrow or object arrays)."""
     docs, _, sec_doc, sec_kind = _section_codes(tables)
     n_docs, n_kinds = len(docs), len(KINDS)
     term_rank, vocab = _ranked(words)

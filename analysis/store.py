@@ -132,8 +132,10 @@ class TermsFile:
                 pa.default_memory_pool().release_unused()   # the pool keeps a batch's buffers otherwise
 
     def take(self, positions: np.ndarray) -> pd.DataFrame:
-        """The rows at ``positions`` (ascending), in the dtypes of ``frame()``."""
+        """The rows at ``positions`` (ascending row numbers of the table), in the dtypes of ``frame()``."""
         positions = np.asarray(positions, dtype=np.int64)
+        if len(positions) and (positions[0] < 0 or positions[-1] >= self.num_rows or (np.diff(positions) < 0).any()):
+            raise ValueError(f"{self.path}: positions must be ascending row numbers under {self.num_rows}")
         if self._frame is not None:
             return self._frame.iloc[positions].reset_index(drop=True)
         names = list(CONTRACTS["terms"])

@@ -454,3 +454,11 @@ def test_arrow_texts_are_the_chunks_pandas_holds(seed_tables):
     split = SimpleNamespace(documents=t.documents, sections=t.sections.assign(text=column), terms=None)
     plain = SimpleNamespace(documents=t.documents, sections=t.sections.astype({"text": object}), terms=None)
     pd.testing.assert_frame_equal(kwic.kwic(split, "宣传|文明", window=8), kwic.kwic(plain, "宣传|文明", window=8))
+
+
+def test_rows_in_looks_strings_up_whatever_their_arrow_or_pandas_form():
+    column = pd.Series(["s/1", "s/2", "s/3"])
+    want = [2, -1, 0]
+    for values in (pa.array(["s/3", "x", "s/1"]), pa.array(["s/3", "x", "s/1"], type=pa.large_string()),
+                   np.array(["s/3", "x", "s/1"], dtype=object), pd.Series(["s/3", "x", "s/1"], dtype="category")):
+        assert fast.rows_in(values, column).tolist() == want

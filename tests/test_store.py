@@ -778,6 +778,9 @@ def test_terms_take_reads_the_rows_at_the_positions_asked(seed_store, monkeypatc
         got = tables.terms_file.take(positions)
         assert not tables.terms_file.loaded
         pd.testing.assert_frame_equal(got, whole.iloc[positions].reset_index(drop=True))
+    for bad in ([5, 3], [-1], [len(whole)]):                          # never a silently shorter table
+        with pytest.raises(ValueError, match="ascending row numbers"):
+            store.load(seed_store).terms_file.take(bad)
 
 
 def test_a_terms_file_replaced_after_the_load_is_refused_naming_it(src, tmp_path, calls):
