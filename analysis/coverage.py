@@ -203,7 +203,7 @@ def section_cube(tables: Any) -> SectionCube:
         if not (tables.documents["doc_id"].is_unique and secs["section_id"].is_unique):
             none = np.zeros(0, dtype=np.int64)
             return SectionCube(False, none, none, none.reshape(0, n_slots), none.reshape(0, n_slots))
-        sec_doc = pd.Index(tables.documents["doc_id"]).get_indexer(secs["doc_id"]).astype(np.int64)
+        sec_doc = fast.rows_in(secs["doc_id"], tables.documents["doc_id"])
         codes = pd.Categorical(secs["kind"], categories=list(KINDS)).codes.astype(np.int64)
         sec_slot = np.where(codes < 0, OTHER_SLOT, codes)
         own = secs["text"].fillna("").str.len().to_numpy(dtype=np.int64)
@@ -228,7 +228,7 @@ def theme_section_cube(tables: Any, theme_ids: tuple[str, ...]) -> ThemeCube:
     def build() -> ThemeCube:
         sec = section_cube(tables)
         hits, n_docs, n_slots, n_themes = tables.theme_hits, len(tables.documents), OTHER_SLOT + 1, len(theme_ids)
-        row = pd.Index(tables.sections["section_id"]).get_indexer(hits["section_id"])
+        row = fast.rows_in(hits["section_id"], tables.sections["section_id"])
         theme = pd.Index(list(theme_ids), dtype=object).get_indexer(hits["theme"].astype(object))
         ok = (row >= 0) & (theme >= 0)
         ok[ok] = sec.sec_doc[row[ok]] >= 0

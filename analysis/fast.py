@@ -83,12 +83,11 @@ def term_index(tables: Any) -> TermIndex:
     return _cached("terms", tables, terms_key(tables), lambda: _build_term_index(tables))
 
 
-def _section_codes(tables: Any) -> tuple[pd.Index, pd.Index, np.ndarray, np.ndarray]:
-    docs = pd.Index(tables.documents["doc_id"])
+def _section_codes(tables: Any) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The DOCUMENTS ids, and each SECTIONS row's document (position, -1 when unknown) and kind code."""
     secs = tables.sections
-    sec_ids = pd.Index(secs["section_id"])
-    sec_doc = docs.get_indexer(secs["doc_id"])
-    return docs, sec_ids, sec_doc, _kind_codes(secs["kind"])
+    return (pd.Index(tables.documents["doc_id"]), rows_in(secs["doc_id"], tables.documents["doc_id"]),
+            _kind_codes(secs["kind"]))
 
 
 def value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -281,7 +280,7 @@ def _build_term_index(tables: Any) -> TermIndex:
 def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
                        blocks: Iterator[tuple[np.ndarray, ...]]) -> TermIndex:
     """The TermIndex of ``_terms_blocks``' output (section ids and words: Arrow or object arrays)."""
-    docs, _, sec_doc, sec_kind = _section_codes(tables)
+    docs, sec_doc, sec_kind = _section_codes(tables)
     n_docs, n_kinds = len(docs), len(KINDS)
     term_rank, vocab = _ranked(words)
     n_terms = max(len(vocab), 1)
@@ -763,19 +762,20 @@ def theme_cube(tables: Any, theme_ids: tuple[str, ...]) -> tuple[np.ndarray, np.
     Cached per theme-hits table and theme list.
     """
     def build() -> tuple[np.ndarray, np.ndarray]:
-        docs, sec_ids, sec_doc, sec_kind = _section_codes(tables)
+        docs, sec_doc, sec_kind = _section_codes(tables)
         hits = tables.theme_hits
-        row = sec_ids.get_indexer(hits["section_id"])
-        theme = pd.Index(list(theme_ids)).get_indexer(hits["theme"])
+        row = rows_in(hits["section_id"], tables.sections["section_id"])
+        theme = rows_in(hits["theme"], pd.Series(list(theme_ids), dtype=object))
         ok = (row >= 0) & (theme >= 0)
         ok[ok] &= sec_doc[row[ok]] >= 0
-        cube = np.zeros((len(docs), len(KINDS), len(theme_ids)), dtype=np.int64)
-        np.add.at(cube, (sec_doc[row[ok]], sec_kind[row[ok]], theme[ok]), hits["hits"].to_numpy(np.int64)[ok])
+        n_docs, n_kinds, n_themes = len(docs), len(KINDS), len(theme_ids)
+        cell = (sec_doc[row[ok]] * n_kinds + sec_kind[row[ok]]) * n_themes + theme[ok]
+        cube = np.bincount(cell, weights=hits["hits"].to_numpy(np.int64)[ok], minlength=n_docs * n_kinds * n_themes)
         own = tables.sections["text"].fillna("").str.len().to_numpy(dtype=np.int64)
-        chars = np.zeros((len(docs), len(KINDS)), dtype=np.int64)
         keep = sec_doc >= 0
-        np.add.at(chars, (sec_doc[keep], sec_kind[keep]), own[keep])
-        return cube, chars
+        chars = np.bincount(sec_doc[keep] * n_kinds + sec_kind[keep], weights=own[keep], minlength=n_docs * n_kinds)
+        return (cube.astype(np.int64).reshape(n_docs, n_kinds, n_themes),
+                chars.astype(np.int64).reshape(n_docs, n_kinds))
 
     per_book = _cached("themes", tables, tables.theme_hits, dict)
     if theme_ids not in per_book:
@@ -791,7 +791,7 @@ def phrase_counts(tables: Any, words: tuple[str, ...]) -> np.ndarray:
     list.
     """
     def build() -> np.ndarray:
-        docs, _, sec_doc, sec_kind = _section_codes(tables)
+        docs, sec_doc, sec_kind = _section_codes(tables)
         cell = np.where(sec_doc >= 0, sec_doc.astype(np.int64) * len(KINDS) + sec_kind, -1)
         out = np.zeros((len(words), len(docs) * len(KINDS)), dtype=np.int32)
         for w, rows in enumerate(substring_rows(arrow_texts(tables.sections["text"]), words)):
