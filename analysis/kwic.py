@@ -88,8 +88,8 @@ class _Layout:
 def _layout(tables) -> _Layout:
     def build() -> _Layout:
         secs = tables.sections
-        docs = pd.Index(tables.documents["doc_id"])
-        sec_doc = docs.get_indexer(secs["doc_id"])
+        docs = tables.documents["doc_id"]
+        sec_doc = fast.rows_in(secs["doc_id"], docs)
         start = secs["start"].to_numpy(dtype=np.int64)
         end = secs["end"].to_numpy(dtype=np.int64)
         texts = fast.arrow_texts(secs["text"])                                  # no copy of an Arrow column
