@@ -16,7 +16,7 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -69,10 +69,8 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
             return flt.apply(tables.documents)
         keep = _kept_sections(tables, flt)
         if keep is not None:
-            if name == "sections":
-                return tables.sections.reset_index(drop=True) if keep.all() else tables.sections.loc[keep]\
-                    .reset_index(drop=True)
-            return rows_at(tables, name, _head_in_sections(tables, name, keep, None)[0])
+            positions = np.flatnonzero(keep) if name == "sections" else _head_in_sections(tables, name, keep, None)[0]
+            return rows_at(tables, name, positions)
         secs = select_sections(tables, flt)
         if name == "sections":
             return secs
@@ -134,41 +132,44 @@ def section_runs(tables, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _frame_runs(sections: pd.DataFrame, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    where = pd.Index(sections["section_id"])
     column = table["section_id"]
     if isinstance(column.dtype, pd.CategoricalDtype):       # runs of one code; each code's SECTIONS row
-        key, owner_of = column.cat.codes.to_numpy(), np.append(where.get_indexer(column.cat.categories), -1)
+        key, owner_of = column.cat.codes.to_numpy(), fast.rows_in(column.cat.categories, sections["section_id"])
     else:                                                   # runs of one SECTIONS row
-        key, owner_of = where.get_indexer(column), None
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, int)
-    return _runs(key[starts] if owner_of is None else owner_of[key[starts]], starts, len(key))
+        key, owner_of = fast.rows_in(column, sections["section_id"]), np.arange(len(sections))
+    return _code_runs([key], lambda: owner_of)
 
 
 def _file_runs(tables, source) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``section_runs`` of a store's terms file, read a batch of section ids at a time."""
-    where: np.ndarray | None = None
-    starts, codes, offset, previous = [], [], 0, None
-    try:
+    owner_of: list[np.ndarray] = []
+
+    def keys() -> Iterator[np.ndarray]:
         for batch in source.batches(["section_id"]):
             column = batch.column(0)
-            if not len(column):
-                continue
-            if where is None:
-                where = np.append(fast.rows_in(column.dictionary, tables.sections["section_id"]), -1)
-            key = fast.filled_codes(column)
-            begin = np.flatnonzero(np.concatenate(([previous is None or key[0] != previous], key[1:] != key[:-1])))
-            starts.append(begin + offset)
-            codes.append(key[begin])
-            offset, previous = offset + len(key), key[-1]
+            if not owner_of:
+                owner_of.append(fast.rows_in(column.dictionary, tables.sections["section_id"]))
+            yield fast.filled_codes(column)
+    try:
+        return _code_runs(keys(), lambda: owner_of[0] if owner_of else np.zeros(0, dtype=np.int64))
     except MixedDictionaries:
         return _frame_runs(tables.sections, source.frame())
-    if where is None:
-        return _runs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
-    return _runs(where[np.concatenate(codes)], np.concatenate(starts), offset)
 
 
-def _runs(owner: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return owner.astype(np.int64), starts.astype(np.int64), np.diff(np.append(starts, n)).astype(np.int64)
+def _code_runs(blocks: Iterable[np.ndarray], owner_of: Callable[[], np.ndarray]) -> tuple[np.ndarray, ...]:
+    """(SECTIONS row of each run, -1 when unknown; its first row; its length) of the runs of equal keys in blocks
+    of per-row keys, a run going on across blocks counted once; ``owner_of()[key]`` is a key's SECTIONS row (asked
+    once the blocks are read), key -1 is unknown."""
+    starts, keys, n, previous = [], [], 0, None
+    for key in blocks:
+        if len(key):
+            begin = np.flatnonzero(np.concatenate(([previous is None or key[0] != previous], key[1:] != key[:-1])))
+            starts.append(begin + n)
+            keys.append(key[begin])
+            n, previous = n + len(key), key[-1]
+    start = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    owner = np.append(owner_of(), -1)[np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)]
+    return owner.astype(np.int64), start.astype(np.int64), np.diff(np.append(start, n)).astype(np.int64)
 
 
 def _head_in_sections(tables, name: str, keep: np.ndarray, rows: int | None) -> tuple[np.ndarray, int]:

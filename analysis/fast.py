@@ -104,22 +104,9 @@ def value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         >>> value_codes(pd.Series(["b", "a", "b"]))
         (array([1, 0, 1]), array(['a', 'b'], dtype=object))
     """
-    stored, rank, cats = _stored_codes(values)
+    stored, values_as_stored = _codes_and_values(values)
+    rank, cats = _ranked(values_as_stored)
     return _recode(stored, rank), cats
-
-
-def _stored_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """``value_codes`` in two steps, so a long column can be recoded a slice at a time.
-
-    Returns:
-        (the codes as stored: a view of a categorical's codes, no copy; the map from a stored code to its sorted
-        code, None when they are equal; the distinct values, sorted)
-    """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = np.asarray(values.array.codes)       # the Categorical's own codes (Series.cat.codes copies)
-        return codes, *_ranked(values.cat.categories)
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes, None, np.asarray(uniques, dtype=object)
 
 
 def _ranked(values: Any) -> tuple[np.ndarray | None, np.ndarray]:
@@ -136,7 +123,7 @@ def _ranked(values: Any) -> tuple[np.ndarray | None, np.ndarray]:
 
 
 def _recode(stored: np.ndarray, rank: np.ndarray | None) -> np.ndarray:
-    """int64 sorted codes (-1 for nulls) of stored codes from ``_stored_codes``."""
+    """int64 sorted codes (-1 for nulls) of stored codes, given the rank of each stored code (``_ranked``)."""
     codes = stored.astype(np.int64)
     if rank is not None:
         codes = np.where(codes >= 0, rank[codes], -1)
