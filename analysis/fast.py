@@ -7,8 +7,9 @@ Built once per loaded table (cached on the DataFrame's identity, dropped with it
   read from the store's terms file a block at a time, so the TERMS table is never held whole), plus each
   document's characters per kind and the corpus totals per term and kind. A filter becomes a boolean mask over
   documents and kinds; term counts, document counts and characters are ``numpy.bincount`` sums over the masked
-  rows (``term_sums``: over the smaller side, the selected rows or the totals minus the rest), per group in
-  dense (group, term) cells (``group_counts``); ``top_per_group`` keeps each group's best rows without sorting
+  rows (``term_sums``: over the smaller side, the selected rows or the totals minus the rest), per group as a
+  sparse product of a (group × document) selection and the (document × term) index (``group_counts``, with
+  scipy); ``top_per_group`` keeps each group's best rows without sorting
   them all.
 - ``theme_cube(tables, ids)``: THEME_HITS summed into a documents × kinds × themes cube.
 - ``phrase_counts(tables, words)``: substring counts per document, kind and word.
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from scipy import sparse
 
 from analysis.errors import MixedDictionaries
 from analysis.filters import Filter
@@ -477,78 +479,129 @@ class GroupCounts:
     has_docs: np.ndarray       # bool [groups]
 
 
-DENSE_CELLS = 1 << 22
-"""Most (group, term) cells summed at once in a dense array (a batch of groups at a time beyond that)."""
-
-
-def group_counts(tables: Any, flt: Filter, groups: pd.Series) -> GroupCounts:
+def group_counts(tables: Any, flt: Filter, groups: pd.Series, *, n_docs: bool = True,
+                 ordered: bool = True) -> GroupCounts:
     """The (group, term) counts and document counts of the sections ``flt`` selects, without a row per TERMS row.
+
+    Groups of one document each take the document's rows as they are; other groupings are one sparse product,
+    (groups × documents) · (documents × terms), over the index arrays (scipy's compiled sparse sums: about five
+    times numpy's dense bincounts for the units of the 10k corpus).
 
     Args:
         tables: the tables.
         flt: the filter (no themes).
         groups: the group of each DOCUMENTS row (same order as ``tables.documents``).
+        n_docs: also count each pair's documents (else ``n_docs`` is empty).
+        ordered: each group's pairs sorted by term; without it they come in any order within their group's run
+            (``top_per_group(..., tie=term)`` ranks them as if sorted).
     Returns:
         a GroupCounts (pairs with at least one selected occurrence row).
     """
+    if n_docs and not ordered:
+        raise ValueError("n_docs=True needs ordered=True")
     idx = term_index(tables)
     docs, kinds = doc_mask(tables.documents, flt), kind_mask(flt)
     codes, names = pd.factorize(groups.astype(object), sort=True)
     codes = codes.astype(np.int64)
     names = np.asarray(names, dtype=object)
     docs &= codes >= 0
-    n_groups, n_terms = len(names), max(len(idx.vocab), 1)
+    n_groups = len(names)
     chosen = np.flatnonzero(docs)
     per_doc = idx.chars[chosen][:, kinds].sum(axis=1)
     chars = np.bincount(codes[chosen], weights=per_doc, minlength=n_groups).astype(np.int64)
     docs_per_group = np.bincount(codes[chosen], minlength=n_groups)
-    one_doc = docs_per_group.max(initial=0) <= 1
-    present = np.flatnonzero(docs_per_group)          # the selected groups, numbered 0.. below (dense cells)
-    local = np.full(n_groups, -1, dtype=np.int64)
-    local[present] = np.arange(len(present))
-    local = np.where(codes >= 0, local[codes], -1)    # per document
-    n_local = len(present)
-    if one_doc:
+    if docs_per_group.max(initial=0) <= 1:
         # each group one document: its pairs are the document's
         parts = list(document_pairs(tables, flt, chosen))
         doc, term, count = ((np.concatenate(column) for column in zip(*parts)) if parts else
                             (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0)))
         del parts
-        out = (codes[doc], term, count, np.ones(len(doc), dtype=np.int64))
-    elif n_local * n_terms <= DENSE_CELLS:
-        # rows in index order (by document), summed in one dense array
-        if docs.all() and kinds.all():     # every row: the index arrays themselves, no copies
-            doc, term, count, first = idx.doc, idx.term, idx.count, idx.first
-        else:
-            rows = _rows(idx, docs, kinds)
-            doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
-            first = idx.first[rows] if kinds.all() else _firsts(doc, term)
-            del rows
-        cell = term.astype(np.int64) if n_local == 1 else local[doc] * n_terms + term
-        out = _dense_sums(cell, count, first, n_local * n_terms, n_terms, 0)
-        out = (present[out[0]], *out[1:])
+        group, used = codes[doc], np.ones(len(doc), dtype=np.int64) if n_docs else np.zeros(0, dtype=np.int64)
     else:
-        # many groups of several documents: a batch of groups at a time, its rows gathered in group order and
-        # summed in one dense array (no array spans every selected row)
-        chosen = chosen[np.argsort(local[chosen], kind="stable")]
-        per_batch = max(DENSE_CELLS // n_terms, 1)
-        bounds = np.searchsorted(local[chosen], np.arange(0, n_local + per_batch, per_batch))
-        parts = []
-        for b, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-            if lo >= hi:
-                continue
-            rows = _doc_rows(idx, chosen[lo:hi])
-            if not kinds.all():
-                rows = rows[kinds[idx.kind[rows]]]
-            doc, term, count = idx.doc[rows], idx.term[rows], idx.count[rows]
-            parts.append(_dense_sums((local[doc] - b * per_batch) * n_terms + term, count, _firsts(doc, term),
-                                     min(per_batch, n_local - b * per_batch) * n_terms, n_terms, b * per_batch))
-        out = tuple(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-                    for i in range(4))
-        out = (present[out[0].astype(np.int64)], *out[1:])
-    return GroupCounts(group=np.asarray(out[0], dtype=np.int64), term=np.asarray(out[1]),
-                       count=np.asarray(out[2], dtype=np.float64), n_docs=np.asarray(out[3], dtype=np.int64),
+        counts = _term_matrix(idx, kinds)
+        rest = np.flatnonzero(~docs & (codes >= 0))
+        rows_of = np.diff(idx.doc_start)
+        whole = None
+        if kinds.all() and not n_docs and rows_of[rest].sum() < rows_of[chosen].sum():
+            whole = _whole_groups(tables, codes, n_groups)
+        used = np.zeros(0, dtype=np.int64)
+        if whole is not None:
+            # most of the corpus: the cached sums of every document less those of the few left out
+            summed = _canonical(whole - _pick(codes, rest, np.arange(n_groups), counts.shape[0]) @ counts, ordered)
+            present = np.arange(n_groups)
+        else:
+            present = np.flatnonzero(docs_per_group)          # the selected groups, numbered 0.. in the product
+            pick = _pick(codes, chosen, present, counts.shape[0])
+            summed = _canonical(pick @ counts, ordered)
+            if n_docs:
+                used = _canonical(pick @ _used_matrix(idx, kinds, counts), True).data.astype(np.int64)
+        group = present[np.repeat(np.arange(len(present)), np.diff(summed.indptr))]
+        term, count = summed.indices, summed.data
+    return GroupCounts(group=np.asarray(group, dtype=np.int64), term=np.asarray(term),
+                       count=np.asarray(count, dtype=np.float64), n_docs=used,
                        names=names, vocab=idx.vocab, chars=chars, has_docs=docs_per_group > 0)
+
+
+def _pick(codes: np.ndarray, docs: np.ndarray, groups: np.ndarray, n_docs: int) -> sparse.csr_matrix:
+    """Groups × documents: 1 where document ``docs[i]`` belongs to group ``groups[j]`` (row j); ``codes`` are the
+    documents' group codes."""
+    row = np.full(int(codes.max(initial=-1)) + 1, -1, dtype=np.int64)
+    row[groups] = np.arange(len(groups))
+    return sparse.csr_matrix((np.ones(len(docs)), (row[codes[docs]], docs)), shape=(len(groups), n_docs))
+
+
+WHOLE_GROUPINGS = 4
+"""Groupings whose whole-corpus (group, term) sums ``_whole_groups`` keeps (the last ones asked for)."""
+WHOLE_MAX_SHARE = 1 / 3
+"""``_whole_groups`` keeps a grouping's sums only when they have at most this share of the index's entries."""
+
+
+def _whole_groups(tables: Any, codes: np.ndarray, n_groups: int) -> sparse.csr_matrix | None:
+    """Every document's occurrences summed per group (groups × terms, all kinds, terms sorted), cached per grouping
+    for the selections of most of the corpus; None (also remembered) when that would hold more than
+    ``WHOLE_MAX_SHARE`` of the index's entries (groupings of a report or two each)."""
+    idx = term_index(tables)
+    kept = _cached("whole_groups", tables, terms_key(tables), dict)
+    key = codes.tobytes()
+    if key not in kept:
+        docs = np.flatnonzero(codes >= 0)
+        whole = _canonical(_pick(codes, docs, np.arange(n_groups), len(idx.doc_start) - 1)
+                           @ _term_matrix(idx, np.ones(len(KINDS), dtype=bool)), True)
+        while len(kept) >= WHOLE_GROUPINGS:
+            kept.pop(next(iter(kept)))
+        kept[key] = whole if whole.nnz <= WHOLE_MAX_SHARE * len(idx.term) else None
+    return kept[key]
+
+
+def _term_matrix(idx: TermIndex, kinds: np.ndarray) -> sparse.csr_matrix:
+    """Documents × terms: the occurrences in the selected kinds' sections, over the index arrays (not copied when
+    every kind is selected; a (document, term) with several kinds is several entries, which products sum)."""
+    data = idx.count if kinds.all() else np.where(kinds[idx.kind], idx.count, 0.0)
+    return _index_matrix(idx, data)
+
+
+def _index_matrix(idx: TermIndex, data: np.ndarray) -> sparse.csr_matrix:
+    indptr = idx.doc_start.astype(np.int32 if len(idx.term) < 2**31 else np.int64)
+    return sparse.csr_matrix((data, idx.term, indptr), shape=(len(indptr) - 1, max(len(idx.vocab), 1)), copy=False)
+
+
+def _used_matrix(idx: TermIndex, kinds: np.ndarray, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Documents × terms: 1 where the document uses the term in the selected kinds' sections."""
+    if kinds.all():          # a (document, term)'s first row is 1, its other kinds' rows 0
+        return _index_matrix(idx, idx.first.astype(np.float64))
+    used = counts.copy()
+    used.sum_duplicates()
+    used.eliminate_zeros()
+    used.data[:] = 1.0
+    return used
+
+
+def _canonical(summed: sparse.csr_matrix, ordered: bool) -> sparse.csr_matrix:
+    """A product's entries without zeros (kinds left out leave explicit zeros), terms sorted when ``ordered``."""
+    summed.eliminate_zeros()
+    if ordered:
+        summed.sort_indices()
+    return summed
 
 
 def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -639,16 +692,6 @@ def _firsts(doc: np.ndarray, term: np.ndarray) -> np.ndarray:
     return first
 
 
-def _dense_sums(cell: np.ndarray, count: np.ndarray, first: np.ndarray, width: int, n_terms: int,
-                base: int) -> tuple[np.ndarray, ...]:
-    """(group, term, count, n_docs) of the used cells (cell = group offset × n_terms + term), in cell order."""
-    n_doc = np.bincount(cell, weights=first, minlength=width)
-    used = np.flatnonzero(n_doc)
-    summed = np.bincount(cell, weights=count, minlength=width)[used]
-    g, t = np.divmod(used, n_terms)
-    return g + base, t, summed, n_doc[used]
-
-
 def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """(group, term, count, n_docs) rows for the selected sections, and characters per group.
 
@@ -667,7 +710,8 @@ def group_term_counts(tables: Any, flt: Filter, groups: pd.Series) -> tuple[pd.D
     return out, chars
 
 
-def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tuple[np.ndarray, np.ndarray]:
+def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None,
+                  tie: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the ``top`` highest scores of each group, and their ranks, as a stable sort would give them.
 
     Each group's rows must form one run (runs in any order); the answer is in ascending group order and, within a
@@ -681,6 +725,8 @@ def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tupl
         group: int group codes, one run per group.
         score: the float scores.
         top: rows kept per group; all when None.
+        tie: equal scores in this key's order instead of the rows' (term codes: the order of rows sorted by term,
+            without sorting them).
     Returns:
         (positions in group, then rank order; ranks from 1)
     """
@@ -692,7 +738,8 @@ def top_per_group(group: np.ndarray, score: np.ndarray, top: int | None) -> tupl
             candidates = _run_candidates(score, starts, n, top)
         else:
             candidates = _histogram_candidates(score, starts, n, top)
-    order = candidates[np.lexsort((-score[candidates], group[candidates]))]
+    keys = (-score[candidates], group[candidates])
+    order = candidates[np.lexsort(keys if tie is None else (tie[candidates], *keys))]
     g = group[order]
     starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1]))) if len(g) else np.zeros(0, dtype=np.int64)
     rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.append(starts, len(g)))) + 1
@@ -915,7 +962,6 @@ def _rows_of(pos: np.ndarray, length: int, starts: np.ndarray, rows: np.ndarray,
 
 
 __all__ = [
-    "DENSE_CELLS",
     "PHRASE_CHUNK_CHARS",
     "GroupCounts",
     "TermIndex",

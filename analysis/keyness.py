@@ -412,15 +412,15 @@ def _logodds_z(y_b, y_a, n_b, n_a, alpha, alpha0: float) -> np.ndarray:
     return _logodds(y_b, y_a, n_b, n_a, alpha, alpha0)[1]
 
 
-def _top_scored(group: np.ndarray, tfidf: np.ndarray, z_of, measure: str,
-                top: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions and ranks of each group's ``top`` pairs by the measure, and their z (``z_of(positions)``); z is
-    computed for every pair only when it is the ranking."""
+def _top_scored(group: np.ndarray, tfidf: np.ndarray, z_of, measure: str, top: int | None,
+                tie: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions and ranks of each group's ``top`` pairs by the measure (equal scores in ``tie`` order when given),
+    and their z (``z_of(positions)``); z is computed for every pair only when it is the ranking."""
     if measure == "tfidf":
-        pos, rank = fast.top_per_group(group, tfidf, top)
+        pos, rank = fast.top_per_group(group, tfidf, top, tie)
         return pos, rank, z_of(pos)
     z_all = z_of(slice(None))
-    pos, rank = fast.top_per_group(group, z_all, top)
+    pos, rank = fast.top_per_group(group, z_all, top, tie)
     return pos, rank, z_all[pos]
 
 
@@ -505,7 +505,7 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
     if one_each:
         return _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top, measure=measure,
                                          flt=flt, alpha0=alpha0)[0]
-    gc = fast.group_counts(tables, flt, groups)
+    gc = fast.group_counts(tables, flt, groups, n_docs=False, ordered=False)
     if not len(gc.count):
         return _empty_distinctive()
     n_vocab = len(gc.vocab)
@@ -524,7 +524,7 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
         return _logodds_z(gc.count[pos], corpus[gc.term[pos]] - gc.count[pos], totals[gc.group[pos]],
                           total_all - totals[gc.group[pos]], alpha_of[gc.term[pos]], alpha0)
 
-    pos, rank, z = _top_scored(gc.group, tfidf, z_of, measure, top)
+    pos, rank, z = _top_scored(gc.group, tfidf, z_of, measure, top, tie=gc.term)
     per_10k = gc.count[pos] * 10_000.0 / np.where(gc.chars == 0, np.nan, gc.chars.astype(float))[gc.group[pos]]
     return _distinctive_frame(gc.names, gc.vocab, labels, gc.group[pos], gc.term[pos], gc.count[pos], per_10k,
                               tfidf[pos], z, rank)

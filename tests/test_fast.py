@@ -204,13 +204,11 @@ def test_wordcloud_fast_equals_plain(flt, top, no_fast):
 # ------------------------------------------------------------------------------------------------ group counts
 
 
-@pytest.mark.parametrize("cells", [3, 10**6])     # 3: several dense batches even on the small tables
 @pytest.mark.parametrize("by", ["document", "unit", "year", "level"])
 @pytest.mark.parametrize("flt", FILTERS)
-def test_group_counts_equal_a_groupby(by, flt, cells, monkeypatch):
+def test_group_counts_equal_a_groupby(by, flt):
     t = fixture_tables()
     keys = keyness.group_keys(t.documents, by)
-    monkeypatch.setattr(fast, "DENSE_CELLS", cells)
     got, chars = fast.group_term_counts(t, flt, keys["group"])
     terms, secs = keyness.select_terms(t, flt)
     m = terms.merge(keys, on="doc_id")
@@ -219,6 +217,24 @@ def test_group_counts_equal_a_groupby(by, flt, cells, monkeypatch):
     want_chars = secs.assign(n=secs["text"].str.len()).merge(keys, on="doc_id").groupby("group")["n"].sum()
     assert chars[want_chars.index].to_dict() == want_chars.to_dict()
     assert (chars.drop(want_chars.index) == 0).all()     # selected groups without a section of the kinds
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])      # 1.0: large selections are the whole corpus's sums less the rest
+@pytest.mark.parametrize("by", ["unit", "year", "level"])
+@pytest.mark.parametrize("flt", FILTERS)
+def test_group_counts_unordered_hold_the_same_pairs_in_group_runs(by, flt, share, monkeypatch):
+    # distinctive asks for the pairs without the per-group sort by term and without document counts
+    monkeypatch.setattr(fast, "WHOLE_MAX_SHARE", share)
+    t = fixture_tables()
+    groups = keyness.group_keys(t.documents, by)["group"]
+    ordered = fast.group_counts(t, flt, groups)
+    loose = fast.group_counts(t, flt, groups, n_docs=False, ordered=False)
+    runs = 1 + np.count_nonzero(np.diff(loose.group)) if len(loose.group) else 0
+    assert len(loose.n_docs) == 0 and runs == len(set(loose.group.tolist()))       # one run per group
+    got = sorted(zip(loose.group.tolist(), loose.term.tolist(), loose.count.tolist(), strict=True))
+    assert got == sorted(zip(ordered.group.tolist(), ordered.term.tolist(), ordered.count.tolist(), strict=True))
+    with pytest.raises(ValueError, match="ordered"):
+        fast.group_counts(t, flt, groups, ordered=False)
 
 
 # ------------------------------------------------------------------------------------------------ top per group
@@ -244,6 +260,35 @@ def test_top_per_group_is_a_stable_sort_by_score(rows, top):
     assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
 
 
+def test_group_counts_of_most_reports_subtract_the_rest_from_cached_sums(monkeypatch):
+    # 2020-2021 leaves out one of 甲's three reports: 甲's sums are its whole sums less that report's
+    monkeypatch.setattr(fast, "WHOLE_MAX_SHARE", 1.0)
+    t = fixture_tables()
+    groups = keyness.group_keys(t.documents, "unit")["group"]
+    flt = Filter(year_from=2020, year_to=2021)
+    used = []
+    monkeypatch.setattr(fast, "_whole_groups", lambda *a, real=fast._whole_groups: used.append(real(*a)) or used[-1])
+    loose = fast.group_counts(t, flt, groups, n_docs=False, ordered=True)
+    assert len(used) == 1 and used[0] is not None
+    ordered = fast.group_counts(t, flt, groups)      # with document counts: the direct product
+    assert len(used) == 1
+    assert loose.group.tolist() == ordered.group.tolist() and loose.term.tolist() == ordered.term.tolist()
+    assert loose.count.tolist() == ordered.count.tolist() and (ordered.n_docs >= 1).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0.0, 1.0, 2.0, 7.25])), max_size=80),
+       st.one_of(st.none(), st.integers(1, 6)), st.randoms(use_true_random=False))
+def test_top_per_group_with_a_tie_key_ranks_shuffled_rows_as_sorted_ones(rows, top, rnd):
+    # rows sorted by (group, term) and the same rows shuffled within their groups give the same ranking by term
+    rows = sorted((g, score, term) for term, (g, score) in enumerate(rows))
+    shuffled = sorted(rows, key=lambda r: (r[0], rnd.random()))
+    want_pos, want_rank = fast.top_per_group(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]), top)
+    pos, rank = fast.top_per_group(np.array([r[0] for r in shuffled]), np.array([r[1] for r in shuffled]), top,
+                                   tie=np.array([r[2] for r in shuffled]))
+    assert [shuffled[p] for p in pos] == [rows[p] for p in want_pos] and rank.tolist() == want_rank.tolist()
+
+
 @pytest.mark.parametrize("cut", ["partition", "histogram"])
 @pytest.mark.parametrize("special", [None, np.nan, np.inf])
 @pytest.mark.parametrize("top", [1, 10, 50])
@@ -263,10 +308,12 @@ def test_top_per_group_large_input_cut_before_sorting(top, special, cut, monkeyp
 # ------------------------------------------------------------------------------------------------ keyness, two ways
 
 
+@pytest.mark.parametrize("share", [0.0, 1.0])
 @pytest.mark.parametrize("flt", FILTERS[:6])
 @pytest.mark.parametrize("by, measure, top", [("document", "tfidf", 3), ("unit", "logodds", 2),
                                               ("year", "tfidf", None), ("level", "logodds", None)])
-def test_distinctive_fast_equals_plain(flt, by, measure, top, no_fast):
+def test_distinctive_fast_equals_plain(flt, by, measure, top, share, no_fast, monkeypatch):
+    monkeypatch.setattr(fast, "WHOLE_MAX_SHARE", share)
     t = fixture_tables()
     got = keyness.distinctive(t, by=by, top=top, measure=measure, flt=flt)
     want = no_fast(keyness.distinctive, t, by=by, top=top, measure=measure, flt=flt)
@@ -340,9 +387,8 @@ def test_keyness_fast_without_a_selected_report_is_empty():
 
 
 @pytest.mark.parametrize("flt", [Filter(), Filter(years=(2022, 2023)), Filter(kinds=("plans", "problems"))])
-def test_seeds_fast_equals_plain(seed_tables, flt, no_fast, monkeypatch):
-    monkeypatch.setattr(fast, "DENSE_CELLS", 1000)
-    for by, measure in (("document", "tfidf"), ("year", "logodds"), ("level", "tfidf")):
+def test_seeds_fast_equals_plain(seed_tables, flt, no_fast):
+    for by, measure in (("document", "tfidf"), ("year", "logodds"), ("level", "tfidf"), ("level", "logodds")):
         got = keyness.distinctive(seed_tables, by=by, top=15, measure=measure, flt=flt)
         want = no_fast(keyness.distinctive, seed_tables, by=by, top=15, measure=measure, flt=flt)
         assert_same(got, want)
