@@ -767,17 +767,23 @@ def test_load_leaves_the_terms_table_on_disk_until_it_is_asked_for(seed_store):
         stored.astype({c: str for c in store.CATEGORIES["terms"]}))
 
 
+@pytest.mark.parametrize("plain", [0, 1 << 20])     # rows read from the dictionary codes, or as plain strings
 @pytest.mark.parametrize("batch", [1 << 21, 7])
-def test_terms_take_reads_the_rows_at_the_positions_asked(seed_store, monkeypatch, batch):
+def test_terms_take_reads_the_rows_at_the_positions_asked(seed_store, monkeypatch, batch, plain):
     real = store.TermsFile.batches
     monkeypatch.setattr(store.TermsFile, "batches", lambda self, columns, batch_size=0: real(self, columns, batch))
+    monkeypatch.setattr(store, "PLAIN_BATCH_ROWS", batch)
+    monkeypatch.setattr(store, "PLAIN_TAKE_ROWS", plain)
     whole = store.load(seed_store).terms
     picks = [[], [0], [3, 4, 5, 40], list(range(0, len(whole), 11)), [len(whole) - 1]]
     for positions in picks:
         tables = store.load(seed_store)
         got = tables.terms_file.take(positions)
         assert not tables.terms_file.loaded
-        pd.testing.assert_frame_equal(got, whole.iloc[positions].reset_index(drop=True))
+        want = whole.iloc[positions].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_categorical=False)      # the same values and dtypes
+        for c in store.CATEGORIES["terms"]:              # categories in lexical order: sorts as the strings sort
+            assert isinstance(got[c].dtype, pd.CategoricalDtype) and got[c].cat.categories.is_monotonic_increasing
     for bad in ([5, 3], [-1], [len(whole)]):                          # never a silently shorter table
         with pytest.raises(ValueError, match="ascending row numbers"):
             store.load(seed_store).terms_file.take(bad)
