@@ -434,14 +434,34 @@ def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.nda
             counts = idx.corpus - counts
             used = None if used is None else idx.corpus_docs - used
         return counts, used, chars
-    flip = not n_docs and int(doc_len[docs].sum()) * 2 > len(idx.doc)   # the kinds' totals minus the rest
+    flip = int(doc_len[docs].sum()) * 2 > len(idx.doc)   # the kinds' totals minus the rest
     rows = np.repeat(~docs if flip else docs, doc_len) & kinds[idx.kind]
     term = idx.term[rows]
     counts = np.bincount(term, weights=idx.count[rows], minlength=n_terms)
-    if flip:
-        return idx.kind_corpus[kinds].sum(axis=0) - counts, None, chars
     used = np.bincount(term[_firsts(idx.doc[rows], term)], minlength=n_terms) if n_docs else None
+    if flip:
+        counts = idx.kind_corpus[kinds].sum(axis=0) - counts
+        used = None if used is None else kind_docs(tables, kinds) - used
     return counts, used, chars
+
+
+def kind_docs(tables: Any, kinds: np.ndarray) -> np.ndarray:
+    """Every term's documents over the whole corpus that use it in sections of the selected kinds: int64 [vocab].
+
+    From a cached table of each term's documents per exact set of kinds using it (32 sets × vocab), so any kind
+    selection is a sum of a few rows.
+    """
+    def build() -> np.ndarray:
+        idx = term_index(tables)
+        starts = np.flatnonzero(idx.first)          # each (document, term)'s rows: its kinds, one row each
+        bits = np.bitwise_or.reduceat(np.left_shift(np.uint8(1), idx.kind.astype(np.uint8)), starts) if len(
+            starts) else np.zeros(0, dtype=np.uint8)
+        cell = idx.term[starts].astype(np.int64) * 32 + bits
+        return np.bincount(cell, minlength=32 * max(len(idx.vocab), 1)).reshape(-1, 32)
+
+    per_set = _cached("kind_docs", tables, terms_key(tables), build)
+    mask = int(np.dot(kinds.astype(np.int64), 1 << np.arange(len(kinds))))
+    return per_set[:, [s for s in range(32) if s & mask]].sum(axis=1)
 
 
 def term_counts(tables: Any, flt: Filter) -> tuple[pd.Series, int]:

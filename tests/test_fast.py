@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from analysis import fast, keyness
 from analysis.filters import Filter
+from analysis.schema import KINDS
 from tests.analysis_fixtures import tables as fixture_tables
 
 FILTERS = [
@@ -190,6 +191,19 @@ def test_term_sums_documents_equal_the_terms_rows(flt):
     got = {vocab[i]: int(n) for i, n in enumerate(n_docs) if n}
     assert got == want.to_dict()
     assert {vocab[i] for i in np.flatnonzero(counts)} == set(want.index)
+
+
+@pytest.mark.parametrize("years", [(), (2022, 2023)])
+def test_term_sums_documents_for_every_kind_selection_on_the_seeds(seed_tables, years):
+    # most reports selected: a kind selection's documents are the cached corpus figure less the other reports'
+    for r in range(1, len(KINDS) + 1):
+        for kinds in itertools.combinations(KINDS, r):
+            flt = Filter(kinds=kinds, years=years)
+            _, n_docs, _ = fast.term_sums(seed_tables, flt, n_docs=True)
+            vocab = fast.term_index(seed_tables).vocab
+            terms, _ = keyness.select_terms(seed_tables, flt)
+            assert {vocab[i]: int(n) for i, n in enumerate(n_docs) if n} == \
+                terms.groupby("term", observed=True)["doc_id"].nunique().to_dict(), kinds
 
 
 @pytest.mark.parametrize("flt", FILTERS[:6])
