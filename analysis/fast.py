@@ -72,6 +72,7 @@ class TermIndex:
     corpus_docs: np.ndarray    # int64 [vocab]: documents using each term
     kind_corpus: np.ndarray    # float64 [kinds, vocab]: every term's count over each kind's sections
     doc_pairs: np.ndarray      # int64 [n_docs]: each document's distinct terms (its rows marked ``first``)
+    kind_set_docs: np.ndarray  # int32 [vocab, 2 ** kinds]: documents using each term in exactly each set of kinds
     occurrences: np.ndarray    # float64 [n_docs, n_kinds]: term occurrences in each document's sections of each kind
 
 
@@ -279,7 +280,10 @@ def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
     owner = np.where(where >= 0, sec_doc[where], -1)
     base = np.where(owner >= 0, owner.astype(np.int64) * (n_terms * n_kinds) + sec_kind[where], -1)
     base, owner = np.append(base, -1), np.append(owner, -1)               # code -1 (a null id) → -1
-    fields: dict[str, list[np.ndarray]] = {"doc": [], "term": [], "kind": [], "count": []}
+    # each block's sums are written into arrays as long as the TERMS table (an index row sums one or more TERMS
+    # rows): pages past the index's length are never touched, so they take no memory, and no block is held to be
+    # joined at the end
+    fields = _Fields(terms_rows(tables))
     in_order, last = True, -1
     for sec, term_codes, counts in _whole_documents(blocks, owner):
         key = base[sec]
@@ -292,16 +296,9 @@ def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
         if len(key):
             in_order &= bool(key[0] > last)
             last = int(key[-1])
-        fields["count"].append(count.astype(np.int32))             # float64 once joined (a smaller peak)
-        for name, values in zip(("doc", "term", "kind"), _split_key(key, n_terms, n_kinds), strict=True):
-            fields[name].append(values)
+        fields.append(count, *_split_key(key, n_terms, n_kinds))
         del key, count
-    joined = {}
-    for name, dtype in (("count", np.int32), ("doc", np.int32), ("term", np.int32), ("kind", np.int8)):
-        joined[name] = np.concatenate(fields[name]) if fields[name] else np.zeros(0, dtype=dtype)
-        fields[name].clear()                                             # one field's parts alive at a time
-    doc, term, kind, count = joined["doc"], joined["term"], joined["kind"], joined.pop("count").astype(np.float64)
-    del joined
+    count, doc, term, kind = fields.done()
     if not in_order:                                                     # a document's rows in two chunks
         key = (doc.astype(np.int64) * n_terms + term) * n_kinds + kind
         key, total = _sum_by_key(key, count.astype(np.int64), n_keys)
@@ -320,7 +317,38 @@ def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
                      doc_start=np.searchsorted(doc, np.arange(n_docs + 1)).astype(np.int64), first=first,
                      corpus_docs=_sliced_bincount(len(doc), lambda r: term[r][first[r]], n_vocab).astype(np.int64),
                      kind_corpus=kind_corpus, occurrences=occurrences,
-                     doc_pairs=_sliced_bincount(len(doc), lambda r: doc[r][first[r]], n_docs).astype(np.int64))
+                     doc_pairs=_sliced_bincount(len(doc), lambda r: doc[r][first[r]], n_docs).astype(np.int64),
+                     kind_set_docs=_kind_set_docs(term, kind, first, n_vocab))
+
+
+class _Fields:
+    """The index's (count float64, doc int32, term int32, kind int8) columns, filled a block at a time into arrays
+    of ``capacity`` rows allocated up front (grown if a block would not fit)."""
+
+    DTYPES = (np.float64, np.int32, np.int32, np.int8)
+
+    def __init__(self, capacity: int):
+        self.columns = [np.empty(capacity, dtype=dtype) for dtype in self.DTYPES]
+        self.n = 0
+
+    def append(self, *values: np.ndarray) -> None:
+        end = self.n + len(values[0])
+        if end > len(self.columns[0]):
+            self.columns = [np.concatenate([column[:self.n], np.empty(end - self.n + len(column), column.dtype)])
+                            for column in self.columns]
+        for column, part in zip(self.columns, values, strict=True):
+            column[self.n:end] = part
+        self.n = end
+
+    def done(self) -> list[np.ndarray]:
+        """The filled rows (views: the untouched rest of each array is never resident)."""
+        return [column[:self.n] for column in self.columns]
+
+
+def terms_rows(tables: Any) -> int:
+    """The TERMS table's rows, without reading a store's terms table."""
+    source = terms_file(tables)
+    return source.num_rows if source is not None else len(tables.terms)
 
 
 def _sliced_bincount(n: int, keys, length: int, weights=None) -> np.ndarray:
@@ -441,27 +469,32 @@ def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.nda
     used = np.bincount(term[_firsts(idx.doc[rows], term)], minlength=n_terms) if n_docs else None
     if flip:
         counts = idx.kind_corpus[kinds].sum(axis=0) - counts
-        used = None if used is None else kind_docs(tables, kinds) - used
+        used = None if used is None else kind_docs(idx, kinds) - used
     return counts, used, chars
 
 
-def kind_docs(tables: Any, kinds: np.ndarray) -> np.ndarray:
-    """Every term's documents over the whole corpus that use it in sections of the selected kinds: int64 [vocab].
-
-    From a cached table of each term's documents per exact set of kinds using it (32 sets × vocab), so any kind
-    selection is a sum of a few rows.
-    """
-    def build() -> np.ndarray:
-        idx = term_index(tables)
-        starts = np.flatnonzero(idx.first)          # each (document, term)'s rows: its kinds, one row each
-        bits = np.bitwise_or.reduceat(np.left_shift(np.uint8(1), idx.kind.astype(np.uint8)), starts) if len(
-            starts) else np.zeros(0, dtype=np.uint8)
-        cell = idx.term[starts].astype(np.int64) * 32 + bits
-        return np.bincount(cell, minlength=32 * max(len(idx.vocab), 1)).reshape(-1, 32)
-
-    per_set = _cached("kind_docs", tables, terms_key(tables), build)
+def kind_docs(idx: TermIndex, kinds: np.ndarray) -> np.ndarray:
+    """Every term's documents over the whole corpus that use it in sections of the selected kinds: int64 [vocab],
+    a sum of the few columns of ``kind_set_docs`` whose kind sets meet the selection."""
     mask = int(np.dot(kinds.astype(np.int64), 1 << np.arange(len(kinds))))
-    return per_set[:, [s for s in range(32) if s & mask]].sum(axis=1)
+    return idx.kind_set_docs[:, [s for s in range(idx.kind_set_docs.shape[1]) if s & mask]].sum(axis=1, dtype=np.int64)
+
+
+def _kind_set_docs(term: np.ndarray, kind: np.ndarray, first: np.ndarray, n_vocab: int) -> np.ndarray:
+    """Documents per term and exact set of kinds using it (bit k set: kind k): int32 [vocab, 2 ** kinds], summed
+    over slices of whole (document, term) runs."""
+    n_sets = 1 << len(KINDS)
+    out = np.zeros(max(n_vocab, 1) * n_sets, dtype=np.int64)
+    lo, n = 0, len(term)
+    while lo < n:
+        hi = min(lo + TERM_INDEX_CHUNK, n)
+        while hi < n and not first[hi]:             # a run's rows (one per kind) stay in one slice
+            hi += 1
+        starts = np.flatnonzero(first[lo:hi])
+        bits = np.bitwise_or.reduceat(np.left_shift(np.uint8(1), kind[lo:hi].astype(np.uint8)), starts)
+        out += np.bincount(term[lo:hi][starts].astype(np.int64) * n_sets + bits, minlength=len(out))
+        lo = hi
+    return out.astype(np.int32).reshape(-1, n_sets)
 
 
 def term_counts(tables: Any, flt: Filter) -> tuple[pd.Series, int]:

@@ -555,14 +555,13 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
     """
     _check_measure(measure)
     if fast.usable(tables, flt):
-        if fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all():
-            # the whole corpus (the page as first opened): computed once per grouping and kept with the term index
-            answers = fast._cached("distinctive_all", tables, fast.terms_key(tables), dict)
-            key = (by, top, measure, float(alpha0))
-            if key not in answers:
-                answers[key] = _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
-            return answers[key].copy()
-        return _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
+        key = (by, top, measure, float(alpha0))
+        answers = _whole_cached(tables, flt)
+        if answers is None:
+            return _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
+        if key not in answers:      # the whole corpus: computed once per grouping and kept with the term index
+            answers[key] = _distinctive_fast(tables, by=by, top=top, measure=measure, flt=flt, alpha0=alpha0)
+        return answers[key].copy()
     counts, chars, labels = _group_counts(tables, flt, by)
     if counts.empty:
         return _empty_distinctive()
@@ -590,6 +589,15 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
     return out[list(DISTINCTIVE)].reset_index(drop=True)
 
 
+def _whole_cached(tables, flt: Filter, key: tuple | None = None) -> dict | None:
+    """The cache of whole-corpus ``distinctive`` tables when ``flt`` selects the whole corpus (and, with ``key``,
+    already holds that table), else None."""
+    if not (fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all()):
+        return None
+    answers = fast._cached("distinctive_all", tables, fast.terms_key(tables), dict)
+    return answers if key is None or key in answers else None
+
+
 def distinctive_preview(tables, *, rows: int, by: Literal["document", "unit", "year", "unit_year", "region",
                                                         "level"] = "document",
                         top: int | None = 20, measure: Literal["tfidf", "logodds"] = "tfidf",
@@ -612,8 +620,7 @@ def distinctive_preview(tables, *, rows: int, by: Literal["document", "unit", "y
     if rows < 0:
         raise ValueError(f"rows={rows!r} must be zero or more")
     _check_measure(measure)
-    whole = fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all()   # cached by distinctive
-    if fast.usable(tables, flt) and not whole:
+    if fast.usable(tables, flt) and _whole_cached(tables, flt, (by, top, measure, float(alpha0))) is None:
         _, codes, names, labels, one_each = _per_document(tables, by, flt)
         if one_each:
             frame, total = _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top,

@@ -193,9 +193,14 @@ def test_term_sums_documents_equal_the_terms_rows(flt):
     assert {vocab[i] for i in np.flatnonzero(counts)} == set(want.index)
 
 
+@pytest.mark.parametrize("chunk", [1 << 20, 7])      # 7: the kind sets are summed over slices cut inside documents
 @pytest.mark.parametrize("years", [(), (2022, 2023)])
-def test_term_sums_documents_for_every_kind_selection_on_the_seeds(seed_tables, years):
-    # most reports selected: a kind selection's documents are the cached corpus figure less the other reports'
+def test_term_sums_documents_for_every_kind_selection_on_the_seeds(seed_store, years, chunk, monkeypatch):
+    # most reports selected: a kind selection's documents are the index's corpus figure less the other reports'
+    from analysis import store
+
+    monkeypatch.setattr(fast, "TERM_INDEX_CHUNK", chunk)
+    seed_tables = store.load(seed_store)
     for r in range(1, len(KINDS) + 1):
         for kinds in itertools.combinations(KINDS, r):
             flt = Filter(kinds=kinds, years=years)
@@ -363,10 +368,10 @@ def test_distinctive_preview_is_the_head_of_the_whole_table(flt, by, measure, to
     assert got.full is None or len(got.full) == len(want)
 
 
-def test_distinctive_preview_stops_scoring_after_the_rows_asked_for(monkeypatch):
+@pytest.mark.parametrize("flt", [Filter(year_from=2020, year_to=2021), Filter()])   # Filter(): the page first opened
+def test_distinctive_preview_stops_scoring_after_the_rows_asked_for(monkeypatch, flt):
     monkeypatch.setattr(fast, "PAIR_CHUNK_ROWS", 5)
     t = fixture_tables()
-    flt = Filter(year_from=2020, year_to=2021)
     chunks: list[int] = []
     real = fast.document_pairs
 
@@ -381,6 +386,11 @@ def test_distinctive_preview_stops_scoring_after_the_rows_asked_for(monkeypatch)
     head = keyness.distinctive_preview(t, rows=1, by="document", top=2, flt=flt)
     assert len(head.frame) == 1 and head.full is None and head.total == len(whole.full) > 2
     assert len(chunks) == 1 < scored_whole
+    if flt == Filter():          # once the download made the whole table, the preview is cut from it
+        keyness.distinctive(t, by="document", top=2)
+        chunks[:] = []
+        head = keyness.distinctive_preview(t, rows=1, by="document", top=2)
+        assert not chunks and len(head.full) == head.total and head.frame.equals(head.full.head(1))
 
 
 @pytest.mark.parametrize("flt", FILTERS[:6])
