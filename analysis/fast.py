@@ -73,6 +73,7 @@ class TermIndex:
     kind_corpus: np.ndarray    # float64 [kinds, vocab]: every term's count over each kind's sections
     doc_pairs: np.ndarray      # int64 [n_docs]: each document's distinct terms (its rows marked ``first``)
     kind_set_docs: np.ndarray  # int32 [vocab, 2 ** kinds]: documents using each term in exactly each set of kinds
+    kind_terms: np.ndarray     # int64 [n_docs, n_kinds]: each document's distinct terms in each kind's sections
     occurrences: np.ndarray    # float64 [n_docs, n_kinds]: term occurrences in each document's sections of each kind
 
 
@@ -318,7 +319,9 @@ def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
                      corpus_docs=_sliced_bincount(len(doc), lambda r: term[r][first[r]], n_vocab).astype(np.int64),
                      kind_corpus=kind_corpus, occurrences=occurrences,
                      doc_pairs=_sliced_bincount(len(doc), lambda r: doc[r][first[r]], n_docs).astype(np.int64),
-                     kind_set_docs=_kind_set_docs(term, kind, first, n_vocab))
+                     kind_set_docs=_kind_set_docs(term, kind, first, n_vocab),
+                     kind_terms=_sliced_bincount(len(doc), lambda r: doc[r].astype(np.int64) * n_kinds + kind[r],
+                                                 n_docs * n_kinds).astype(np.int64).reshape(n_docs, n_kinds))
 
 
 class _Fields:
@@ -723,10 +726,7 @@ def distinct_terms(tables: Any, flt: Filter, docs: np.ndarray, at_most: int | No
     if kinds.all():
         out = idx.doc_pairs[docs].copy()
     else:
-        per_kind = _cached("kind_terms", tables, terms_key(tables), lambda: np.bincount(
-            idx.doc.astype(np.int64) * len(KINDS) + idx.kind, minlength=len(idx.doc_ids) * len(KINDS))
-            .reshape(len(idx.doc_ids), len(KINDS)))
-        out = per_kind[docs][:, kinds].max(axis=1).astype(np.int64)
+        out = idx.kind_terms[docs][:, kinds].max(axis=1)
         exact = np.ones(len(docs), dtype=bool) if at_most is None else out < at_most
         if exact.any():
             rows = _doc_rows(idx, docs[exact])
