@@ -427,14 +427,6 @@ def usable(tables: Any, *filters: Filter) -> bool:
             and {"kind", "text", "section_id"} <= set(tables.sections.columns))
 
 
-def _rows(idx: TermIndex, docs: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """A boolean mask over the index rows of the selected documents and kinds."""
-    rows = np.repeat(docs, np.diff(idx.doc_start))
-    if not kinds.all():
-        rows &= kinds[idx.kind]
-    return rows
-
-
 def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.ndarray, np.ndarray | None, int]:
     """Every term's count in the sections ``flt`` selects, optionally the documents using it, and their characters.
 
