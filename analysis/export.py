@@ -16,7 +16,7 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -125,8 +125,8 @@ def section_runs(tables, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         (SECTIONS row of each run, -1 when its section is not in SECTIONS; the run's first row; its length)
     """
     source = fast.terms_file(tables) if name == "terms" else None
-    if source is not None:
-        return fast._cached("export_runs_file", tables, source, lambda: _file_runs(tables, source))
+    if source is not None:       # found by the term index's build when it ran first (it reads the same ids)
+        return fast._cached(fast.FILE_RUNS, tables, source, lambda: _file_runs(tables, source))
     table = getattr(tables, name)
     return fast._cached(f"export_runs_{name}", tables, table, lambda: _frame_runs(tables.sections, table))
 
@@ -137,7 +137,7 @@ def _frame_runs(sections: pd.DataFrame, table: pd.DataFrame) -> tuple[np.ndarray
         key, owner_of = column.cat.codes.to_numpy(), fast.rows_in(column.cat.categories, sections["section_id"])
     else:                                                   # runs of one SECTIONS row
         key, owner_of = fast.rows_in(column, sections["section_id"]), np.arange(len(sections))
-    return _code_runs([key], lambda: owner_of)
+    return fast.code_runs([key], lambda: owner_of)
 
 
 def _file_runs(tables, source) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -151,25 +151,9 @@ def _file_runs(tables, source) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 owner_of.append(fast.rows_in(column.dictionary, tables.sections["section_id"]))
             yield fast.filled_codes(column)
     try:
-        return _code_runs(keys(), lambda: owner_of[0] if owner_of else np.zeros(0, dtype=np.int64))
+        return fast.code_runs(keys(), lambda: owner_of[0] if owner_of else np.zeros(0, dtype=np.int64))
     except MixedDictionaries:
         return _frame_runs(tables.sections, source.frame())
-
-
-def _code_runs(blocks: Iterable[np.ndarray], owner_of: Callable[[], np.ndarray]) -> tuple[np.ndarray, ...]:
-    """(SECTIONS row of each run, -1 when unknown; its first row; its length) of the runs of equal keys in blocks
-    of per-row keys, a run going on across blocks counted once; ``owner_of()[key]`` is a key's SECTIONS row (asked
-    once the blocks are read), key -1 is unknown."""
-    starts, keys, n, previous = [], [], 0, None
-    for key in blocks:
-        if len(key):
-            begin = np.flatnonzero(np.concatenate(([previous is None or key[0] != previous], key[1:] != key[:-1])))
-            starts.append(begin + n)
-            keys.append(key[begin])
-            n, previous = n + len(key), key[-1]
-    start = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
-    owner = np.append(owner_of(), -1)[np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)]
-    return owner.astype(np.int64), start.astype(np.int64), np.diff(np.append(start, n)).astype(np.int64)
 
 
 def _head_in_sections(tables, name: str, keep: np.ndarray, rows: int | None) -> tuple[np.ndarray, int]:

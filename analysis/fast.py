@@ -286,7 +286,9 @@ def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
     # joined at the end
     fields = _Fields(terms_rows(tables))
     in_order, last = True, -1
+    runs = Runs()                  # the rows' runs of one section, for the export of the file's rows
     for sec, term_codes, counts in _whole_documents(blocks, owner):
+        runs.add(sec)
         key = base[sec]
         term = _recode(term_codes, term_rank)
         ok = (key >= 0) & (term >= 0)
@@ -300,6 +302,12 @@ def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
         fields.append(count, *_split_key(key, n_terms, n_kinds))
         del key, count
     count, doc, term, kind = fields.done()
+    source = terms_file(tables)
+    if source is not None and not source.loaded:     # the blocks were the file's rows, in order
+        found = runs.result(where)
+        _cached(FILE_RUNS, tables, source, lambda: found)
+        del found
+    del runs
     if not in_order:                                                     # a document's rows in two chunks
         key = (doc.astype(np.int64) * n_terms + term) * n_kinds + kind
         key, total = _sum_by_key(key, count.astype(np.int64), n_keys)
@@ -322,6 +330,44 @@ def _index_from_blocks(tables: Any, sec_values: Any, words: Any,
                      kind_set_docs=_kind_set_docs(term, kind, first, n_vocab),
                      kind_terms=_sliced_bincount(len(doc), lambda r: doc[r].astype(np.int64) * n_kinds + kind[r],
                                                  n_docs * n_kinds).astype(np.int64).reshape(n_docs, n_kinds))
+
+
+class Runs:
+    """Runs of equal keys in blocks of per-row keys given one after another, a run going on across blocks counted
+    once (``add`` each block, then ``result``)."""
+
+    def __init__(self) -> None:
+        self.starts: list[np.ndarray] = []
+        self.keys: list[np.ndarray] = []
+        self.n, self.previous = 0, None
+
+    def add(self, key: np.ndarray) -> None:
+        if len(key):
+            begin = np.flatnonzero(np.concatenate(([self.previous is None or key[0] != self.previous],
+                                                   key[1:] != key[:-1])))
+            self.starts.append(begin + self.n)
+            self.keys.append(key[begin])
+            self.n, self.previous = self.n + len(key), key[-1]
+
+    def result(self, owner_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(``owner_of[key]`` of each run, -1 for key -1; its first row; its length)."""
+        start = np.concatenate(self.starts) if self.starts else np.zeros(0, dtype=np.int64)
+        owner = np.append(owner_of, -1)[np.concatenate(self.keys) if self.keys else np.zeros(0, dtype=np.int64)]
+        return owner.astype(np.int64), start.astype(np.int64), np.diff(np.append(start, self.n)).astype(np.int64)
+
+
+def code_runs(blocks: Iterable[np.ndarray], owner_of) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(SECTIONS row of each run, -1 when unknown; its first row; its length) of the runs of equal keys in blocks
+    of per-row keys; ``owner_of()[key]`` is a key's SECTIONS row (asked once the blocks are read), key -1 is
+    unknown."""
+    runs = Runs()
+    for key in blocks:
+        runs.add(key)
+    return runs.result(owner_of())
+
+
+FILE_RUNS = "export_runs_file"
+"""The cache of the terms file's runs of one section (``export.section_runs``), filled by the term index's build."""
 
 
 class _Fields:

@@ -92,6 +92,7 @@ class Tables:
 PLAIN_TAKE_ROWS = 1 << 20
 """``TermsFile.take`` reads rows before this one without the file's dictionaries (see there)."""
 PLAIN_BATCH_ROWS = 1 << 16
+"""Rows per batch of that plain read (it stops at the batch holding the last row asked for)."""
 
 
 class TermsFile:

@@ -376,6 +376,15 @@ def cold_open(store_dir: Path) -> dict[str, float]:
     return {"cold_load_s": wall, "cold_open_in_process_s": info["open_s"], "cold_load_rss_mb": info["rss_mb"]}
 
 
+def describe(name: str, case: Case) -> str:
+    """A case in a few words for the progress line: the filter's fields that are set, and the query's choice."""
+    flt = {k: v for k, v in dataclasses.asdict(case.flt).items() if v not in (None, ())}
+    shown = ", ".join(f"{k}={v if len(str(v)) < 40 else str(v)[:37] + '...'}" for k, v in flt.items()) or "all reports"
+    extra = {"export_preview": f"export={case.export}", "distinctive_preview": f"by={case.by_dist}",
+             "distinctive": f"by={case.by_dist}", "theme_frequency": f"by={case.by_freq}"}.get(name)
+    return f"{extra}; {shown}" if extra else shown
+
+
 def progress(message: str) -> None:
     """One line on stderr (a national-scale run takes many minutes): the message and this process's RSS now/peak."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -432,7 +441,9 @@ def measure(n: int, *, seed: int = 0, runs: int = 30, work: Path = WORK, only: s
                 raise WrongAnswer(f"{name} raised {type(err).__name__}: {err} under {case.flt}") from err
             times[name].append(time.perf_counter() - started)
             check_invariants(name, t, case, result)
-        progress(f"n={n} {name}: {len(times[name])} runs, slowest {max(times[name], default=0):.2f} s")
+        slowest = int(np.argmax(times[name])) if times[name] else None
+        progress(f"n={n} {name}: {len(times[name])} runs, slowest {max(times[name], default=0):.2f} s"
+                 + ("" if slowest is None else f" ({describe(name, cases[slowest])})"))
     run_checks(t, seed, frequent)
     if not only or "export_preview" in only:
         out.update(download_figures(t))
