@@ -557,7 +557,8 @@ def corpus_counts(tables: Any) -> pd.Series:
 
 @dataclass(frozen=True)
 class GroupCounts:
-    """(group, term) counts of a selection as codes: each group's pairs in one run, sorted by term.
+    """(group, term) counts of a selection as codes: each group's pairs in one run, sorted by term (in any order
+    from ``group_counts(..., ordered=False)``).
 
     ``names[group]`` is a group's name (groups sort by name), ``vocab[term]`` a term; ``chars[g]`` the characters
     of group g's selected sections and ``has_docs[g]`` whether the filter selects any of its documents.
