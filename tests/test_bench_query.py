@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace as dataclasses_replace
+
 import pandas as pd
 import pytest
 
@@ -36,6 +38,17 @@ def test_main_prints_every_query_and_the_summary(work, capsys):
         assert float(lines[name]) > 0
     assert lines["worst_query"] in query.queries()
     assert float(lines["worst_p95_ms"]) == max(float(lines[f"q_{n}_p95_ms"]) for n in query.queries())
+    # the progress lines name each query's slowest case, so a slow figure can be traced to its filter
+    progress = [line for line in err.splitlines() if " export_preview: " in line]
+    assert len(progress) == 1 and "(export=" in progress[0]
+
+
+def test_describe_names_the_filter_and_the_choice():
+    case = query.Case(flt=Filter(year_from=2014, kinds=("plans",)), a=Filter(), b=Filter(), year_a=2014, year_b=2015,
+                      year_base=Filter(), query="宣传", docs=(), theme="t", by_freq="unit", by_dist="document",
+                      weighting="count", top=10, export="terms")
+    assert query.describe("export_preview", case) == "export=terms; year_from=2014, kinds=('plans',)"
+    assert query.describe("kwic", dataclasses_replace(case, flt=Filter())) == "all reports"
 
 
 def test_main_exits_1_when_theme_frequency_miscounts(work, capsys, monkeypatch):
