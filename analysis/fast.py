@@ -476,8 +476,8 @@ def usable(tables: Any, *filters: Filter) -> bool:
 def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.ndarray, np.ndarray | None, int]:
     """Every term's count in the sections ``flt`` selects, optionally the documents using it, and their characters.
 
-    Without a kind filter the smaller side is summed: the selected documents' rows, or the corpus totals minus
-    the other documents' rows.
+    Without a kind filter the sums are sparse matrix products over the index; with one, the smaller side is
+    summed: the selected documents' rows, or the kinds' corpus totals minus the other documents' rows.
 
     Args:
         tables: the tables.
@@ -494,14 +494,13 @@ def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.nda
     if kinds.all():
         if docs.all():
             return idx.corpus.astype(np.float64), idx.corpus_docs.copy() if n_docs else None, chars
-        flip = int(doc_len[docs].sum()) * 2 > len(idx.doc)
-        rows = np.repeat(~docs if flip else docs, doc_len)
-        term = idx.term[rows]
-        counts = np.bincount(term, weights=idx.count[rows], minlength=n_terms)
-        used = np.bincount(term[idx.first[rows]], minlength=n_terms) if n_docs else None
-        if flip:
-            counts = idx.corpus - counts
-            used = None if used is None else idx.corpus_docs - used
+        # sparse (terms × documents) · selection products over the index arrays: one compiled pass each, no row
+        # copies (the counts of a (document, term)'s kinds add up; its first row alone is 1 for the documents)
+        counts = (_index_matrix(idx, idx.count).T @ docs.astype(np.float64))[:n_terms]
+        used = None
+        if n_docs:       # whole numbers below 2 ** 24 are exact in float32: the uint8 data is widened only to that
+            weight = docs.astype(np.float32 if len(docs) < 1 << 24 else np.float64)
+            used = np.rint(_index_matrix(idx, idx.first.view(np.uint8)).T @ weight)[:n_terms].astype(np.int64)
         return counts, used, chars
     flip = int(doc_len[docs].sum()) * 2 > len(idx.doc)   # the kinds' totals minus the rest
     rows = np.repeat(~docs if flip else docs, doc_len) & kinds[idx.kind]
