@@ -5,12 +5,12 @@ Built once per loaded table (cached on the DataFrame's identity, dropped with it
 - ``term_index(tables)``: TERMS summed per document, section kind and term, as integer codes (sorted by document,
   term, kind; built with one sort of packed integer keys per block of rows from the stored dictionary codes,
   read from the store's terms file a block at a time, so the TERMS table is never held whole), plus each
-  document's characters per kind and the corpus totals per term and kind. A filter becomes a boolean mask over
-  documents and kinds; term counts, document counts and characters are ``numpy.bincount`` sums over the masked
-  rows (``term_sums``: over the smaller side, the selected rows or the totals minus the rest), per group as a
-  sparse product of a (group × document) selection and the (document × term) index (``group_counts``, with
-  scipy); ``top_per_group`` keeps each group's best rows without sorting
-  them all.
+  document's characters per kind, the corpus totals per term and kind, and each term's documents per exact set
+  of kinds. A filter becomes a boolean mask over documents and kinds. Term counts and document counts are sparse
+  products (scipy) of the index as a (document × term) matrix, its own arrays uncopied, with the selection
+  (``term_sums``; under a kind filter, ``numpy.bincount`` sums over the smaller side: the selected rows, or the
+  totals minus the rest), and per group with a (group × document) selection (``group_counts``);
+  ``top_per_group`` keeps each group's best rows without sorting them all.
 - ``theme_cube(tables, ids)``: THEME_HITS summed into a documents × kinds × themes cube.
 - ``phrase_counts(tables, words)``: substring counts per document, kind and word.
 
