@@ -496,11 +496,11 @@ def term_sums(tables: Any, flt: Filter, *, n_docs: bool = False) -> tuple[np.nda
             return idx.corpus.astype(np.float64), idx.corpus_docs.copy() if n_docs else None, chars
         # sparse (terms × documents) · selection products over the index arrays: one compiled pass each, no row
         # copies (the counts of a (document, term)'s kinds add up; its first row alone is 1 for the documents)
-        counts = (_index_matrix(idx, idx.count).T @ docs.astype(np.float64))[:n_terms]
+        counts = (_term_matrix(idx, kinds).T @ docs.astype(np.float64))[:n_terms]
         used = None
         if n_docs:       # whole numbers below 2 ** 24 are exact in float32: the uint8 data is widened only to that
             weight = docs.astype(np.float32 if len(docs) < 1 << 24 else np.float64)
-            used = np.rint(_index_matrix(idx, idx.first.view(np.uint8)).T @ weight)[:n_terms].astype(np.int64)
+            used = np.rint(_used_matrix(idx, kinds, None).T @ weight)[:n_terms].astype(np.int64)
         return counts, used, chars
     flip = int(doc_len[docs].sum()) * 2 > len(idx.doc)   # the kinds' totals minus the rest
     rows = np.repeat(~docs if flip else docs, doc_len) & kinds[idx.kind]
@@ -679,10 +679,11 @@ def _index_matrix(idx: TermIndex, data: np.ndarray) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, idx.term, indptr), shape=(len(indptr) - 1, max(len(idx.vocab), 1)), copy=False)
 
 
-def _used_matrix(idx: TermIndex, kinds: np.ndarray, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Documents × terms: 1 where the document uses the term in the selected kinds' sections."""
-    if kinds.all():          # a (document, term)'s first row is 1, its other kinds' rows 0
-        return _index_matrix(idx, idx.first.astype(np.float64))
+def _used_matrix(idx: TermIndex, kinds: np.ndarray, counts: sparse.csr_matrix | None) -> sparse.csr_matrix:
+    """Documents × terms: 1 where the document uses the term in the selected kinds' sections (``counts``: the
+    ``_term_matrix`` of those kinds, needed only when some kinds are left out)."""
+    if kinds.all():          # a (document, term)'s first row is 1, its other kinds' rows 0 (uint8: no copy here)
+        return _index_matrix(idx, idx.first.view(np.uint8))
     used = counts.copy()
     used.sum_duplicates()
     used.eliminate_zeros()

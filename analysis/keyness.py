@@ -491,11 +491,23 @@ def _empty_distinctive() -> pd.DataFrame:
 def _per_document(tables, by: str, flt: Filter) -> tuple[pd.Series, np.ndarray, np.ndarray, pd.Series, bool]:
     """Each document's group, its code, the group names (sorted), group → label, and whether every selected
     document is a group of its own."""
-    keys, labels = _keys(tables, by)
-    codes, names = pd.factorize(keys["group"].astype(object), sort=True)
+    groups, codes, names, labels = _grouping(tables, by)
     docs = fast.doc_mask(tables.documents, flt)
     one_each = bool((codes >= 0).all()) and np.bincount(codes[docs]).max(initial=0) <= 1
-    return keys["group"], codes, np.asarray(names, dtype=object), labels, one_each
+    return groups, codes, names, labels, one_each
+
+
+def _grouping(tables, by: str) -> tuple[pd.Series, np.ndarray, np.ndarray, pd.Series]:
+    """Each document's group, its code, the group names (sorted) and group → label: cached per DOCUMENTS table and
+    ``by`` (a preview and its table asked for them twice per change; ~15 ms at 10k reports, 10× that at 100k)."""
+    per_by = fast._cached("groupings", tables, tables.documents, dict)
+    if by not in per_by:
+        keys, labels = _keys(tables, by)
+        codes, names = pd.factorize(keys["group"].astype(object), sort=True)
+        names = np.asarray(names, dtype=object)
+        codes.flags.writeable = names.flags.writeable = False
+        per_by[by] = keys["group"], codes, names, labels
+    return per_by[by]
 
 
 def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Filter,
