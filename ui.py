@@ -18,12 +18,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import store, views
+from analysis import store
 from analysis.errors import BadCodebook, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
-from analysis.filters import FILTER_KEYS, Filter
+from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, Column, labels_zh
-from analysis.views import escape_markdown, theme_palette
+from analysis.tables import views
+from analysis.tables.views import escape_markdown, theme_palette
 
 ROOT = Path(__file__).resolve().parent
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -70,7 +71,7 @@ def build_store(*, force: bool = False) -> store.BuildResult | None:
     words = word_lists()
     if not force and not store.is_stale(src, dst, **words):
         return None
-    from analysis.io import list_reports
+    from analysis.read.report import list_reports
 
     n = len(list_reports(src)[0]) if src.is_dir() else 0
     bar = st.progress(0.05, text=f"正在读取并解析 {n} 份报告（首次加载分词词典约需 10 秒）…")
@@ -93,7 +94,7 @@ def load_tables(store_dir: str, version: str) -> store.Tables:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _themed(store_dir: str, version: str, codebook_stamp: tuple) -> Any:
-    from analysis.themes import load_codebook, with_themes
+    from analysis.words.themes import load_codebook, with_themes
 
     return with_themes(load_tables(store_dir, version), load_codebook(codebook_stamp[0]))
 
@@ -105,7 +106,7 @@ def _codebook_stamp() -> tuple:
 
 
 def tables() -> Any:
-    """The store's tables with theme hits and codebook (``analysis.themes.with_themes``), cached."""
+    """The store's tables with theme hits and codebook (``analysis.words.themes.with_themes``), cached."""
     dst = data_dir()
     version = store.version(dst)
     if version is None:

@@ -131,7 +131,7 @@ def _add_inspect(sub) -> None:
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
-    from analysis.pipeline import inspect_report
+    from analysis.store.pipeline import inspect_report
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)

@@ -23,11 +23,13 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis import fast, schema
-from analysis.coverage import section_cube, section_mask
+from analysis import schema
 from analysis.errors import MixedDictionaries, ReportLensError, value_invalid_msg
-from analysis.filters import Filter, validate_filter
-from analysis.keyness import (
+from analysis.query import fast
+from analysis.query.filters import Filter, validate_filter
+from analysis.schema import Column
+from analysis.tables.coverage import section_cube, section_mask
+from analysis.tables.keyness import (
     BY_VALUES,
     DISTINCTIVE,
     RANK_SHIFT,
@@ -42,10 +44,9 @@ from analysis.keyness import (
     term_timeline,
     top_terms,
 )
-from analysis.kwic import KWIC, kwic
-from analysis.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
-from analysis.schema import Column
-from analysis.views import Preview
+from analysis.tables.kwic import KWIC, kwic
+from analysis.tables.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
+from analysis.tables.views import Preview
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = (".csv", ".xlsx")
@@ -215,9 +216,9 @@ def _kwic(tables, flt, *, query=None, top=None, **_):
 
 
 def _d1(name: str) -> Callable[..., pd.DataFrame]:
-    """A table of ``analysis.coverage`` (imported when used)."""
+    """A table of ``analysis.tables.coverage`` (imported when used)."""
     def run(tables, flt: Filter, *, codebook=None, by=None, groups=None, **_: Any) -> pd.DataFrame:
-        from analysis import coverage
+        from analysis.tables import coverage
 
         func = getattr(coverage, name)
         kwargs: dict[str, Any] = {}
@@ -233,7 +234,7 @@ def _d1(name: str) -> Callable[..., pd.DataFrame]:
 
 def _d1_columns(name: str) -> dict[str, Column]:
     try:
-        from analysis import coverage
+        from analysis.tables import coverage
     except ImportError:
         return {}
     return getattr(coverage, name.upper(), {})
@@ -294,7 +295,7 @@ def export_table(name: str, tables, flt: Filter = Filter(), *, query: str | None
         raise ValueError(value_invalid_msg("by", by, BY_VALUES))
     wanted = [flt, *(groups or ())]
     if any(f.themes for f in wanted) and getattr(tables, "theme_hits", None) is None:
-        from analysis.themes import with_themes
+        from analysis.words.themes import with_themes
 
         tables = with_themes(tables, codebook)
     return EXPORTS[name].func(tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
@@ -623,7 +624,7 @@ def run_export(args: argparse.Namespace) -> int:
         tables = load(args.data)
         codebook = None
         if args.codebook or any(f.themes for f in (flt, *(groups or ()))):
-            from analysis.themes import load_codebook
+            from analysis.words.themes import load_codebook
 
             codebook = load_codebook(args.codebook)
     except ReportLensError as err:

@@ -2,7 +2,7 @@
 
 ``python -m bench.build --reports N [--jobs J] [--seed S] [--work DIR]`` generates (or reuses) a corpus under
 ``bench/out/`` (git-ignored), reads and cleans every report once, then times bare ``jieba.lcut``, the segmenter
-``analysis.terms`` uses, ``analysis.store.build`` in one process and on J processes, a no-change rebuild and a
+``analysis.words.terms`` uses, ``analysis.store.build`` in one process and on J processes, a no-change rebuild and a
 rebuild after one file changed. Prints ``name=value`` lines; exits 1 when the store holds a wrong answer.
 """
 
@@ -58,9 +58,9 @@ def ensure_store(n: int, *, seed: int = 0, work: Path = WORK, jobs: int | None =
 
 
 def read_texts(src: Path) -> list[str]:
-    """Every report of ``src`` read and cleaned by ``analysis.io.read_report`` (unreadable ones left out)."""
+    """Every report of ``src`` read and cleaned by ``analysis.read.report.read_report`` (unreadable ones left out)."""
     from analysis.errors import UnreadableReport
-    from analysis.io import list_reports, read_report
+    from analysis.read.report import list_reports, read_report
 
     paths, _ = list_reports(src)
     texts = []
@@ -93,14 +93,14 @@ def check_store(dst: Path, n: int, result, *, src: Path | None = None, sample: i
 
     Checks: documents plus failed reports make ``n``; with ``src``, every document's unit, year and period are its
     manifest.csv row's, and for the first ``sample`` documents the stored terms and theme hits equal those the
-    pipeline gives for the file on its own (``analysis.pipeline.process_report``, ``analysis.themes``).
+    pipeline gives for the file on its own (``analysis.store.pipeline.process_report``, ``analysis.words.themes``).
     """
     import pandas as pd
 
     from analysis import store
     from analysis.errors import ReportLensError
-    from analysis.pipeline import process_report
-    from analysis.themes import code_sections, load_codebook
+    from analysis.store.pipeline import process_report
+    from analysis.words.themes import code_sections, load_codebook
 
     try:
         tables = store.load(dst)
@@ -138,7 +138,7 @@ def run(n: int, *, jobs: int, seed: int = 0, work: Path = WORK) -> dict[str, flo
     import jieba
 
     from analysis import store
-    from analysis.terms import get_segmenter
+    from analysis.parse.segment import get_segmenter
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
     src = corpus_dir(n, seed=seed, work=work)

@@ -39,7 +39,7 @@ COLD_SCRIPT = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 from analysis import store
-from analysis.themes import load_codebook, with_themes
+from analysis.words.themes import load_codebook, with_themes
 tables = with_themes(store.load(sys.argv[1]), load_codebook())
 t1 = time.perf_counter()
 print(json.dumps({"open_s": t1 - t0, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -76,7 +76,7 @@ class Case:
 
 def random_filter(rng: random.Random, documents: pd.DataFrame, *, kinds: bool = True):
     """A sidebar-like filter: each field set with some probability from the values in the data."""
-    from analysis.filters import Filter
+    from analysis.query.filters import Filter
     from analysis.schema import KINDS
 
     kw: dict[str, Any] = {}
@@ -97,7 +97,7 @@ def random_filter(rng: random.Random, documents: pd.DataFrame, *, kinds: bool = 
 def make_cases(tables, n: int, seed: int, frequent: list[str]) -> list[Case]:
     """``n`` seeded cases; the first has the empty filter (the page as first opened)."""
     from analysis.export import EXPORTS
-    from analysis.filters import Filter
+    from analysis.query.filters import Filter
 
     rng = random.Random(seed)
     docs = tables.documents
@@ -129,7 +129,7 @@ def make_cases(tables, n: int, seed: int, frequent: list[str]) -> list[Case]:
 
 def frequent_terms(tables, k: int = 200) -> list[str]:
     """The ``k`` most frequent multi-character terms of the corpus (KWIC queries are drawn from them)."""
-    from analysis import fast
+    from analysis.query import fast
 
     idx = fast.term_index(tables)
     order = np.argsort(-idx.corpus, kind="stable")
@@ -140,23 +140,23 @@ def frequent_terms(tables, k: int = 200) -> list[str]:
 
 
 def _profile(t, docs):
-    from analysis import views
-    from analysis.themes import section_theme_profile
+    from analysis.tables import views
+    from analysis.words.themes import section_theme_profile
 
     secs = views.doc_slice(t.sections, docs)   # as the structure and compare pages cut them
     return secs, section_theme_profile(views.doc_slice(t.theme_hits, docs), secs, by="subtree", codebook=t.codebook)
 
 
 def _outline(t, c: Case):
-    from analysis import views
+    from analysis.tables import views
 
     _, prof = _profile(t, c.docs[:1])
     return views.outline_rows(t.sections, prof, c.docs[0], t.codebook.names())
 
 
 def _aligned(t, c: Case):
-    from analysis import views
-    from analysis.kwic import document_texts
+    from analysis.tables import views
+    from analysis.tables.kwic import document_texts
 
     secs, prof = _profile(t, c.docs)
     document_texts(secs)
@@ -164,7 +164,7 @@ def _aligned(t, c: Case):
 
 
 def _rank_shift(t, c: Case):
-    from analysis import keyness
+    from analysis.tables import keyness
 
     if c.year_a == c.year_b:
         return None
@@ -174,7 +174,7 @@ def _rank_shift(t, c: Case):
 def _export(t, c: Case):
     """The data page's export table: its first rows and its length (the whole table is made on a download)."""
     from analysis import export
-    from analysis.filters import Filter
+    from analysis.query.filters import Filter
 
     groups = (Filter(years=(c.year_a,)), Filter(years=(c.year_b,))) if c.year_a != c.year_b else None
     if export.EXPORTS[c.export].needs == "groups" and groups is None:
@@ -205,7 +205,7 @@ def download_figures(t) -> dict[str, float]:
 
 
 def _term_shift(t, c: Case):
-    from analysis import keyness
+    from analysis.tables import keyness
 
     try:
         return keyness.term_shift(t, c.a, c.b)
@@ -217,7 +217,7 @@ def _term_shift(t, c: Case):
 
 def queries() -> dict[str, Callable[[Any, Case], Any]]:
     """Query name → a call as a page makes it (modules looked up at call time, so tests can patch them)."""
-    from analysis import coverage, keyness, kwic, reuse, views
+    from analysis.tables import coverage, keyness, kwic, reuse, views
 
     return {
         "theme_frequency": lambda t, c: coverage.theme_frequency(t, c.flt, by=c.by_freq, weighting=c.weighting),
@@ -252,7 +252,7 @@ SHOW_ROWS = 5_000
 def clicks() -> dict[str, Callable[[Any, Case], Any]]:
     """Calls a page makes only when a download button is clicked (timed, printed as ``click_<name>_p50_ms`` and
     ``_p95_ms``, and not counted in ``worst_p95_ms``, which is about what a filter change costs)."""
-    from analysis import keyness
+    from analysis.tables import keyness
 
     return {"distinctive": lambda t, c: keyness.distinctive(t, by=c.by_dist, top=10, flt=c.flt)}
 
@@ -310,7 +310,7 @@ def reference_term_counts(t, flt) -> Counter:
 
 def check_subset(t, flt, query: str, results: dict[str, Any]) -> None:
     """Compare the answers for a small subset with a second, simple computation; raise WrongAnswer."""
-    from analysis.themes import code_sections
+    from analysis.words.themes import code_sections
 
     secs = _subset_sections(t, flt)
     ref_hits = code_sections(secs, t.codebook).groupby("theme")["hits"].sum()
@@ -345,8 +345,8 @@ def check_subset(t, flt, query: str, results: dict[str, Any]) -> None:
 
 def run_checks(t, seed: int, frequent: list[str], *, subsets: int = 3) -> None:
     """Check the answers on ``subsets`` small subsets (one unit each, some with a kind)."""
-    from analysis import coverage, keyness, kwic
-    from analysis.filters import Filter
+    from analysis.query.filters import Filter
+    from analysis.tables import coverage, keyness, kwic
 
     rng = random.Random(seed + 1)
     units = sorted({str(u) for u in t.documents["unit"].dropna()})
@@ -411,7 +411,7 @@ def measure(n: int, *, seed: int = 0, runs: int = 30, work: Path = WORK, only: s
     says how many were made.
     """
     from analysis import store
-    from analysis.themes import load_codebook, with_themes
+    from analysis.words.themes import load_codebook, with_themes
 
     dst = ensure_store(n, seed=seed, work=work, jobs=jobs)
     out: dict[str, float | int | str] = {"reports": n}

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import ui
-from analysis import coverage, reuse, views
-from analysis.kwic import document_texts
 from analysis.schema import FIGURES, KIND_ZH
-from analysis.themes import section_theme_profile
+from analysis.tables import coverage, reuse, views
+from analysis.tables.kwic import document_texts
+from analysis.words.themes import section_theme_profile
 
 WHOLE_SELECTION_CHARS = 200_000
 """Up to this many selected characters, shared text is sought in every selected report; beyond, only among the

@@ -4,10 +4,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analysis import export, manifest, views
+from analysis import export
 from analysis.errors import ReportLensError
-from analysis.filters import Filter
+from analysis.query.filters import Filter
 from analysis.schema import DOCUMENTS, LEVEL_ZH, LEVELS, PERIOD_ZH, PERIODS, PROBLEMS
+from analysis.store import manifest
+from analysis.tables import views
 
 STATUS_ZH = {"saved": "已保存", "same": "已存在（内容相同）", "kept_beside": "同名文件内容不同，已另存", "refused": "拒收"}
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis import coverage, keyness, views
+from analysis.tables import coverage, keyness, views
 
 
 def draw() -> None:

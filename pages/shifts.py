@@ -5,8 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from analysis import coverage, keyness, views
 from analysis.schema import LEVEL_ZH
+from analysis.tables import coverage, keyness, views
 
 FACETS = 12
 """Most unit panels the theme-share chart draws (the table under it keeps every unit)."""

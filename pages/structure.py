@@ -5,9 +5,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis import coverage, views
 from analysis.schema import KIND_ZH
-from analysis.themes import section_theme_profile
+from analysis.tables import coverage, views
+from analysis.words.themes import section_theme_profile
 
 
 def draw() -> None:

@@ -5,7 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from analysis import export, keyness, kwic, views
+from analysis import export
+from analysis.tables import keyness, kwic, views
 
 
 def draw() -> None:

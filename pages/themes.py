@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis import coverage, views
+from analysis.tables import coverage, views
 
 
 def draw() -> None:

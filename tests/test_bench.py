@@ -38,7 +38,7 @@ def test_corpus_is_deterministic_and_has_a_manifest(tmp_path):
 
 
 def test_corpus_reports_look_like_reports(tmp_path):
-    from analysis.pipeline import process_report
+    from analysis.store.pipeline import process_report
 
     folder = generate(40, tmp_path / "c", seed=1, docx_every=0)
     for path in sorted(folder.glob("*.txt")):
@@ -64,7 +64,7 @@ def test_build_benchmark_prints_every_figure(tmp_path, capsys):
 
 
 def test_build_benchmark_fails_on_a_wrong_answer(tmp_path, monkeypatch, capsys):
-    from analysis import store
+    from analysis.store import core as store
 
     real = store.process_file
 

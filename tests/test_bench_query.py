@@ -7,8 +7,8 @@ from dataclasses import replace as dataclasses_replace
 import pandas as pd
 import pytest
 
-from analysis import coverage, keyness
-from analysis.filters import Filter
+from analysis.query.filters import Filter
+from analysis.tables import coverage, keyness
 from bench import query
 
 N = 40

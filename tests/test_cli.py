@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from analysis import cli
-from analysis.pipeline import INSPECT_KEYS
+from analysis.store.pipeline import INSPECT_KEYS
 
 SUMMARY = re.compile(r"^loaded (\d+), unchanged (\d+), failed (\d+), removed (\d+) in \d+\.\d\d s$", re.MULTILINE)
 

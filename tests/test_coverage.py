@@ -1,4 +1,4 @@
-"""Tests of analysis.coverage on the hand-made tables (exact values) and on the five seeds (done-when checks)."""
+"""Tests of analysis.tables.coverage on the hand-made tables (exact values) and on the five seeds (done-when checks)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from analysis_fixtures import FixtureTables, tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import coverage
-from analysis.coverage import (
+from analysis.query.filters import Filter
+from analysis.schema import KINDS, assert_table
+from analysis.tables import coverage
+from analysis.tables.coverage import (
     KIND_COVERAGE,
     LEDGER,
     PLAN_FOLLOWUP,
@@ -33,9 +35,7 @@ from analysis.coverage import (
     theme_section_cube,
     theme_shift,
 )
-from analysis.filters import Filter
-from analysis.schema import KINDS, assert_table
-from analysis.themes import load_codebook, section_theme_profile, with_themes
+from analysis.words.themes import load_codebook, section_theme_profile, with_themes
 
 ROOT = Path(__file__).resolve().parent.parent
 N_THEMES = len(load_codebook().themes)

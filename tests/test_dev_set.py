@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.pipeline import inspect_report
+from analysis.store.pipeline import inspect_report
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV = SHARED / "dev"

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from analysis import export as export_module
 from analysis import schema
-from analysis import store as store_module
 from analysis.export import (
     DANGEROUS_START,
     EXPORTS,
@@ -27,7 +26,8 @@ from analysis.export import (
     rows_in_sections,
     write_export,
 )
-from analysis.filters import Filter
+from analysis.query.filters import Filter
+from analysis.store import core as store_module
 from tests.analysis_fixtures import tables as fixture_tables
 
 SAMPLE = pd.DataFrame({
@@ -279,7 +279,7 @@ def test_loader_tables_equal_plain_selection_on_seeds(monkeypatch, seed_store):
 
     t = load(seed_store)
     years = sorted(int(y) for y in t.documents["year"].dropna().unique())
-    from analysis.themes import load_codebook
+    from analysis.words.themes import load_codebook
 
     theme = load_codebook().ids[0]
     for flt in (Filter(), Filter(kinds=("plans",)), Filter(years=tuple(years[:2]), kinds=("achievements",)),
@@ -297,7 +297,7 @@ def test_terms_of_a_loaded_store_are_exported_from_its_file_without_reading_it_w
     """A store's TERMS rows for the data page (preview, download, CLI) are read from the terms file: the rows
     in the selected sections, in table order, as the plain selection over the whole DataFrame gives them."""
     from analysis.store import TermsFile, load
-    from analysis.themes import load_codebook
+    from analysis.words.themes import load_codebook
 
     real = TermsFile.batches
     monkeypatch.setattr(TermsFile, "batches", lambda self, columns, batch_size=0: real(self, columns, batch))
@@ -323,7 +323,7 @@ def test_terms_of_a_loaded_store_are_exported_from_its_file_without_reading_it_w
 def test_terms_runs_found_by_the_term_index_equal_the_files_own(monkeypatch, seed_store, batch):
     """The term index's build reads the file's section ids anyway: it leaves their runs for the export, which then
     never reads the file's ids again (at national scale that read took half a minute)."""
-    from analysis import fast
+    from analysis.query import fast
     from analysis.store import TermsFile, load
 
     real = TermsFile.batches
@@ -347,7 +347,7 @@ _PREVIEW_GROUPS = (Filter(years=(2022,)), Filter(years=(2023,)))
 @pytest.mark.parametrize("rows", [0, 3, 10_000])
 def test_preview_is_the_head_of_the_export_and_counts_it(seed_tables, name, rows):
     """What the data page shows: the export's first rows and its length, whatever the table."""
-    from analysis.themes import load_codebook
+    from analysis.words.themes import load_codebook
 
     theme = load_codebook().ids[0]
     for flt in (Filter(), Filter(kinds=("plans",), year_from=2022), Filter(themes=(theme,), year_from=2022)):

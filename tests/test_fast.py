@@ -1,4 +1,4 @@
-"""Cached indexes of analysis.fast: answers equal to the plain computation over the section and TERMS tables."""
+"""Cached indexes of analysis.query.fast: answers equal to the plain computation over the section and TERMS tables."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import fast, keyness
-from analysis.filters import Filter
+from analysis.query import fast
+from analysis.query.filters import Filter
 from analysis.schema import KINDS
+from analysis.tables import keyness
 from tests.analysis_fixtures import tables as fixture_tables
 
 FILTERS = [
@@ -511,7 +512,7 @@ def test_spans_lists_each_range_in_the_order_given():
 def test_arrow_texts_are_the_chunks_pandas_holds(seed_tables):
     """A loaded store's texts may sit in several Arrow chunks (one per row group); the text searches read those
     very buffers (a national corpus has gigabytes of text: no joined copy), with the answers of a plain copy."""
-    from analysis import kwic
+    from analysis.tables import kwic
 
     t = seed_tables
     whole = pa.chunked_array([pa.array(t.sections["text"].astype(object).tolist(), type=pa.large_string())])

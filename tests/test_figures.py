@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import schema
-from analysis.figures import MEASURE_WORDS, Figure, figures_summary, find_figures
+from analysis.parse.figures import MEASURE_WORDS, Figure, figures_summary, find_figures
 
 
 def one(text: str) -> Figure:

@@ -1,4 +1,4 @@
-"""Tests of analysis.filters: selecting documents and sections, URL round trip, CLI spec, Chinese description."""
+"""Tests of analysis.query.filters: selecting documents and sections, URL round trip, CLI spec, Chinese description."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from analysis_fixtures import documents, sections
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.filters import FILTER_KEYS, Filter, validate_filter
+from analysis.query.filters import FILTER_KEYS, Filter, validate_filter
 
 
 @pytest.mark.parametrize(("flt", "expected"), [

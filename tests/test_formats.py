@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import formats
 from analysis.errors import UnreadableReport
-from analysis.formats import chinese_number, docx_text, format_number, pdf_text
-from analysis.io import read_report
+from analysis.read import formats
+from analysis.read.formats import chinese_number, docx_text, format_number, pdf_text
+from analysis.read.report import read_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 _spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import UnreadableReport
-from analysis.io import (
+from analysis.read.report import (
     SUPPORTED,
     RawReport,
     clean_text,

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.filters import Filter
-from analysis.keyness import (
+from analysis.parse.masks import MASK_RE
+from analysis.query.filters import Filter
+from analysis.schema import assert_table
+from analysis.tables.keyness import (
     DISTINCTIVE,
     RANK_SHIFT,
     TERM_SHIFT,
@@ -25,8 +27,6 @@ from analysis.keyness import (
     top_terms,
     wordcloud_frequencies,
 )
-from analysis.masks import MASK_RE
-from analysis.schema import assert_table
 from tests.analysis_fixtures import tables as fixture_tables
 
 A, B = Filter(years=(2020,)), Filter(years=(2023,))
@@ -226,7 +226,7 @@ def test_term_shift_seeds_2020_to_2023(seed_tables):
 
 
 def test_wordcloud_frequencies_seeds_have_no_masks_or_stopwords(seed_tables):
-    from analysis.terms import DEFAULT_STOPWORDS, load_wordlist
+    from analysis.parse.segment import DEFAULT_STOPWORDS, load_wordlist
 
     freqs = wordcloud_frequencies(seed_tables, top=500)
     assert len(freqs) == min(500, seed_tables.terms["term"].nunique())

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from analysis.filters import Filter
-from analysis.kwic import KWIC, document_texts, kwic, parse_query
+from analysis.query.filters import Filter
 from analysis.schema import assert_table
+from analysis.tables.kwic import KWIC, document_texts, kwic, parse_query
 from tests.analysis_fixtures import tables as fixture_tables
 
 
@@ -102,7 +102,7 @@ def test_kwic_is_linear_in_corpus_size():
 
 def plain_kwic(tables, query: str, *, flt: Filter, window: int = 30, top: int | None = None):
     """Every selected section scanned in its rebuilt document (the simple computation, no skipping)."""
-    from analysis.keyness import select_sections
+    from analysis.tables.keyness import select_sections
 
     pattern = re.compile("|".join(re.escape(t) for t in parse_query(query)))
     chosen = select_sections(tables, flt)

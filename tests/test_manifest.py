@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import schema
-from analysis.manifest import MANIFEST_COLUMNS, read_manifest, write_manifest
+from analysis.store.manifest import MANIFEST_COLUMNS, read_manifest, write_manifest
 
 HEADER = ",".join(MANIFEST_COLUMNS)
 

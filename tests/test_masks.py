@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import figures, masks, schema
-from analysis.masks import MASK_RE, Mask, blank_masks, count_redactions, find_masks
+from analysis import schema
+from analysis.parse import figures, masks
+from analysis.parse.masks import MASK_RE, Mask, blank_masks, count_redactions, find_masks
 
 
 def found(text: str) -> list[tuple[str, str]]:

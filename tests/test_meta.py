@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.meta import calendar_year, infer_metadata
-from analysis.outline import split_sections
+from analysis.parse.meta import calendar_year, infer_metadata
+from analysis.parse.outline import split_sections
 
 
 def infer(text, manifest_row=None):
@@ -112,8 +112,8 @@ def test_places_equal_cpca_transform_on_seeds_and_dev(seeds_dir, shared_dir):
 
     import cpca
 
-    from analysis.io import read_report
-    from analysis.meta import _places
+    from analysis.parse.meta import _places
+    from analysis.read.report import read_report
 
     paths = sorted(seeds_dir.iterdir()) + sorted((shared_dir / "dev" / "reports").iterdir())
     strings = set()

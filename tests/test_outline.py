@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.outline import classify_kind, find_title, split_sections
+from analysis.parse.outline import classify_kind, find_title, split_sections
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -53,7 +53,7 @@ def test_split_sections_span_and_chars():
     ("004", [("工作开展情况", "achievements"), ("存在问题", "problems"), ("下一步工作措施", "plans")], 13),
 ])
 def test_split_sections_seeds(name, expected_tops, n_level2):
-    from analysis.io import read_report
+    from analysis.read.report import read_report
 
     path = next(SEEDS.glob(f"{name}_*.txt"))
     text = read_report(path).text

@@ -17,9 +17,10 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from analysis import coverage, keyness, kwic, reuse, schema, store, views
-from analysis.filters import Filter
-from analysis.themes import with_themes
+from analysis import schema, store
+from analysis.query.filters import Filter
+from analysis.tables import coverage, keyness, kwic, reuse, views
+from analysis.words.themes import with_themes
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = str(ROOT / "dashboard.py")

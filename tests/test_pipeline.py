@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from analysis import schema
-from analysis.io import read_report
-from analysis.manifest import read_manifest
-from analysis.pipeline import INSPECT_KEYS, doc_id_for, inspect_report, process_report
+from analysis.read.report import read_report
+from analysis.store.manifest import read_manifest
+from analysis.store.pipeline import INSPECT_KEYS, doc_id_for, inspect_report, process_report
 
 EXPECTED = {  # from the issue: what a person reading the seeds writes down
     "000": (2023, "H1", "city", ["2023年上半年工作完成情况", "当前工作存在的问题", "下一步工作打算"]),
@@ -84,8 +84,8 @@ def test_inspect_report_lists_errors_instead_of_raising(tmp_path):
 
 
 def test_report_columns_code_themes_as_code_sections_does(seed_paths):
-    from analysis.pipeline import report_columns
-    from analysis.themes import code_sections, load_codebook
+    from analysis.store.pipeline import report_columns
+    from analysis.words.themes import code_sections, load_codebook
 
     codebook = load_codebook()
     for path in seed_paths.values():
@@ -99,8 +99,8 @@ def test_report_columns_code_themes_as_code_sections_does(seed_paths):
 
 
 def test_report_columns_terms_equal_count_terms_per_section(seed_paths):
-    from analysis.pipeline import report_columns
-    from analysis.terms import count_terms
+    from analysis.store.pipeline import report_columns
+    from analysis.words.terms import count_terms
 
     for path in seed_paths.values():
         text = read_report(path).text

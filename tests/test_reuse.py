@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import reuse as reuse_module
-from analysis.filters import Filter
-from analysis.kwic import document_texts
-from analysis.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
+from analysis.query.filters import Filter
 from analysis.schema import assert_table
+from analysis.tables import reuse as reuse_module
+from analysis.tables.kwic import document_texts
+from analysis.tables.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
 from tests.analysis_fixtures import tables as fixture_tables
 
 
@@ -211,7 +211,7 @@ FLTS = [Filter(), Filter(years=(2021,)), Filter(kinds=("plans",)), Filter(kinds=
 
 @pytest.mark.parametrize("flt", FLTS)
 def test_segments_indexed_equal_the_plain_segments(flt):
-    from analysis.coverage import section_mask
+    from analysis.tables.coverage import section_mask
 
     t = text_tables({"a": ["共同的文字段落在这里", "其他内容", "结尾计划"], "b": ["开头", "共同的文字段落在这里"],
                      "c": ["结尾计划", "其他内容", "共同的文字段落"]})
@@ -220,7 +220,7 @@ def test_segments_indexed_equal_the_plain_segments(flt):
 
 @pytest.mark.parametrize("flt", [Filter(), Filter(years=(2022, 2023)), Filter(kinds=("plans", "achievements"))])
 def test_boilerplate_seeds_fast_equals_plain(seed_tables, flt, monkeypatch):
-    from analysis.coverage import section_mask
+    from analysis.tables.coverage import section_mask
 
     assert reuse_module._segments(seed_tables, flt) == reuse_module._segments_plain(seed_tables, flt)
     assert section_mask(seed_tables, flt) is not None
@@ -234,7 +234,7 @@ def test_boilerplate_seeds_fast_equals_plain(seed_tables, flt, monkeypatch):
 
 @pytest.mark.parametrize("flt", FLTS)
 def test_segments_indexed_equal_the_plain_segments_when_sections_do_not_tile(flt):
-    from analysis.coverage import section_mask
+    from analysis.tables.coverage import section_mask
 
     t = text_tables({"a": ["共同的文字段落在这里", "其他内容", "结尾计划"], "b": ["开头", "共同的文字段落在这里", "再来"],
                      "c": ["结尾计划", "其他内容", "共同的文字段落"]})

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.io import read_report
-from analysis.masks import blank_masks
-from analysis.terms import Segmenter
+from analysis.parse.masks import blank_masks
+from analysis.parse.segment import Segmenter
+from analysis.read.report import read_report
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "dev" / "reports"

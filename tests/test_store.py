@@ -17,9 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import pieces, schema, store
+from analysis import schema
 from analysis.errors import StoreCorrupt, UnreadableReport
-from analysis.pipeline import ReportTables
+from analysis.store import core as store
+from analysis.store import pieces
+from analysis.store.pipeline import ReportTables
 
 # ---------------------------------------------------------------------------------------------------- fake pipeline
 # Module-level so that worker processes (jobs > 1) can import them by name.
@@ -618,7 +620,7 @@ def test_seeds_build_loads_all_five(seeds_store):
 
 
 def test_build_stores_theme_hits_of_its_codebook(src, tmp_path, calls):
-    from analysis.themes import code_sections, codebook_hash, load_codebook, with_themes
+    from analysis.words.themes import code_sections, codebook_hash, load_codebook, with_themes
 
     dst = tmp_path / "data"
     (src / "d.txt").write_text("一、理论武装\n组织理论学习中心组学习12次，开展志愿服务。", encoding="utf-8")
@@ -634,7 +636,7 @@ def test_build_stores_theme_hits_of_its_codebook(src, tmp_path, calls):
 
 
 def test_codebook_change_makes_the_store_stale_and_recodes(src, tmp_path, calls):
-    from analysis.themes import load_codebook
+    from analysis.words.themes import load_codebook
 
     dst = tmp_path / "data"
     (src / "d.txt").write_text("一、理论武装\n组织理论学习中心组学习12次。", encoding="utf-8")
@@ -821,9 +823,10 @@ def _terms_with_two_dictionaries(dst: Path) -> None:
 def test_a_terms_file_with_two_dictionaries_is_read_whole_where_batches_would_mix_them(seeds_dir, tmp_path):
     from types import SimpleNamespace
 
-    from analysis import export, fast
+    from analysis import export
     from analysis.errors import MixedDictionaries
-    from analysis.filters import Filter
+    from analysis.query import fast
+    from analysis.query.filters import Filter
 
     dst = tmp_path / "data"
     store.build(seeds_dir, dst, progress=False)

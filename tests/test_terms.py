@@ -13,18 +13,17 @@ from hypothesis import strategies as st
 
 from analysis import schema
 from analysis.errors import BadCodebook
-from analysis.terms import (
+from analysis.parse.segment import (
     DEFAULT_OFFICIALESE,
     DEFAULT_STOPWORDS,
     DEFAULT_USERDICT,
     Segmenter,
-    count_terms,
     get_segmenter,
     load_userdict,
     load_wordlist,
-    segment,
     term_is_valid,
 )
+from analysis.words.terms import count_terms, segment
 
 # Phrases the issue names: each must come out of jieba as one token.
 OFFICIAL_PHRASES = [

@@ -1,4 +1,4 @@
-"""Tests of analysis.themes: the codebook file and its validation, matching, section profiles."""
+"""Tests of analysis.words.themes: the codebook file and its validation, matching, section profiles."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from analysis.errors import BadCodebook
 from analysis.schema import assert_table
-from analysis.themes import (
+from analysis.words.themes import (
     DEFAULT_CODEBOOK,
     HEADING_WEIGHT,
     SECTION_PROFILE,

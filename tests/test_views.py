@@ -1,4 +1,4 @@
-"""Tests of analysis/views.py: the dashboard's pure helpers (no Streamlit)."""
+"""Tests of analysis/tables/views.py: the dashboard's pure helpers (no Streamlit)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import views
-from analysis.coverage import LEDGER
 from analysis.errors import BadCodebook
-from analysis.themes import load_codebook
+from analysis.tables import views
+from analysis.tables.coverage import LEDGER
+from analysis.words.themes import load_codebook
 
 
 def _docs() -> pd.DataFrame:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis import schema
-from analysis.numerals import cn_to_int
+from analysis.parse.numerals import cn_to_int
+from analysis.read.report import looks_hard_wrapped
 
 CN = "一二三四五六七八九十"
 MARKER_RE = re.compile(
@@ -100,7 +101,7 @@ def outline_records(text: str, *, doc_id: str = "doc") -> list[dict]:
     The build works on these and makes one DataFrame per table at the end: far cheaper than a frame per report.
     """
     title_end = find_title(text)[1]
-    wrapped = _looks_wrapped(text)
+    wrapped = looks_hard_wrapped(text)
     nodes = _drop_contents_block(_build_tree(_candidates(text, title_end, wrapped)), text)
     for node, nxt in itertools.zip_longest(nodes, nodes[1:]):
         node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text))
@@ -161,14 +162,6 @@ def _continues(text: str, nl: int) -> bool:
         return False
     nxt = text[nl + 1: nl + 40].lstrip(" \t\u3000")
     return bool(nxt) and nxt[0] in "及和的暨与之" and "\n" in text[nl + 1: nl + 40]
-
-
-def _looks_wrapped(text: str) -> bool:
-    try:
-        from analysis.io import looks_hard_wrapped
-    except ImportError:  # pragma: no cover - the reader module is part of the package
-        return False
-    return looks_hard_wrapped(text)
 
 
 def _candidates(text: str, title_end: int, wrapped: bool) -> list[_Node]:

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from analysis.outline import find_title
+from analysis.parse.outline import find_title
 
 FIELDS = ("title", "unit", "unit_level", "region", "year", "period")
 YEAR = r"((?:19|20)\d{2})\s*年"

@@ -9,7 +9,7 @@ character trie (longest match first) and scanned left to right without overlaps,
 ``section_theme_profile`` gives each section a dominant theme, weighting heading hits ``HEADING_WEIGHT`` (3)
 times body hits, because a heading states what the section is about while the body mentions many things.
 
-Convention shared by ``analysis.coverage`` and the other analysis modules: functions that need several tables
+Convention shared by ``analysis.tables.coverage`` and the other analysis modules: functions that need several tables
 take ``tables`` (any object with attributes ``documents``, ``sections``, ``terms``; optionally ``theme_hits`` and
 ``codebook``) then a ``Filter``; ``with_themes(tables, codebook)`` adds ``theme_hits`` once so pages reuse it.
 """
@@ -31,10 +31,10 @@ import pandas as pd
 import yaml
 
 from analysis.errors import BadCodebook
-from analysis.masks import MASK_RE, blank_masks
+from analysis.parse.masks import MASK_RE, blank_masks
 from analysis.schema import Column
 
-DEFAULT_CODEBOOK = Path(__file__).parent / "resources" / "codebook.yaml"
+DEFAULT_CODEBOOK = Path(__file__).parent.parent / "resources" / "codebook.yaml"
 HEADING_WEIGHT = 3
 GAP = "…"
 GAP_RE = r"[^。；！？!?;\n]{0,12}?"  # what "…" in a phrase stands for: a short gap inside one clause
@@ -261,7 +261,7 @@ def _matchers(codebook: Codebook) -> tuple[tuple[str, re.Pattern, re.Pattern | N
 def match_themes(text: str, codebook: Codebook, *, blanked: bool = False) -> list[tuple[str, int, int]]:
     """Every theme match in ``text`` as ``(theme, start, end)``, masks blanked, exclusions applied.
 
-    ``blanked``: the text's masks are blanked already (``analysis.masks.blank_masks``), as in the build.
+    ``blanked``: the text's masks are blanked already (``analysis.parse.masks.blank_masks``), as in the build.
 
     Example:
         >>> match_themes("组织志愿服务队开展宣讲", load_codebook())

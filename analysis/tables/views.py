@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import BadCodebook
-from analysis.io import SUPPORTED
+from analysis.read.report import SUPPORTED
 from analysis.schema import KIND_ZH, Column
 
 NO_UNIT = "（未署名单位）"
@@ -77,7 +77,7 @@ def ledger_grid(ledger: pd.DataFrame, *, value: str = "n_docs") -> pd.DataFrame:
     """The LEDGER as a unit × year grid: a cell with no report is NaN (never 0).
 
     Args:
-        ledger: a LEDGER table (``analysis.coverage.ledger``).
+        ledger: a LEDGER table (``analysis.tables.coverage.ledger``).
         value: the column summed into each cell ("n_docs" or "chars").
     Returns:
         a DataFrame indexed by unit (unnamed units as NO_UNIT), one column per year (as text), float cells.
@@ -103,7 +103,7 @@ def theme_shift_sentences(shift: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
     """The biggest rises and falls of theme share from the previous year to the latest year, as Chinese sentences.
 
     Args:
-        shift: a THEME_SHIFT table by year (``analysis.coverage.theme_shift(tables, flt)``).
+        shift: a THEME_SHIFT table by year (``analysis.tables.coverage.theme_shift(tables, flt)``).
         n: rises and falls each.
     Returns:
         columns direction ("上升"/"下降"), theme_name, year, prev_year, delta_share, sentence; empty when no year
@@ -170,7 +170,7 @@ def theme_passages(sections: pd.DataFrame, doc_id: str, theme: str, codebook, *,
     Returns:
         a PASSAGES table in document order.
     """
-    from analysis.themes import match_themes
+    from analysis.words.themes import match_themes
 
     secs = doc_slice(sections, [doc_id]).sort_values("start", kind="stable")
     rows = []
@@ -440,8 +440,8 @@ def validate_resource(kind: str, data: bytes, *, name: str = "") -> None:
     shown = name or RESOURCE_FILES[kind]
     if not data.strip():
         raise BadCodebook(shown, None, "文件为空")
-    from analysis.terms import load_userdict, load_wordlist
-    from analysis.themes import load_codebook
+    from analysis.parse.segment import load_userdict, load_wordlist
+    from analysis.words.themes import load_codebook
 
     loader = {"codebook": load_codebook, "userdict": load_userdict, "stopwords": load_wordlist}[kind]
     with tempfile.TemporaryDirectory() as tmp:
@@ -486,7 +486,7 @@ def manifest_frame(documents: pd.DataFrame, rows: dict[str, dict]) -> pd.DataFra
     Returns:
         columns file, title, unit, unit_level, region, year (Int64), period; one row per file, sorted by file.
     """
-    from analysis.manifest import MANIFEST_COLUMNS
+    from analysis.store.manifest import MANIFEST_COLUMNS
 
     out: dict[str, dict] = {}
     for rec in documents.to_dict("records"):

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 
 from analysis.errors import MixedDictionaries
-from analysis.filters import Filter
+from analysis.query.filters import Filter
 from analysis.schema import KINDS
 
 _CACHE: dict[tuple, tuple[tuple[weakref.ref, ...], Any]] = {}

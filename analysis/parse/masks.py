@@ -14,11 +14,11 @@ Not masks (general rules, tested in ``tests/test_masks.py``):
 - a ``*`` between two digits (7*24小时) is multiplication.
 
 Each mask is classified: ``numeric`` when it stands for a number, i.e. it is a masked year, follows 第 (an
-ordinal), or stands before a measure word (``analysis.figures.MEASURE_WORDS``), 余/多/万/亿/千/百, a date or
+ordinal), or stands before a measure word (``analysis.parse.measures.MEASURE_WORDS``), 余/多/万/亿/千/百, a date or
 time unit (年/月/日/号/时/分/秒), %, 倍, 岁 or 周年 (a decimal part such as ``X.X%`` and a bracket such as
 ``**（场）次`` may sit between); otherwise ``name`` (places, brands, titles: ``**区``, ``XX有礼``, ``“*”``, ``《*》``,
 ``***理论学习中心组``, ``党的xx大``, ``xx届四中全会``). Words that merely start with a measure character are not
-measure words (``XX篇章``, ``**日报``, ``*、*项目``, ``**人民``: see ``analysis.figures.NON_MEASURE_COMPOUNDS``).
+measure words (``XX篇章``, ``**日报``, ``*、*项目``, ``**人民``: see ``analysis.parse.measures.NON_MEASURE_COMPOUNDS``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis.errors import value_invalid_msg
-from analysis.figures import APPROX_SUFFIXES, MEASURE_WORDS, NON_MEASURE_COMPOUNDS, index_words, word_at
+from analysis.parse.measures import APPROX_SUFFIXES, MEASURE_WORDS, NON_MEASURE_COMPOUNDS, index_words, word_at
 
 _LATIN = "A-Za-z\u00c0-\u024f"
 _X = "Xx×Ｘｘ"

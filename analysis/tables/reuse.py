@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis import fast
-from analysis.coverage import section_cube, section_mask
-from analysis.filters import Filter
-from analysis.keyness import EVERYTHING, select_sections, select_terms
-from analysis.kwic import document_texts
-from analysis.masks import MASK_RE
+from analysis.parse.masks import MASK_RE
+from analysis.query import fast
+from analysis.query.filters import Filter
 from analysis.schema import Column
+from analysis.tables.coverage import section_cube, section_mask
+from analysis.tables.keyness import EVERYTHING, select_sections, select_terms
+from analysis.tables.kwic import document_texts
 
 SIMILARITY = {
     "doc_a": Column("str", "one report", "文档A"),
@@ -162,7 +162,7 @@ def boilerplate_among(tables, doc_ids: tuple[str, ...], flt: Filter = EVERYTHING
     Returns:
         a BOILERPLATE table, as ``boilerplate`` on tables that hold only these reports.
     """
-    from analysis.views import doc_slice
+    from analysis.tables.views import doc_slice
 
     wanted = list(dict.fromkeys(doc_ids))
     docs = tables.documents
@@ -250,7 +250,7 @@ def _segments_indexed(tables, keep: np.ndarray) -> list[tuple[str, int, str, lis
     Only the selected sections' texts are taken from the Arrow column (a report whose sections do not tile it is
     rebuilt whole, as ``document_texts`` does), in DOCUMENTS order then start.
     """
-    from analysis.kwic import _layout, _rebuild
+    from analysis.tables.kwic import _layout, _rebuild
 
     lay = _layout(tables)
     per_row = keep[lay.order]

@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import schema
-from analysis.figures import find_figures
-from analysis.io import read_report
-from analysis.masks import blank_masks, find_masks
-from analysis.meta import infer_metadata
-from analysis.outline import assign_kinds, outline_records, to_frame
-from analysis.terms import term_columns
+from analysis.parse.figures import find_figures
+from analysis.parse.masks import blank_masks, find_masks
+from analysis.parse.meta import infer_metadata
+from analysis.parse.outline import assign_kinds, outline_records, to_frame
+from analysis.read.report import read_report
+from analysis.words.terms import term_columns
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
         text: the cleaned text (offsets in every table refer to it).
         file: the report's path relative to the source folder.
         manifest_row: fields a person wrote down; they override inference.
-        segmenter: an ``analysis.terms.Segmenter``; None for the shared default one.
-        codebook: an ``analysis.themes.Codebook``: also code the sections' themes (``theme_hits``).
+        segmenter: an ``analysis.parse.segment.Segmenter``; None for the shared default one.
+        codebook: an ``analysis.words.themes.Codebook``: also code the sections' themes (``theme_hits``).
     Returns:
         documents, sections, terms, figures and redactions (and theme_hits with a codebook), each a dict of
         column lists in contract order.
@@ -91,7 +91,7 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
            "sections": _columns(records, schema.SECTIONS), "terms": terms,
            "figures": _columns(figures, schema.FIGURES), "redactions": _columns(redactions, schema.REDACTIONS)}
     if codebook is not None:
-        from analysis.themes import document_theme_columns
+        from analysis.words.themes import document_theme_columns
 
         out["theme_hits"] = document_theme_columns(
             doc_id, [(r["section_id"], r["start"], r["end"], r["heading"]) for r in records], text, blanked, codebook)

@@ -10,10 +10,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis import fast
-from analysis.filters import Filter
-from analysis.keyness import EVERYTHING, select_sections
+from analysis.query import fast
+from analysis.query.filters import Filter
 from analysis.schema import Column
+from analysis.tables.keyness import EVERYTHING, select_sections
 
 KWIC = {
     "doc_id": Column("str", "the document", "文档编号"),

@@ -31,12 +31,12 @@ import pyarrow.parquet as pq
 
 from analysis import schema
 from analysis.errors import MixedDictionaries, ReportLensError, StoreCorrupt, UnreadableReport
-from analysis.io import list_reports
-from analysis.manifest import MANIFEST_NAME, read_manifest
-from analysis.pieces import Pieces, parquet_bytes, string_codes, write_parquet
-from analysis.pipeline import ReportTables, process_file
-from analysis.terms import get_segmenter
-from analysis.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
+from analysis.parse.segment import get_segmenter
+from analysis.read.report import list_reports
+from analysis.store.manifest import MANIFEST_NAME, read_manifest
+from analysis.store.pieces import Pieces, parquet_bytes, string_codes, write_parquet
+from analysis.store.pipeline import ReportTables, process_file
+from analysis.words.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
 
 PIPELINE_VERSION = "3"
 """Bump when a change to the pipeline changes its output: every report is then processed again."""
@@ -69,7 +69,7 @@ class Tables:
     """Every table of a store, and the store's ``version`` (a cache key that changes with any rebuild).
 
     ``terms`` is read from ``terms_file`` when first asked for: the pages answer from the term index
-    (``analysis.fast``), which is built from the file a few columns and rows at a time, so the TERMS table (tens of
+    (``analysis.query.fast``), which is built from the file a few columns and rows at a time, so the TERMS table (tens of
     millions of rows at national scale) is held whole only when something asks for it.
     """
 
@@ -82,7 +82,7 @@ class Tables:
     problems: pd.DataFrame
     version: str
     codebook_hash: str | None = None
-    """The digest of the codebook ``theme_hits`` was coded with (``analysis.themes.codebook_hash``)."""
+    """The digest of the codebook ``theme_hits`` was coded with (``analysis.words.themes.codebook_hash``)."""
 
     @property
     def terms(self) -> pd.DataFrame:

@@ -115,7 +115,7 @@ class Filter:
             documents: a DOCUMENTS table (decides which documents match).
             section_themes: needed when ``themes`` is set: either a profile with ``section_id`` and
                 ``dominant_theme`` (a section matches by its dominant theme, see
-                ``analysis.themes.section_theme_profile``) or THEME_HITS (``section_id``, ``theme``, ``hits``:
+                ``analysis.words.themes.section_theme_profile``) or THEME_HITS (``section_id``, ``theme``, ``hits``:
                 a section matches when it has a hit of any chosen theme).
         Returns:
             a SECTIONS table with the matching rows, index reset.
@@ -125,7 +125,7 @@ class Filter:
             keep &= sections["kind"].isin(self.kinds).fillna(False).astype(bool)
         if self.themes:
             if section_themes is None:
-                raise ValueError("a theme filter needs section_themes (from analysis.themes.code_sections)")
+                raise ValueError("a theme filter needs section_themes (from analysis.words.themes.code_sections)")
             if "dominant_theme" in section_themes:
                 hit = section_themes["dominant_theme"].isin(self.themes)
             else:

@@ -2,7 +2,7 @@
 
 Convention (shared by the analysis modules): each function takes ``tables`` — any object with attributes
 ``documents``, ``sections``, ``terms`` and optionally ``theme_hits`` and ``codebook`` (see
-``analysis.themes.with_themes``, which codes the sections once) — then a ``Filter``, then keyword-only options.
+``analysis.words.themes.with_themes``, which codes the sections once) — then a ``Filter``, then keyword-only options.
 Theme hits are computed from ``tables.sections`` when ``tables`` has none (or when another ``codebook`` is given).
 
 The filter selects documents (years, periods, units, levels, regions) and sections (``kinds``); ``themes`` limits
@@ -24,11 +24,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from analysis import fast
-from analysis.filters import ALL_REPORTS, Filter
-from analysis.masks import MASK_RE
+from analysis.parse.masks import MASK_RE
+from analysis.query import fast
+from analysis.query.filters import ALL_REPORTS, Filter
 from analysis.schema import KINDS, Column
-from analysis.themes import HEADING_WEIGHT, Codebook, code_sections, load_codebook, section_theme_profile
+from analysis.words.themes import HEADING_WEIGHT, Codebook, code_sections, load_codebook, section_theme_profile
 
 BY_KEYS = {"document": ["doc_id", "unit", "year", "period"], "unit_year": ["unit", "year"], "year": ["year"],
            "unit": ["unit"], "level": ["unit_level"], "region": ["region"], "all": []}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.errors import UnreadableReport
+from analysis.read.formats import docx_text, pdf_text
 
 SUPPORTED = (".txt", ".docx", ".pdf")
 MANIFEST_NAME = "manifest.csv"
@@ -354,8 +355,6 @@ def read_report(path: str | os.PathLike, *, max_bytes: int = 50_000_000) -> RawR
         raw, encoding = decode_bytes(data, path=name)
         text, fmt = clean_text(raw), "txt"
     else:
-        from analysis.formats import docx_text, pdf_text
-
         if ext == ".docx":
             text, fmt = clean_text(docx_text(data, path=name)), "docx"
         else:

@@ -17,13 +17,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis import fast
 from analysis.errors import value_invalid_msg
-from analysis.filters import Filter
+from analysis.query import fast
+from analysis.query.filters import Filter
 from analysis.schema import Column
-from analysis.views import Preview
+from analysis.tables.views import Preview
 
-USERDICT = Path(__file__).resolve().parent / "resources" / "userdict.txt"
+USERDICT = Path(__file__).resolve().parent.parent / "resources" / "userdict.txt"
 BY_VALUES = ("document", "unit", "year", "unit_year", "region", "level", "period")
 ALL_ZH = "全部"
 UNKNOWN_ZH = "未知"
@@ -281,8 +281,8 @@ def rank_shift(tables, year_a: int, year_b: int, *, top: int = 20, flt: Filter =
 
 
 def read_userdict(path: str | Path = USERDICT) -> list[str]:
-    """The words of a jieba user dictionary (``word [freq] [tag]`` a line), via ``analysis.terms.load_userdict``."""
-    from analysis.terms import load_userdict
+    """The words of a jieba user dictionary (``word [freq] [tag]`` a line), via ``analysis.parse.segment.load_userdict``."""
+    from analysis.parse.segment import load_userdict
 
     return [entry.word for entry in load_userdict(path)]
 

@@ -1,11 +1,11 @@
-"""Terms: jieba segmentation with a domain user dictionary, stopwords and officialese, and the TERMS table.
+"""The word segmenter: jieba with the domain user dictionary, and the word lists and term-shape rule it applies.
 
 The word lists live in ``analysis/resources/`` (see its README) and are plain text a person can edit:
 ``userdict.txt`` (jieba's ``word [freq] [tag]``), ``stopwords.txt`` and ``officialese.txt`` (one word a line).
-A token becomes a term when it is no mask, punctuation, whitespace or number (``2023``, ``2023年``, ``58起``,
-``三次``), no single Latin letter, at least ``min_chars`` long (2 by default: single CJK characters are mostly
-function words or fragments in a term table) and on neither word list. User-dictionary words are always kept
-unless a word list names them (so ``十四五`` survives the number rule).
+A token is kept as a term when it is no mask, punctuation, whitespace or number (``2023``, ``2023年``, ``58起``,
+``三次``), no single Latin letter, at least ``min_chars`` long and on neither word list (``term_is_valid``,
+``Segmenter.verdicts``); user-dictionary words are always kept unless a word list names them. The parse stage
+uses the segmenter to cut figures' objects; the words stage counts terms with it (``analysis.words.terms``).
 """
 
 from __future__ import annotations
@@ -13,23 +13,18 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import operator
 import os
 import re
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
-import pandas as pd
-
-from analysis import schema
 from analysis.errors import BadCodebook
-from analysis.masks import MASK_RE, blank_masks
+from analysis.parse.masks import MASK_RE
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEFAULT_USERDICT = RESOURCES / "userdict.txt"
 DEFAULT_STOPWORDS = RESOURCES / "stopwords.txt"
 DEFAULT_OFFICIALESE = RESOURCES / "officialese.txt"
@@ -298,91 +293,3 @@ def get_segmenter(userdict: str | Path | None = None, *, stopwords: str | Path |
     paths = [Path(p).resolve() if p is not None else d for p, d in
              ((userdict, DEFAULT_USERDICT), (stopwords, DEFAULT_STOPWORDS), (officialese, DEFAULT_OFFICIALESE))]
     return _cached_segmenter(*(_stamp(p) for p in paths), _engine("auto"))
-
-
-def segment(text: str, *, segmenter: Segmenter | None = None, drop_officialese: bool = True,
-            min_chars: int = 2) -> list[str]:
-    """The terms of a text, in order: masks blanked, then jieba, then the term filter and word lists.
-
-    Args:
-        text: any text; masks (``**``, ``XX``, ``20xx``) are blanked before segmenting.
-        segmenter: None for the shared default segmenter.
-        drop_officialese: also drop the officialese filler list.
-        min_chars: the shortest term kept, in characters.
-    Returns:
-        the kept tokens.
-
-    Example:
-        >>> segment("今年以来，**区扎实推进意识形态工作责任制落实。")
-        ['意识形态工作责任制']
-    """
-    seg = segmenter if segmenter is not None else get_segmenter()
-    verdicts = seg.verdicts(drop_officialese=drop_officialese, min_chars=min_chars)
-    return [tok for tok in seg.segment(blank_masks(text)) if verdicts[tok]]
-
-
-_TEXT_COLUMNS = {c: schema.SECTIONS[c] for c in ("doc_id", "section_id", "text")}
-
-
-def count_terms(sections: pd.DataFrame, *, segmenter: Segmenter | None = None,
-                drop_officialese: bool = True) -> pd.DataFrame:
-    """Count each section's terms in its own text.
-
-    Args:
-        sections: a SECTIONS table (``doc_id``, ``section_id`` and ``text`` are used).
-        segmenter: None for the shared default segmenter.
-        drop_officialese: also drop the officialese filler list.
-    Returns:
-        a TERMS table, in section order, then by count (descending), then by term.
-
-    Example:
-        >>> terms = count_terms(sections)
-        >>> terms.groupby("term")["count"].sum().nlargest(10)
-    """
-    schema.assert_table(sections, _TEXT_COLUMNS, "sections")
-    cols = term_columns(zip(sections["doc_id"], sections["section_id"], sections["text"]), segmenter=segmenter,
-                        drop_officialese=drop_officialese)
-    if not cols["term"]:
-        return schema.empty_frame(schema.TERMS)
-    return pd.DataFrame({**cols, "count": pd.array(cols["count"], dtype="int64")})
-
-
-def term_columns(sections: Iterable[tuple[str, str, str]], *, segmenter: Segmenter | None = None,
-                 drop_officialese: bool = True, min_chars: int = 2, blanked: bool = False) -> dict[str, list]:
-    """The TERMS rows of (doc_id, section_id, text) triples as column lists: what ``count_terms`` and the build use.
-
-    Each section's tokens are counted first, then each distinct token is checked once (far fewer checks than
-    tokens). Rows come in section order, then by count (descending), then by term.
-
-    Args:
-        sections: (doc_id, section_id, own text) per section; empty or missing texts give no rows.
-        segmenter: None for the shared default segmenter.
-        drop_officialese: also drop the officialese filler list.
-        min_chars: the shortest term kept, in characters.
-        blanked: the texts already have their masks blanked (``analysis.masks.blank_masks``).
-    Returns:
-        {"doc_id": [...], "section_id": [...], "term": [...], "count": [...]}.
-    """
-    seg = segmenter if segmenter is not None else get_segmenter()
-    keep = seg.verdicts(drop_officialese=drop_officialese, min_chars=min_chars).__getitem__
-    cut = seg.segment
-    doc_ids: list[str] = []
-    section_ids: list[str] = []
-    terms: list[str] = []
-    counts: list[int] = []
-    for doc_id, section_id, text in sections:
-        if not isinstance(text, str) or not text:
-            continue
-        kept = sorted(Counter(filter(keep, cut(text if blanked else blank_masks(text)))).items())  # by term
-        if not kept:
-            continue
-        kept.sort(key=_COUNT, reverse=True)  # then by count, descending; stable, so ties stay by term
-        doc_ids += [doc_id] * len(kept)
-        section_ids += [section_id] * len(kept)
-        words, numbers = zip(*kept)
-        terms += words
-        counts += numbers
-    return {"doc_id": doc_ids, "section_id": section_ids, "term": terms, "count": counts}
-
-
-_COUNT = operator.itemgetter(1)
