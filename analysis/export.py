@@ -25,7 +25,8 @@ import pandas as pd
 
 from analysis import schema
 from analysis.errors import MixedDictionaries, ReportLensError, value_invalid_msg
-from analysis.query import fast
+from analysis.query import index
+from analysis.query.cache import cached, filled_codes, rows_in, spans
 from analysis.query.filters import Filter, validate_filter
 from analysis.schema import Column
 from analysis.tables.coverage import section_cube, section_mask
@@ -83,7 +84,7 @@ def _loader_table(name: str) -> Callable[..., pd.DataFrame]:
 def rows_at(tables, name: str, positions: np.ndarray) -> pd.DataFrame:
     """The rows at ``positions`` (ascending) of the table ``name``; a store's TERMS are read from its file (only
     those rows: the table is not held whole)."""
-    source = fast.terms_file(tables) if name == "terms" else None
+    source = index.terms_file(tables) if name == "terms" else None
     if source is not None:
         return source.take(positions)
     table = getattr(tables, name)
@@ -125,20 +126,20 @@ def section_runs(tables, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     Returns:
         (SECTIONS row of each run, -1 when its section is not in SECTIONS; the run's first row; its length)
     """
-    source = fast.terms_file(tables) if name == "terms" else None
+    source = index.terms_file(tables) if name == "terms" else None
     if source is not None:       # found by the term index's build when it ran first (it reads the same ids)
-        return fast._cached(fast.FILE_RUNS, tables, source, lambda: _file_runs(tables, source))
+        return cached(index.FILE_RUNS, tables, source, lambda: _file_runs(tables, source))
     table = getattr(tables, name)
-    return fast._cached(f"export_runs_{name}", tables, table, lambda: _frame_runs(tables.sections, table))
+    return cached(f"export_runs_{name}", tables, table, lambda: _frame_runs(tables.sections, table))
 
 
 def _frame_runs(sections: pd.DataFrame, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     column = table["section_id"]
     if isinstance(column.dtype, pd.CategoricalDtype):       # runs of one code; each code's SECTIONS row
-        key, owner_of = column.cat.codes.to_numpy(), fast.rows_in(column.cat.categories, sections["section_id"])
+        key, owner_of = column.cat.codes.to_numpy(), rows_in(column.cat.categories, sections["section_id"])
     else:                                                   # runs of one SECTIONS row
-        key, owner_of = fast.rows_in(column, sections["section_id"]), np.arange(len(sections))
-    return fast.code_runs([key], lambda: owner_of)
+        key, owner_of = rows_in(column, sections["section_id"]), np.arange(len(sections))
+    return index.code_runs([key], lambda: owner_of)
 
 
 def _file_runs(tables, source) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -149,10 +150,10 @@ def _file_runs(tables, source) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for batch in source.batches(["section_id"]):
             column = batch.column(0)
             if not owner_of:
-                owner_of.append(fast.rows_in(column.dictionary, tables.sections["section_id"]))
-            yield fast.filled_codes(column)
+                owner_of.append(rows_in(column.dictionary, tables.sections["section_id"]))
+            yield filled_codes(column)
     try:
-        return fast.code_runs(keys(), lambda: owner_of[0] if owner_of else np.zeros(0, dtype=np.int64))
+        return index.code_runs(keys(), lambda: owner_of[0] if owner_of else np.zeros(0, dtype=np.int64))
     except MixedDictionaries:
         return _frame_runs(tables.sections, source.frame())
 
@@ -165,9 +166,9 @@ def _head_in_sections(tables, name: str, keep: np.ndarray, rows: int | None) -> 
     start, length = start[kept], length[kept]
     total = int(length.sum())
     if rows is None:
-        return fast.spans(start, length), total
+        return spans(start, length), total
     upto = int(np.searchsorted(np.cumsum(length), rows)) + 1
-    return fast.spans(start[:upto], length[:upto])[:rows], total
+    return spans(start[:upto], length[:upto])[:rows], total
 
 
 def _distinctive_kw(by: str | None, top: int | None) -> dict[str, Any]:

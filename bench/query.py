@@ -129,9 +129,9 @@ def make_cases(tables, n: int, seed: int, frequent: list[str]) -> list[Case]:
 
 def frequent_terms(tables, k: int = 200) -> list[str]:
     """The ``k`` most frequent multi-character terms of the corpus (KWIC queries are drawn from them)."""
-    from analysis.query import fast
+    from analysis.query import index
 
-    idx = fast.term_index(tables)
+    idx = index.term_index(tables)
     order = np.argsort(-idx.corpus, kind="stable")
     return [str(t) for t in idx.vocab[order] if len(str(t)) >= 2][:k]
 

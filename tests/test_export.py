@@ -323,15 +323,15 @@ def test_terms_of_a_loaded_store_are_exported_from_its_file_without_reading_it_w
 def test_terms_runs_found_by_the_term_index_equal_the_files_own(monkeypatch, seed_store, batch):
     """The term index's build reads the file's section ids anyway: it leaves their runs for the export, which then
     never reads the file's ids again (at national scale that read took half a minute)."""
-    from analysis.query import fast
+    from analysis.query import index
     from analysis.store import TermsFile, load
 
     real = TermsFile.batches
     monkeypatch.setattr(TermsFile, "batches", lambda self, columns, batch_size=0: real(self, columns, batch))
-    monkeypatch.setattr(fast, "TERM_INDEX_CHUNK", batch)
+    monkeypatch.setattr(index, "TERM_INDEX_CHUNK", batch)
     t = load(seed_store)
     want = export_module._file_runs(t, t.terms_file)
-    fast.term_index(t)
+    index.term_index(t)
     monkeypatch.setattr(export_module, "_file_runs", lambda *_: pytest.fail("the file's ids read again"))
     got = export_module.section_runs(t, "terms")
     assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True)) and len(got[0]) > 5

@@ -1,4 +1,5 @@
-"""Cached indexes of analysis.query.fast: answers equal to the plain computation over the section and TERMS tables."""
+"""Cached indexes of analysis.query (cache, index, groups, search): answers equal to the plain computation over the
+section and TERMS tables."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.query import fast
+from analysis.query import cache, index, search
+from analysis.query import groups as group_sums
 from analysis.query.filters import Filter
 from analysis.schema import KINDS
 from analysis.tables import keyness
@@ -37,15 +39,15 @@ def plain(tables):
 
 @pytest.fixture
 def no_fast(monkeypatch):
-    """Call ``fn(tables)`` the plain way: ``fast.usable`` says no for the duration of the call."""
-    real = fast.usable
+    """Call ``fn(tables)`` the plain way: ``index.usable`` says no for the duration of the call."""
+    real = index.usable
 
     def call(fn, *args, **kwargs):
-        monkeypatch.setattr(fast, "usable", lambda *a, **k: False)
+        monkeypatch.setattr(index, "usable", lambda *a, **k: False)
         try:
             return fn(*args, **kwargs)
         finally:
-            monkeypatch.setattr(fast, "usable", real)
+            monkeypatch.setattr(index, "usable", real)
     return call
 
 
@@ -71,11 +73,11 @@ def categorical(tables):
 @pytest.mark.parametrize("values", [["b", "a", "b", None], ["乙", "甲"], []])
 def test_value_codes_plain_and_categorical_agree(values):
     s = pd.Series(values, dtype=object)
-    codes, uniques = fast.value_codes(s)
+    codes, uniques = cache.value_codes(s)
     assert list(uniques) == sorted(v for v in set(values) if v is not None)
     assert [uniques[c] if c >= 0 else None for c in codes] == values
     cat = pd.Series(pd.Categorical(values, categories=sorted({v for v in values if v}, reverse=True)))
-    c_codes, c_uniques = fast.value_codes(cat)
+    c_codes, c_uniques = cache.value_codes(cat)
     assert list(c_uniques) == list(uniques) and list(c_codes) == list(codes)
 
 
@@ -84,7 +86,7 @@ def test_value_codes_plain_and_categorical_agree(values):
 
 def test_term_index_rows_sum_to_the_terms_table():
     t = fixture_tables()
-    idx = fast.term_index(t)
+    idx = index.term_index(t)
     assert int(idx.count.sum()) == int(t.terms["count"].sum())
     got = pd.Series(idx.count, index=idx.vocab[idx.term]).groupby(level=0).sum()
     want = t.terms.groupby("term")["count"].sum()
@@ -98,7 +100,7 @@ def test_term_index_rows_sum_to_the_terms_table():
 
 def test_term_index_same_from_categorical_terms():
     t = fixture_tables()
-    a, b = fast.term_index(t), fast.term_index(categorical(t))
+    a, b = index.term_index(t), index.term_index(categorical(t))
     assert list(a.vocab) == list(b.vocab)
     for field in ("doc", "kind", "term", "count", "chars", "corpus", "doc_start", "first"):
         assert np.array_equal(getattr(a, field), getattr(b, field)), field
@@ -110,12 +112,12 @@ def test_term_index_built_in_chunks_equals_one_pass(monkeypatch, chunk, shuffle)
     """Summing TERMS a few rows at a time (cut at document changes) gives the index of one pass, also when a
     document's rows are not together (the chunks' sums are then summed again)."""
     t = categorical(fixture_tables())
-    whole = fast._build_term_index(t)
+    whole = index._build_term_index(t)
     if shuffle:
         t = SimpleNamespace(documents=t.documents, sections=t.sections,
                             terms=t.terms.sample(frac=1, random_state=3).reset_index(drop=True))
-    monkeypatch.setattr(fast, "TERM_INDEX_CHUNK", chunk)
-    parts = fast._build_term_index(t)
+    monkeypatch.setattr(index, "TERM_INDEX_CHUNK", chunk)
+    parts = index._build_term_index(t)
     for field in ("doc", "kind", "term", "count", "chars", "corpus", "doc_start", "first", "corpus_docs",
                   "kind_corpus"):
         assert np.array_equal(getattr(whole, field), getattr(parts, field)), field
@@ -125,9 +127,9 @@ def test_whole_documents_moves_each_blocks_last_document_into_the_next():
     owner = np.array([0, 1, 2, 3, -1])             # section code -> document (the last entry: code -1)
     secs = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
     blocks = [(secs[lo:lo + 2], np.arange(10)[lo:lo + 2]) for lo in range(0, 10, 2)]
-    got = [tuple(a.tolist() for a in b) for b in fast._whole_documents(blocks, owner)]
+    got = [tuple(a.tolist() for a in b) for b in index._whole_documents(blocks, owner)]
     assert got == [([0, 0, 0], [0, 1, 2]), ([1, 1], [3, 4]), ([2, 2, 2, 2], [5, 6, 7, 8]), ([3], [9])]
-    assert list(fast._whole_documents([], owner)) == []
+    assert list(index._whole_documents([], owner)) == []
 
 
 def _index_fields(idx):
@@ -142,11 +144,11 @@ def test_term_index_read_from_the_store_file_equals_the_one_from_the_dataframe(s
     from analysis import store
 
     t = store.load(seed_store)
-    monkeypatch.setattr(fast, "TERM_INDEX_CHUNK", chunk)
-    from_file = fast._build_term_index(t)
+    monkeypatch.setattr(index, "TERM_INDEX_CHUNK", chunk)
+    from_file = index._build_term_index(t)
     assert not t.terms_file.loaded
     frame = SimpleNamespace(documents=t.documents, sections=t.sections, terms=t.terms)
-    from_frame = fast._build_term_index(frame)
+    from_frame = index._build_term_index(frame)
     assert list(from_file.vocab) == list(from_frame.vocab)
     for name, value in _index_fields(from_file).items():
         assert np.array_equal(value, getattr(from_frame, name)), name
@@ -157,7 +159,7 @@ def test_term_index_of_a_file_whose_batches_have_other_dictionaries_reads_it_who
     from analysis.errors import MixedDictionaries
 
     t = store.load(seed_store)
-    want = _index_fields(fast._build_term_index(SimpleNamespace(documents=t.documents, sections=t.sections,
+    want = _index_fields(index._build_term_index(SimpleNamespace(documents=t.documents, sections=t.sections,
                                                                 terms=store.load(seed_store).terms)))
     real = store.TermsFile.batches
 
@@ -167,7 +169,7 @@ def test_term_index_of_a_file_whose_batches_have_other_dictionaries_reads_it_who
                 raise MixedDictionaries(str(self.path))
             yield batch
     monkeypatch.setattr(store.TermsFile, "batches", mixed)
-    got = _index_fields(fast._build_term_index(t))
+    got = _index_fields(index._build_term_index(t))
     assert t.terms_file.loaded
     assert all(np.array_equal(got[k], want[k]) for k in want)
 
@@ -175,7 +177,7 @@ def test_term_index_of_a_file_whose_batches_have_other_dictionaries_reads_it_who
 @pytest.mark.parametrize("flt", FILTERS)
 def test_term_counts_equal_the_terms_rows(flt):
     t = fixture_tables()
-    counts, chars = fast.term_counts(t, flt)
+    counts, chars = index.term_counts(t, flt)
     secs = keyness.select_sections(t, flt)
     want = t.terms[t.terms["section_id"].isin(set(secs["section_id"]))].groupby("term")["count"].sum()
     assert counts.to_dict() == want.to_dict()
@@ -185,8 +187,8 @@ def test_term_counts_equal_the_terms_rows(flt):
 @pytest.mark.parametrize("flt", FILTERS)
 def test_term_sums_documents_equal_the_terms_rows(flt):
     t = fixture_tables()
-    counts, n_docs, _ = fast.term_sums(t, flt, n_docs=True)
-    vocab = fast.term_index(t).vocab
+    counts, n_docs, _ = index.term_sums(t, flt, n_docs=True)
+    vocab = index.term_index(t).vocab
     terms, _ = keyness.select_terms(t, flt)
     want = terms.groupby("term")["doc_id"].nunique()
     got = {vocab[i]: int(n) for i, n in enumerate(n_docs) if n}
@@ -200,13 +202,13 @@ def test_term_sums_documents_for_every_kind_selection_on_the_seeds(seed_store, y
     # most reports selected: a kind selection's documents are the index's corpus figure less the other reports'
     from analysis import store
 
-    monkeypatch.setattr(fast, "TERM_INDEX_CHUNK", chunk)
+    monkeypatch.setattr(index, "TERM_INDEX_CHUNK", chunk)
     seed_tables = store.load(seed_store)
     for r in range(1, len(KINDS) + 1):
         for kinds in itertools.combinations(KINDS, r):
             flt = Filter(kinds=kinds, years=years)
-            _, n_docs, _ = fast.term_sums(seed_tables, flt, n_docs=True)
-            vocab = fast.term_index(seed_tables).vocab
+            _, n_docs, _ = index.term_sums(seed_tables, flt, n_docs=True)
+            vocab = index.term_index(seed_tables).vocab
             terms, _ = keyness.select_terms(seed_tables, flt)
             assert {vocab[i]: int(n) for i, n in enumerate(n_docs) if n} == \
                 terms.groupby("term", observed=True)["doc_id"].nunique().to_dict(), kinds
@@ -229,7 +231,7 @@ def test_wordcloud_fast_equals_plain(flt, top, no_fast):
 def test_group_counts_equal_a_groupby(by, flt):
     t = fixture_tables()
     keys = keyness.group_keys(t.documents, by)
-    got, chars = fast.group_term_counts(t, flt, keys["group"])
+    got, chars = group_sums.group_term_counts(t, flt, keys["group"])
     terms, secs = keyness.select_terms(t, flt)
     m = terms.merge(keys, on="doc_id")
     want = m.groupby(["group", "term"]).agg(count=("count", "sum"), n_docs=("doc_id", "nunique")).reset_index()
@@ -244,17 +246,17 @@ def test_group_counts_equal_a_groupby(by, flt):
 @pytest.mark.parametrize("flt", FILTERS)
 def test_group_counts_unordered_hold_the_same_pairs_in_group_runs(by, flt, share, monkeypatch):
     # distinctive asks for the pairs without the per-group sort by term and without document counts
-    monkeypatch.setattr(fast, "WHOLE_MAX_SHARE", share)
+    monkeypatch.setattr(group_sums, "WHOLE_MAX_SHARE", share)
     t = fixture_tables()
     groups = keyness.group_keys(t.documents, by)["group"]
-    ordered = fast.group_counts(t, flt, groups)
-    loose = fast.group_counts(t, flt, groups, n_docs=False, ordered=False)
+    ordered = group_sums.group_counts(t, flt, groups)
+    loose = group_sums.group_counts(t, flt, groups, n_docs=False, ordered=False)
     runs = 1 + np.count_nonzero(np.diff(loose.group)) if len(loose.group) else 0
     assert len(loose.n_docs) == 0 and runs == len(set(loose.group.tolist()))       # one run per group
     got = sorted(zip(loose.group.tolist(), loose.term.tolist(), loose.count.tolist(), strict=True))
     assert got == sorted(zip(ordered.group.tolist(), ordered.term.tolist(), ordered.count.tolist(), strict=True))
     with pytest.raises(ValueError, match="ordered"):
-        fast.group_counts(t, flt, groups, ordered=False)
+        group_sums.group_counts(t, flt, groups, ordered=False)
 
 
 # ------------------------------------------------------------------------------------------------ top per group
@@ -276,21 +278,21 @@ def test_top_per_group_is_a_stable_sort_by_score(rows, top):
     rows = sorted(rows, key=lambda r: r[0])
     group = np.array([r[0] for r in rows], dtype=np.int64)
     score = np.array([r[1] for r in rows], dtype=float)
-    pos, rank = fast.top_per_group(group, score, top)
+    pos, rank = group_sums.top_per_group(group, score, top)
     assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
 
 
 def test_group_counts_of_most_reports_subtract_the_rest_from_cached_sums(monkeypatch):
     # 2020-2021 leaves out one of 甲's three reports: 甲's sums are its whole sums less that report's
-    monkeypatch.setattr(fast, "WHOLE_MAX_SHARE", 1.0)
+    monkeypatch.setattr(group_sums, "WHOLE_MAX_SHARE", 1.0)
     t = fixture_tables()
     groups = keyness.group_keys(t.documents, "unit")["group"]
     flt = Filter(year_from=2020, year_to=2021)
     used = []
-    monkeypatch.setattr(fast, "_whole_groups", lambda *a, real=fast._whole_groups: used.append(real(*a)) or used[-1])
-    loose = fast.group_counts(t, flt, groups, n_docs=False, ordered=True)
+    monkeypatch.setattr(group_sums, "_whole_groups", lambda *a, real=group_sums._whole_groups: used.append(real(*a)) or used[-1])
+    loose = group_sums.group_counts(t, flt, groups, n_docs=False, ordered=True)
     assert len(used) == 1 and used[0] is not None
-    ordered = fast.group_counts(t, flt, groups)      # with document counts: the direct product
+    ordered = group_sums.group_counts(t, flt, groups)      # with document counts: the direct product
     assert len(used) == 1
     assert loose.group.tolist() == ordered.group.tolist() and loose.term.tolist() == ordered.term.tolist()
     assert loose.count.tolist() == ordered.count.tolist() and (ordered.n_docs >= 1).all()
@@ -303,8 +305,8 @@ def test_top_per_group_with_a_tie_key_ranks_shuffled_rows_as_sorted_ones(rows, t
     # rows sorted by (group, term) and the same rows shuffled within their groups give the same ranking by term
     rows = sorted((g, score, term) for term, (g, score) in enumerate(rows))
     shuffled = sorted(rows, key=lambda r: (r[0], rnd.random()))
-    want_pos, want_rank = fast.top_per_group(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]), top)
-    pos, rank = fast.top_per_group(np.array([r[0] for r in shuffled]), np.array([r[1] for r in shuffled]), top,
+    want_pos, want_rank = group_sums.top_per_group(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]), top)
+    pos, rank = group_sums.top_per_group(np.array([r[0] for r in shuffled]), np.array([r[1] for r in shuffled]), top,
                                    tie=np.array([r[2] for r in shuffled]))
     assert [shuffled[p] for p in pos] == [rows[p] for p in want_pos] and rank.tolist() == want_rank.tolist()
 
@@ -314,14 +316,14 @@ def test_top_per_group_with_a_tie_key_ranks_shuffled_rows_as_sorted_ones(rows, t
 @pytest.mark.parametrize("top", [1, 10, 50])
 def test_top_per_group_large_input_cut_before_sorting(top, special, cut, monkeypatch):
     if cut == "histogram":
-        monkeypatch.setattr(fast, "RUN_LOOP_MAX", 0)
+        monkeypatch.setattr(group_sums, "RUN_LOOP_MAX", 0)
     rng = np.random.default_rng(7)
     group = np.sort(np.concatenate([rng.integers(0, 300, 120_000), [300, 301, 301]]))   # and two short groups
     score = np.round(rng.exponential(2.0, len(group)), 1) - 1.0   # many ties, some negative
     if special is not None:
         score[[5, 70_000]] = special
         score[(group == 3) & (np.arange(len(group)) % 7 > 0)] = special   # mostly special
-    pos, rank = fast.top_per_group(group, score, top)
+    pos, rank = group_sums.top_per_group(group, score, top)
     assert (pos.tolist(), rank.tolist()) == reference_top(group, score, top)
 
 
@@ -333,7 +335,7 @@ def test_top_per_group_large_input_cut_before_sorting(top, special, cut, monkeyp
 @pytest.mark.parametrize("by, measure, top", [("document", "tfidf", 3), ("unit", "logodds", 2),
                                               ("year", "tfidf", None), ("level", "logodds", None)])
 def test_distinctive_fast_equals_plain(flt, by, measure, top, share, no_fast, monkeypatch):
-    monkeypatch.setattr(fast, "WHOLE_MAX_SHARE", share)
+    monkeypatch.setattr(group_sums, "WHOLE_MAX_SHARE", share)
     t = fixture_tables()
     got = keyness.distinctive(t, by=by, top=top, measure=measure, flt=flt)
     want = no_fast(keyness.distinctive, t, by=by, top=top, measure=measure, flt=flt)
@@ -344,7 +346,7 @@ def test_distinctive_fast_equals_plain(flt, by, measure, top, share, no_fast, mo
 @pytest.mark.parametrize("measure, top", [("tfidf", 3), ("logodds", 2), ("tfidf", None)])
 def test_distinctive_per_report_in_small_chunks_equals_plain(flt, measure, top, no_fast, monkeypatch):
     # one report per group is scored a chunk of reports at a time: chunks of a few rows cut between most reports
-    monkeypatch.setattr(fast, "PAIR_CHUNK_ROWS", 5)
+    monkeypatch.setattr(index, "PAIR_CHUNK_ROWS", 5)
     t = fixture_tables()
     got = keyness.distinctive(t, by="document", top=top, measure=measure, flt=flt)
     want = no_fast(keyness.distinctive, t, by="document", top=top, measure=measure, flt=flt)
@@ -360,7 +362,7 @@ def test_distinctive_preview_is_the_head_of_the_whole_table(flt, by, measure, to
     """The terms page shows the first rows of the table by report without scoring every report: the rows are the
     whole table's first ones, and its length is the whole table's, also when the scoring stopped early (chunks of
     a few rows) and under a section-kind filter."""
-    monkeypatch.setattr(fast, "PAIR_CHUNK_ROWS", 5)
+    monkeypatch.setattr(index, "PAIR_CHUNK_ROWS", 5)
     t = fixture_tables()
     want = no_fast(keyness.distinctive, t, by=by, top=top, measure=measure, flt=flt)
     got = keyness.distinctive_preview(t, rows=rows, by=by, top=top, measure=measure, flt=flt)
@@ -371,17 +373,17 @@ def test_distinctive_preview_is_the_head_of_the_whole_table(flt, by, measure, to
 
 @pytest.mark.parametrize("flt", [Filter(year_from=2020, year_to=2021), Filter()])   # Filter(): the page first opened
 def test_distinctive_preview_stops_scoring_after_the_rows_asked_for(monkeypatch, flt):
-    monkeypatch.setattr(fast, "PAIR_CHUNK_ROWS", 5)
+    monkeypatch.setattr(index, "PAIR_CHUNK_ROWS", 5)
     t = fixture_tables()
     chunks: list[int] = []
-    real = fast.document_pairs
+    real = index.document_pairs
 
     def counted(*args):
         for chunk in real(*args):
             chunks.append(len(chunk[0]))
             yield chunk
 
-    monkeypatch.setattr(fast, "document_pairs", counted)
+    monkeypatch.setattr(index, "document_pairs", counted)
     whole = keyness.distinctive_preview(t, rows=10_000, by="document", top=2, flt=flt)
     scored_whole, chunks[:] = len(chunks), []
     head = keyness.distinctive_preview(t, rows=1, by="document", top=2, flt=flt)
@@ -423,7 +425,7 @@ def test_seeds_fast_equals_plain(seed_tables, flt, no_fast):
         got = keyness.top_terms(seed_tables, flt, by=by, top=40)
         want = no_fast(keyness.top_terms, seed_tables, flt, by=by, top=40)
         assert_same(got, want)
-    got_c, got_n = fast.term_counts(seed_tables, flt)
+    got_c, got_n = index.term_counts(seed_tables, flt)
     want_c, want_n = no_fast(keyness._counts, seed_tables, flt)
     assert got_n == want_n and got_c.to_dict() == {str(k): int(v) for k, v in want_c.items() if v}
 
@@ -443,8 +445,8 @@ def test_substring_rows_equal_str_count(texts, words, chunk, split, large):
     kind = pa.large_string() if large else pa.string()
     arrow = pa.chunked_array([pa.array(texts[:split], type=kind), pa.array(texts[split:], type=kind)])
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(fast, "PHRASE_CHUNK_CHARS", chunk)
-        got = fast.substring_rows(arrow, words)
+        mp.setattr(search, "PHRASE_CHUNK_CHARS", chunk)
+        got = search.substring_rows(arrow, words)
     for word, rows in zip(words, got, strict=True):
         want = [r for r, t in enumerate(texts) for _ in range((t or "").count(word) if word else 0)]
         assert rows.tolist() == want, (word, texts)
@@ -454,7 +456,7 @@ def test_substring_rows_overlapping_words_counted_as_str_count():
     import pyarrow as pa
 
     texts = pa.chunked_array([["aaaaa", "ababab", "宣传宣传宣", None, ""]])
-    got = fast.substring_rows(texts, ["aa", "aba", "宣传宣", "a", "b"])
+    got = search.substring_rows(texts, ["aa", "aba", "宣传宣", "a", "b"])
     assert [np.bincount(r, minlength=5).tolist() for r in got] == [
         [s.count(w) for s in ("aaaaa", "ababab", "宣传宣传宣", "", "")] for w in ["aa", "aba", "宣传宣", "a", "b"]]
 
@@ -478,12 +480,12 @@ def plain_phrase_counts(tables, words):
 def test_phrase_counts_equal_str_count_per_section():
     t = fixture_tables()
     words = ("二十大", "志愿服务", "宣传", "从未出现", "工作")
-    assert np.array_equal(fast.phrase_counts(t, words), plain_phrase_counts(t, words))
+    assert np.array_equal(search.phrase_counts(t, words), plain_phrase_counts(t, words))
 
 
 def test_phrase_counts_seeds_equal_str_count(seed_tables):
     words = tuple(keyness.read_userdict())
-    assert np.array_equal(fast.phrase_counts(seed_tables, words), plain_phrase_counts(seed_tables, words))
+    assert np.array_equal(search.phrase_counts(seed_tables, words), plain_phrase_counts(seed_tables, words))
 
 
 @pytest.mark.parametrize("flt", [Filter(), Filter(years=(2022, 2023)), Filter(kinds=("plans", "problems"))])
@@ -505,8 +507,8 @@ def test_distinctive_whole_corpus_kept_and_equal_to_plain(by, no_fast):
 
 
 def test_spans_lists_each_range_in_the_order_given():
-    assert fast.spans(np.array([5, 0, 9]), np.array([2, 3, 0])).tolist() == [5, 6, 0, 1, 2]
-    assert fast.spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == []
+    assert cache.spans(np.array([5, 0, 9]), np.array([2, 3, 0])).tolist() == [5, 6, 0, 1, 2]
+    assert cache.spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == []
 
 
 def test_arrow_texts_are_the_chunks_pandas_holds(seed_tables):
@@ -519,7 +521,7 @@ def test_arrow_texts_are_the_chunks_pandas_holds(seed_tables):
     cuts = [0, 50, 51, 120, len(t.sections)]
     chunked = pa.chunked_array([whole.slice(a, b - a).combine_chunks() for a, b in itertools.pairwise(cuts)])
     column = pd.Series(pd.arrays.ArrowStringArray(chunked), index=t.sections.index)
-    texts = fast.arrow_texts(column)
+    texts = search.arrow_texts(column)
     assert texts.num_chunks == 4
     assert [c.buffers()[2].address for c in texts.chunks] == [c.buffers()[2].address for c in chunked.chunks]
     split = SimpleNamespace(documents=t.documents, sections=t.sections.assign(text=column), terms=None)
@@ -532,4 +534,4 @@ def test_rows_in_looks_strings_up_whatever_their_arrow_or_pandas_form():
     want = [2, -1, 0]
     for values in (pa.array(["s/3", "x", "s/1"]), pa.array(["s/3", "x", "s/1"], type=pa.large_string()),
                    np.array(["s/3", "x", "s/1"], dtype=object), pd.Series(["s/3", "x", "s/1"], dtype="category")):
-        assert fast.rows_in(values, column).tolist() == want
+        assert cache.rows_in(values, column).tolist() == want

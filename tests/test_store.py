@@ -825,7 +825,7 @@ def test_a_terms_file_with_two_dictionaries_is_read_whole_where_batches_would_mi
 
     from analysis import export
     from analysis.errors import MixedDictionaries
-    from analysis.query import fast
+    from analysis.query import index
     from analysis.query.filters import Filter
 
     dst = tmp_path / "data"
@@ -836,7 +836,7 @@ def test_a_terms_file_with_two_dictionaries_is_read_whole_where_batches_would_mi
     tables = store.load(dst)
     with pytest.raises(MixedDictionaries):
         list(tables.terms_file.batches(["section_id", "term"], batch_size=len(want.terms) // 2 + 1))
-    got, expected = fast._build_term_index(tables), fast._build_term_index(plain)
+    got, expected = index._build_term_index(tables), index._build_term_index(plain)
     assert tables.terms_file.loaded
     assert all(np.array_equal(getattr(got, f), getattr(expected, f)) for f in ("doc", "term", "kind", "count"))
     again = store.load(dst)

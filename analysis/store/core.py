@@ -69,7 +69,7 @@ class Tables:
     """Every table of a store, and the store's ``version`` (a cache key that changes with any rebuild).
 
     ``terms`` is read from ``terms_file`` when first asked for: the pages answer from the term index
-    (``analysis.query.fast``), which is built from the file a few columns and rows at a time, so the TERMS table (tens of
+    (``analysis.query.index``), which is built from the file a few columns and rows at a time, so the TERMS table (tens of
     millions of rows at national scale) is held whole only when something asks for it.
     """
 

@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.parse.masks import MASK_RE
-from analysis.query import fast
+from analysis.query import index
+from analysis.query.cache import cached, rows_in
 from analysis.query.filters import ALL_REPORTS, Filter
+from analysis.query.search import theme_cube
 from analysis.schema import KINDS, Column
 from analysis.words.themes import HEADING_WEIGHT, Codebook, code_sections, load_codebook, section_theme_profile
 
@@ -180,7 +182,7 @@ def section_mask(tables: Any, flt: Filter) -> np.ndarray | None:
     if flt.themes or not set(flt.kinds) <= set(KINDS) or not _indexed(tables):
         return None
     cube = section_cube(tables)
-    keep = np.append(fast.doc_mask(tables.documents, flt), False)[cube.sec_doc]
+    keep = np.append(index.doc_mask(tables.documents, flt), False)[cube.sec_doc]
     return keep & kind_slots(flt)[cube.sec_slot] if flt.kinds else keep
 
 def _bincount(keys: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
@@ -203,7 +205,7 @@ def section_cube(tables: Any) -> SectionCube:
         if not (tables.documents["doc_id"].is_unique and secs["section_id"].is_unique):
             none = np.zeros(0, dtype=np.int64)
             return SectionCube(False, none, none, none.reshape(0, n_slots), none.reshape(0, n_slots))
-        sec_doc = fast.rows_in(secs["doc_id"], tables.documents["doc_id"])
+        sec_doc = rows_in(secs["doc_id"], tables.documents["doc_id"])
         codes = pd.Categorical(secs["kind"], categories=list(KINDS)).codes.astype(np.int64)
         sec_slot = np.where(codes < 0, OTHER_SLOT, codes)
         own = secs["text"].fillna("").str.len().to_numpy(dtype=np.int64)
@@ -213,7 +215,7 @@ def section_cube(tables: Any) -> SectionCube:
                            n_sections=_bincount(key, None, n_docs * n_slots).reshape(n_docs, n_slots),
                            chars=_bincount(key, own[ok], n_docs * n_slots).reshape(n_docs, n_slots))
 
-    return fast._cached("coverage_sections", tables, tables.sections, build)
+    return cached("coverage_sections", tables, tables.sections, build)
 
 
 def theme_section_cube(tables: Any, theme_ids: tuple[str, ...]) -> ThemeCube:
@@ -228,7 +230,7 @@ def theme_section_cube(tables: Any, theme_ids: tuple[str, ...]) -> ThemeCube:
     def build() -> ThemeCube:
         sec = section_cube(tables)
         hits, n_docs, n_slots, n_themes = tables.theme_hits, len(tables.documents), OTHER_SLOT + 1, len(theme_ids)
-        row = fast.rows_in(hits["section_id"], tables.sections["section_id"])
+        row = rows_in(hits["section_id"], tables.sections["section_id"])
         theme = pd.Index(list(theme_ids), dtype=object).get_indexer(hits["theme"].astype(object))
         ok = (row >= 0) & (theme >= 0)
         ok[ok] = sec.sec_doc[row[ok]] >= 0
@@ -253,7 +255,7 @@ def theme_section_cube(tables: Any, theme_ids: tuple[str, ...]) -> ThemeCube:
                          dominant_chars=_bincount(dom_cell, own[has], size).reshape(n_docs, n_slots, n_themes),
                          dominant=dominant)
 
-    per_list = fast._cached("coverage_themes", tables, tables.theme_hits, dict)
+    per_list = cached("coverage_themes", tables, tables.theme_hits, dict)
     key = (tuple(theme_ids), HEADING_WEIGHT)
     if key not in per_list:
         per_list[key] = build()
@@ -290,10 +292,10 @@ def theme_frequency(tables: Any, flt: Filter = ALL_REPORTS, *, by: str = "docume
 def _frequency(tables: Any, hits: pd.DataFrame, cb: Codebook, flt: Filter, *, by: str, weighting: str,
                extra: Filter | None = None) -> pd.DataFrame:
     """``theme_frequency`` with the hits resolved; ``extra`` also restricts documents and kinds (a group)."""
-    if extra is not None and not (hits is getattr(tables, "theme_hits", None) and fast.usable(tables, flt)):
+    if extra is not None and not (hits is getattr(tables, "theme_hits", None) and index.usable(tables, flt)):
         tables = _Themed(tables, hits, cb, extra=extra)
         extra = None
-    if hits is getattr(tables, "theme_hits", None) and fast.usable(tables, flt):
+    if hits is getattr(tables, "theme_hits", None) and index.usable(tables, flt):
         grid, docs = _fast_grid(tables, flt, cb, extra)
     else:
         docs, secs = _select(tables, flt)
@@ -319,11 +321,11 @@ def _frequency(tables: Any, hits: pd.DataFrame, cb: Codebook, flt: Filter, *, by
 
 def _fast_grid(tables: Any, flt: Filter, cb: Codebook, extra: Filter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(doc_id, theme, hits, chars) for every selected document and theme, from the cached theme cube."""
-    cube, chars = fast.theme_cube(tables, cb.ids)
-    mask = fast.doc_mask(tables.documents, flt)
-    kinds = fast.kind_mask(flt)
+    cube, chars = theme_cube(tables, cb.ids)
+    mask = index.doc_mask(tables.documents, flt)
+    kinds = index.kind_mask(flt)
     if extra is not None:
-        mask, kinds = mask & fast.doc_mask(tables.documents, extra), kinds & fast.kind_mask(extra)
+        mask, kinds = mask & index.doc_mask(tables.documents, extra), kinds & index.kind_mask(extra)
     chosen = np.flatnonzero(mask)
     docs = tables.documents.iloc[chosen].reset_index(drop=True)
     n, k = len(chosen), len(cb.ids)
@@ -350,7 +352,7 @@ def theme_coverage(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook
     """
     hits, cb = _resolve(tables, codebook)
     if set(flt.kinds) <= set(KINDS) and _indexed(tables, hits):
-        chosen, slots = np.flatnonzero(fast.doc_mask(tables.documents, flt)), kind_slots(flt)
+        chosen, slots = np.flatnonzero(index.doc_mask(tables.documents, flt)), kind_slots(flt)
         docs = tables.documents.iloc[chosen].reset_index(drop=True)
         cube = theme_section_cube(tables, cb.ids)
         dominant = cube.dominant_chars[chosen][:, slots, :].sum(axis=1)
@@ -421,7 +423,7 @@ def kind_coverage(tables: Any, flt: Filter = ALL_REPORTS) -> pd.DataFrame:
         >>> kc.sort_values("share_chars").tail(1)
     """
     if _indexed(tables):
-        chosen = np.flatnonzero(fast.doc_mask(tables.documents, flt))
+        chosen = np.flatnonzero(index.doc_mask(tables.documents, flt))
         docs = tables.documents.iloc[chosen].reset_index(drop=True)
         cube = section_cube(tables)
         n_sections, chars = cube.n_sections[chosen][:, :len(KINDS)], cube.chars[chosen][:, :len(KINDS)]
@@ -612,7 +614,7 @@ class _Themed:
         if extra is not None:
             docs, secs = extra.apply(docs), Filter(kinds=extra.kinds).apply_sections(secs, extra.apply(docs))
         self.documents, self.sections, self.theme_hits, self.codebook = docs, secs, hits, codebook
-        self.terms_file = fast.terms_file(tables)       # a store's TERMS stay unread until asked for
+        self.terms_file = index.terms_file(tables)       # a store's TERMS stay unread until asked for
         self._tables = tables
 
     @property
@@ -644,7 +646,7 @@ def plan_followup(tables: Any, flt: Filter = ALL_REPORTS, *, codebook: Codebook 
     hits, cb = _resolve(tables, codebook)
     indexed = _indexed(tables, hits)
     if indexed:
-        chosen = np.flatnonzero(fast.doc_mask(tables.documents, flt))
+        chosen = np.flatnonzero(index.doc_mask(tables.documents, flt))
         docs, known = tables.documents.iloc[chosen].reset_index(drop=True), _identifiable_flags(tables)[chosen]
     else:
         docs = flt.apply(tables.documents)
@@ -740,7 +742,7 @@ GENERIC_UNIT_START = tuple("市区县省旗州盟镇乡村") + ("全市", "全�
 def _identifiable_flags(tables: Any) -> np.ndarray:
     """``_identifiable`` of every DOCUMENTS row (cached per documents table)."""
     docs = tables.documents
-    return fast._cached("coverage_identifiable", tables, docs, lambda: np.array(
+    return cached("coverage_identifiable", tables, docs, lambda: np.array(
         [_identifiable(u, r) for u, r in zip(docs["unit"], docs["region"], strict=True)], dtype=bool))
 
 

@@ -18,8 +18,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import value_invalid_msg
-from analysis.query import fast
+from analysis.query import index
+from analysis.query.cache import cached
 from analysis.query.filters import Filter
+from analysis.query.groups import GroupCounts, group_counts, group_term_counts, top_per_group
+from analysis.query.search import phrase_counts
 from analysis.schema import Column
 from analysis.tables.views import Preview
 
@@ -118,8 +121,8 @@ def _chars(secs: pd.DataFrame) -> int:
 
 
 def _counts(tables, flt: Filter) -> tuple[pd.Series, int]:
-    if fast.usable(tables, flt):
-        return fast.term_counts(tables, flt)
+    if index.usable(tables, flt):
+        return index.term_counts(tables, flt)
     terms, secs = select_terms(tables, flt)
     return terms.groupby("term")["count"].sum().astype("int64"), _chars(secs)
 
@@ -312,10 +315,10 @@ def term_timeline(tables, *, flt: Filter = EVERYTHING, dictionary: str | Path | 
     else:
         words = list(dict.fromkeys(w.strip() for w in dictionary if w and w.strip()))
     year_of = tables.documents.set_index("doc_id")["year"]
-    if fast.usable(tables, flt):
-        cube = fast.phrase_counts(tables, tuple(words))
-        chosen = np.flatnonzero(fast.doc_mask(tables.documents, flt))
-        kinds = fast.kind_mask(flt)
+    if index.usable(tables, flt):
+        cube = phrase_counts(tables, tuple(words))
+        chosen = np.flatnonzero(index.doc_mask(tables.documents, flt))
+        kinds = index.kind_mask(flt)
         per_doc = cube[chosen].sum(axis=1, dtype=np.int64) if kinds.all() else cube[chosen][:, kinds, :].sum(
             axis=1, dtype=np.int64)                                                  # [documents, words]
         used = per_doc > 0
@@ -358,16 +361,16 @@ def term_timeline(tables, *, flt: Filter = EVERYTHING, dictionary: str | Path | 
 
 def _background(tables) -> pd.Series:
     """Term → count over the whole corpus (the prior of the log-odds measures)."""
-    if fast.usable(tables):
-        return fast.corpus_counts(tables)
+    if index.usable(tables):
+        return index.corpus_counts(tables)
     return tables.terms.groupby("term")["count"].sum()
 
 
 def _group_counts(tables, flt: Filter, by: str | None) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """(group, term, count, n_docs) rows, characters per group and the group labels (one group when by=None)."""
     keys, labels = _keys(tables, by)
-    if fast.usable(tables, flt):
-        counts, chars = fast.group_term_counts(tables, flt, keys["group"])
+    if index.usable(tables, flt):
+        counts, chars = group_term_counts(tables, flt, keys["group"])
         return counts, chars, labels
     terms, secs = select_terms(tables, flt)
     t = terms.merge(keys, on="doc_id")
@@ -386,13 +389,13 @@ def _keys(tables, by: str | None) -> tuple[pd.DataFrame, pd.Series]:
     return keys, keys.drop_duplicates("group").set_index("group")["group_label"]
 
 
-def _fast_counts(tables, flt: Filter, by: str | None) -> tuple[fast.GroupCounts, pd.Series]:
+def _fast_counts(tables, flt: Filter, by: str | None) -> tuple[GroupCounts, pd.Series]:
     """The (group, term) counts from the term index, and group → label."""
     keys, labels = _keys(tables, by)
-    return fast.group_counts(tables, flt, keys["group"]), labels
+    return group_counts(tables, flt, keys["group"]), labels
 
 
-def _pair_per_10k(gc: fast.GroupCounts) -> np.ndarray:
+def _pair_per_10k(gc: GroupCounts) -> np.ndarray:
     """Occurrences per 10,000 characters of each (group, term) pair (NaN for a group without characters)."""
     chars = gc.chars.astype(float)
     chars[chars == 0] = np.nan
@@ -417,10 +420,10 @@ def _top_scored(group: np.ndarray, tfidf: np.ndarray, z_of, measure: str, top: i
     """Positions and ranks of each group's ``top`` pairs by the measure (equal scores in ``tie`` order when given),
     and their z (``z_of(positions)``); z is computed for every pair only when it is the ranking."""
     if measure == "tfidf":
-        pos, rank = fast.top_per_group(group, tfidf, top, tie)
+        pos, rank = top_per_group(group, tfidf, top, tie)
         return pos, rank, z_of(pos)
     z_all = z_of(slice(None))
-    pos, rank = fast.top_per_group(group, z_all, top, tie)
+    pos, rank = top_per_group(group, z_all, top, tie)
     return pos, rank, z_all[pos]
 
 
@@ -438,10 +441,10 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
     the document and term totals come from the index, and the pairs are scored a chunk of documents at a time, so
     no array spans every (document, term) pair of the selection. With ``rows``, stops after the chunk that makes
     the first ``rows`` rows (groups come in name order). Returns the rows and the whole table's length."""
-    idx = fast.term_index(tables)
-    docs = fast.doc_mask(tables.documents, flt)
-    kinds = fast.kind_mask(flt)
-    corpus, df, _ = fast.term_sums(tables, flt, n_docs=True)          # over the selection: the groups' sums
+    idx = index.term_index(tables)
+    docs = index.doc_mask(tables.documents, flt)
+    kinds = index.kind_mask(flt)
+    corpus, df, _ = index.term_sums(tables, flt, n_docs=True)          # over the selection: the groups' sums
     totals = np.where(docs, idx.occurrences[:, kinds].sum(axis=1), 0.0)   # per document = per group
     n_groups = int((totals > 0).sum())
     if not n_groups:
@@ -455,7 +458,7 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
     chosen = np.flatnonzero(docs)
     chosen = chosen[np.argsort(codes[chosen], kind="stable")]          # groups in name order
     parts, held, cut = [], 0, False
-    for doc, term, count in fast.document_pairs(tables, flt, chosen):
+    for doc, term, count in index.document_pairs(tables, flt, chosen):
         tfidf = count / totals[doc] * idf[term]
 
         def z_of(pos, doc=doc, term=term, count=count):
@@ -472,7 +475,7 @@ def _distinctive_per_document(tables, *, codes: np.ndarray, names: np.ndarray, l
     frame = _distinctive_frame(names, idx.vocab, labels, *(np.concatenate(column) for column in zip(*parts)))
     if not cut:
         return frame, len(frame)
-    rows_of = fast.distinct_terms(tables, flt, chosen[totals[chosen] > 0], top)   # a report's rows: its terms, to top
+    rows_of = index.distinct_terms(tables, flt, chosen[totals[chosen] > 0], top)   # a report's rows: its terms, to top
     return frame, int(rows_of.sum())
 
 
@@ -492,7 +495,7 @@ def _per_document(tables, by: str, flt: Filter) -> tuple[pd.Series, np.ndarray, 
     """Each document's group, its code, the group names (sorted), group → label, and whether every selected
     document is a group of its own."""
     groups, codes, names, labels = _grouping(tables, by)
-    docs = fast.doc_mask(tables.documents, flt)
+    docs = index.doc_mask(tables.documents, flt)
     one_each = bool((codes >= 0).all()) and np.bincount(codes[docs]).max(initial=0) <= 1
     return groups, codes, names, labels, one_each
 
@@ -500,7 +503,7 @@ def _per_document(tables, by: str, flt: Filter) -> tuple[pd.Series, np.ndarray, 
 def _grouping(tables, by: str) -> tuple[pd.Series, np.ndarray, np.ndarray, pd.Series]:
     """Each document's group, its code, the group names (sorted) and group → label: cached per DOCUMENTS table and
     ``by`` (a preview and its table asked for them twice per change; ~15 ms at 10k reports, 10× that at 100k)."""
-    per_by = fast._cached("groupings", tables, tables.documents, dict)
+    per_by = cached("groupings", tables, tables.documents, dict)
     if by not in per_by:
         keys, labels = _keys(tables, by)
         codes, names = pd.factorize(keys["group"].astype(object), sort=True)
@@ -517,7 +520,7 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
     if one_each:
         return _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top, measure=measure,
                                          flt=flt, alpha0=alpha0)[0]
-    gc = fast.group_counts(tables, flt, groups, n_docs=False, ordered=False)
+    gc = group_counts(tables, flt, groups, n_docs=False, ordered=False)
     if not len(gc.count):
         return _empty_distinctive()
     n_vocab = len(gc.vocab)
@@ -525,7 +528,7 @@ def _distinctive_fast(tables, *, by: str, top: int | None, measure: str, flt: Fi
     totals = np.bincount(gc.group, weights=gc.count, minlength=len(gc.names))
     n_groups = int((totals > 0).sum())          # a pair's count is at least 1
     corpus = np.bincount(gc.term, weights=gc.count, minlength=n_vocab)
-    background = fast.term_index(tables).corpus.astype(float)
+    background = index.term_index(tables).corpus.astype(float)
     idf = np.log((1.0 + n_groups) / (1.0 + df)) + 1.0     # per term, then per pair (the same floats)
     tfidf = gc.count / totals[gc.group] * idf[gc.term]
     total_all = float(totals.sum())
@@ -566,7 +569,7 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
         >>> df.groupby("group_label")["term"].apply(list)
     """
     _check_measure(measure)
-    if fast.usable(tables, flt):
+    if index.usable(tables, flt):
         key = (by, top, measure, float(alpha0))
         answers = _whole_cached(tables, flt)
         if answers is None:
@@ -604,9 +607,9 @@ def distinctive(tables, *, by: Literal["document", "unit", "year", "unit_year", 
 def _whole_cached(tables, flt: Filter, key: tuple | None = None) -> dict | None:
     """The cache of whole-corpus ``distinctive`` tables when ``flt`` selects the whole corpus (and, with ``key``,
     already holds that table), else None."""
-    if not (fast.doc_mask(tables.documents, flt).all() and fast.kind_mask(flt).all()):
+    if not (index.doc_mask(tables.documents, flt).all() and index.kind_mask(flt).all()):
         return None
-    answers = fast._cached("distinctive_all", tables, fast.terms_key(tables), dict)
+    answers = cached("distinctive_all", tables, index.terms_key(tables), dict)
     return answers if key is None or key in answers else None
 
 
@@ -632,7 +635,7 @@ def distinctive_preview(tables, *, rows: int, by: Literal["document", "unit", "y
     if rows < 0:
         raise ValueError(f"rows={rows!r} must be zero or more")
     _check_measure(measure)
-    if fast.usable(tables, flt) and _whole_cached(tables, flt, (by, top, measure, float(alpha0))) is None:
+    if index.usable(tables, flt) and _whole_cached(tables, flt, (by, top, measure, float(alpha0))) is None:
         _, codes, names, labels, one_each = _per_document(tables, by, flt)
         if one_each:
             frame, total = _distinctive_per_document(tables, codes=codes, names=names, labels=labels, top=top,
@@ -661,21 +664,21 @@ def top_terms(tables, flt: Filter = EVERYTHING, *, by: str | None = None, top: i
     """
     if weighting not in ("count", "per_10k"):
         raise ValueError(value_invalid_msg("weighting", weighting, ("count", "per_10k")))
-    if fast.usable(tables, flt) and by is None:
-        counts, n_docs, chars = fast.term_sums(tables, flt, n_docs=True)
+    if index.usable(tables, flt) and by is None:
+        counts, n_docs, chars = index.term_sums(tables, flt, n_docs=True)
         terms = np.flatnonzero(n_docs)
         count = counts[terms]
         per_10k = count * 10_000.0 / (chars if chars else np.nan)
-        pos, rank = fast.top_per_group(np.zeros(len(terms), dtype=np.int64), count if weighting == "count" else per_10k,
+        pos, rank = top_per_group(np.zeros(len(terms), dtype=np.int64), count if weighting == "count" else per_10k,
                                        top)
         out = pd.DataFrame({"group": np.full(len(pos), ALL_ZH, dtype=object), "rank": rank,
-                            "term": fast.term_index(tables).vocab[terms[pos]], "count": count[pos].astype(np.int64),
+                            "term": index.term_index(tables).vocab[terms[pos]], "count": count[pos].astype(np.int64),
                             "per_10k": per_10k[pos], "n_docs": n_docs[terms[pos]]})
         return out[list(TOP_TERMS)].reset_index(drop=True)
-    if fast.usable(tables, flt):
+    if index.usable(tables, flt):
         gc, _ = _fast_counts(tables, flt, by)
         per_10k = _pair_per_10k(gc)
-        pos, rank = fast.top_per_group(gc.group, gc.count if weighting == "count" else per_10k, top)
+        pos, rank = top_per_group(gc.group, gc.count if weighting == "count" else per_10k, top)
         out = pd.DataFrame({"group": gc.names[gc.group[pos]], "rank": rank, "term": gc.vocab[gc.term[pos]],
                             "count": gc.count[pos].astype(np.int64), "per_10k": per_10k[pos], "n_docs": gc.n_docs[pos]})
         return out[list(TOP_TERMS)].reset_index(drop=True)
@@ -692,11 +695,11 @@ def top_terms(tables, flt: Filter = EVERYTHING, *, by: str | None = None, top: i
 
 def wordcloud_frequencies(tables, flt: Filter = EVERYTHING, *, top: int = 200) -> dict[str, int]:
     """Term → count of the ``top`` most frequent terms, for a word cloud (masks and stopwords never appear)."""
-    if fast.usable(tables, flt):   # the same ranking as top_terms (count, then term), without document counts
-        counts, _, _ = fast.term_sums(tables, flt)
+    if index.usable(tables, flt):   # the same ranking as top_terms (count, then term), without document counts
+        counts, _, _ = index.term_sums(tables, flt)
         terms = np.flatnonzero(counts)
         order = terms[np.argsort(-counts[terms], kind="stable")[:top]]
-        vocab = fast.term_index(tables).vocab
+        vocab = index.term_index(tables).vocab
         return {str(vocab[t]): int(counts[t]) for t in order}
     df = top_terms(tables, flt, top=top)
     return {str(t): int(c) for t, c in zip(df["term"], df["count"])}

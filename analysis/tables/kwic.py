@@ -10,8 +10,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.query import fast
+from analysis.query import index
+from analysis.query.cache import cached, rows_in, spans
 from analysis.query.filters import Filter
+from analysis.query.search import arrow_texts
 from analysis.schema import Column
 from analysis.tables.keyness import EVERYTHING, select_sections
 
@@ -89,10 +91,10 @@ def _layout(tables) -> _Layout:
     def build() -> _Layout:
         secs = tables.sections
         docs = tables.documents["doc_id"]
-        sec_doc = fast.rows_in(secs["doc_id"], docs)
+        sec_doc = rows_in(secs["doc_id"], docs)
         start = secs["start"].to_numpy(dtype=np.int64)
         end = secs["end"].to_numpy(dtype=np.int64)
-        texts = fast.arrow_texts(secs["text"])                                  # no copy of an Arrow column
+        texts = arrow_texts(secs["text"])                                  # no copy of an Arrow column
         length = pc.fill_null(pc.utf8_length(texts), 0).to_numpy(zero_copy_only=False).astype(np.int64)
         order = np.lexsort((start, sec_doc))
         order = order[sec_doc[order] >= 0]
@@ -115,7 +117,7 @@ def _layout(tables) -> _Layout:
         return _Layout(order=order, doc_start=doc_start, start=start, end=end, tiles=bad == 0, texts=texts,
                        kinds=kinds.categories, kind_code=kind_code, doc_kinds=doc_kinds)
 
-    return fast._cached("kwic_layout", tables, tables.sections, build)
+    return cached("kwic_layout", tables, tables.sections, build)
 
 
 def _kind_ok(lay: _Layout, flt: Filter) -> np.ndarray:
@@ -156,7 +158,7 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
     themed = None
     if flt.themes:   # sections with a hit of a chosen theme (as select_sections)
         themed = tables.sections["section_id"].isin(set(select_sections(tables, flt)["section_id"])).to_numpy(bool)
-    wanted = fast.doc_mask(tables.documents, flt) & (lay.doc_kinds[:, kind_ok].sum(axis=1) > 0)
+    wanted = index.doc_mask(tables.documents, flt) & (lay.doc_kinds[:, kind_ok].sum(axis=1) > 0)
     doc_list = np.flatnonzero(wanted)
     hits: list[tuple[int, int, int, str, str, str]] = []   # (section row, start, end, left, match, right)
     batch, at = 16, 0
@@ -165,7 +167,7 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
         at += len(chunk)
         batch = min(batch * 4, 4096)
         lo, hi = lay.doc_start[chunk], lay.doc_start[chunk + 1]
-        pos = fast.spans(lo, hi - lo)
+        pos = spans(lo, hi - lo)
         rows = lay.order[pos]
         sel = kind_ok[lay.kind_code[rows]]
         if themed is not None:

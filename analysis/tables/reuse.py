@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.parse.masks import MASK_RE
-from analysis.query import fast
+from analysis.query.cache import cached, spans
 from analysis.query.filters import Filter
 from analysis.schema import Column
 from analysis.tables.coverage import section_cube, section_mask
@@ -190,7 +190,7 @@ def selected_chars(tables, flt: Filter) -> int | None:
     if keep is None or not {"start", "end"} <= set(tables.sections.columns):
         return None
     cube = section_cube(tables)
-    tiles, own = fast._cached("reuse_tiling", tables, tables.sections, lambda: _tiling(tables, cube.sec_doc))
+    tiles, own = cached("reuse_tiling", tables, tables.sections, lambda: _tiling(tables, cube.sec_doc))
     chosen = np.unique(cube.sec_doc[keep])
     if not tiles[chosen].all():
         return None
@@ -339,7 +339,7 @@ def maximal_matches(segments, k: int) -> dict[str, set[tuple[int, int]]]:
     group_size[g] = np.repeat(size, size)
     ok = (size >= 2) & (size <= MAX_SEED_OCCURRENCES)
     start, size = start[ok], size[ok]
-    member = fast.spans(start, size)
+    member = spans(start, size)
     group = np.repeat(np.arange(len(start)), size)
     if not len(member):
         return found
@@ -356,7 +356,7 @@ def maximal_matches(segments, k: int) -> dict[str, set[tuple[int, int]]]:
     group_end = np.searchsorted(group, group, side="right")
     later = group_end - class_end
     x = np.repeat(np.arange(len(member)), later)
-    y = fast.spans(class_end, later)
+    y = spans(class_end, later)
     gx, gy = g[member[x]], g[member[y]]
     swap = gx > gy                                        # (x, y) in text order, as the plain index lists them
     gx, gy = np.where(swap, gy, gx), np.where(swap, gx, gy)
