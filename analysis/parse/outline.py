@@ -4,6 +4,13 @@ The tree is built from the markers as the report uses them, not from a fixed ran
 the first time opens a level below the current one, a type already open closes everything below it. The
 usual ranks (一、 > （一） > 一是/第一/1. > (1)) only decide which open levels a more important marker closes.
 Each node's own text runs from its marker to the next node, so the nodes tile the document.
+
+Layouts of real (web) reports handled by general rules, each tested with made-up text in tests/test_outline_layouts.py:
+a marker glued to the end of an unpunctuated heading (一、工作情况1.创建… / …情况（一）…), a heading that runs into its
+body (it ends where its closing result meets the body's subject: …不断加强我镇坚持…), unnumbered level-1 lines (with one
+comma or a final 。) above 1、 items, ——dash items, 【】 heads with run-in items after them, a top marker at the end
+of a lead line, unnumbered run-in heads opening a paragraph (强化融合宣传。正文…), a lead sentence standing where the
+first heading should be, and headings broken by a page width.
 """
 
 from __future__ import annotations
@@ -20,21 +27,22 @@ from analysis.read.report import looks_hard_wrapped
 
 CN = "一二三四五六七八九十"
 MARKER_RE = re.compile(
-    rf"(?=[（(㈠-㈩第{CN}\d【])"  # a quick first-character test, then the alternatives
-    rf"(?:(?P<cn_paren>[（(](?P<cp>[{CN}]{{1,3}})[）)][、，,．.]?)"
+    rf"(?=[（(㈠-㈩第{CN}\d【—])"  # a quick first-character test, then the alternatives
+    rf"(?:(?P<cn_paren>[（(] ?(?P<cp>[{CN}]{{1,3}}) ?[）)][、，,．.]?)"
     r"|(?P<num_paren>[（(](?P<np>\d{1,2})[）)][、，,．.]?)"
     r"|(?P<circled>(?P<ci>[㈠-㈩])[、．.]?)"
     rf"|(?P<cn_di>第(?P<cd>[{CN}]{{1,3}})[，,、：:])"
     rf"|(?P<cn_shi>(?P<cs>[{CN}]{{1,3}})是(?![的否不]))"
     rf"|(?P<cn_dun>(?P<cu>[{CN}]{{1,3}})(?:[、．]|\.(?!\d)))"
     r"|(?P<num>(?P<nu>\d{1,2})(?:[、．]|\.(?![\d.])))"
-    r"|(?P<bracket>【(?P<br>[\u4e00-\u9fff]{2,12})】))"
+    r"|(?P<bracket>【(?P<br>[\u4e00-\u9fff]{2,12})】)"
+    r"|(?P<dash>——(?P<da>)(?=[\u4e00-\u9fff“])))"
 )
 ORDINAL_GROUP = {"cn_paren": "cp", "num_paren": "np", "circled": "ci", "cn_di": "cd", "cn_shi": "cs",
-                 "cn_dun": "cu", "num": "nu", "bracket": "br"}
+                 "cn_dun": "cu", "num": "nu", "bracket": "br", "dash": "da"}
 # Usual importance: a marker closes open levels of strictly less important types (higher rank).
 RANK = {"plain": 0, "bracket": 1, "cn_dun": 1, "cn_paren": 2, "circled": 2, "cn_di": 3, "cn_shi": 3,
-        "num": 3, "num_paren": 4}
+        "num": 3, "dash": 4, "num_paren": 4, "runin": 2}
 # Which markers may stand where: at a line start, after a sentence end or colon, after a space run.
 AFTER_SPACE = {"cn_dun", "cn_paren", "circled", "bracket"}
 SENTENCE_END = "。；！？!?;"
@@ -43,6 +51,7 @@ SPACES = " \t\u3000"
 QUOTES = "”’\"」』)）"
 CLAUSE_END = "。；！？;!?"
 MAX_HEADING = 80
+UNNUMBERED = ("plain", "bracket", "dash", "runin")  # headings without an ordinal: any number of siblings
 RUN_TOGETHER = 150  # a line this long runs paragraphs together: a space after a word ends a heading
 
 KIND_WORDS = (
@@ -102,7 +111,12 @@ def outline_records(text: str, *, doc_id: str = "doc") -> list[dict]:
     """
     title_end = find_title(text)[1]
     wrapped = looks_hard_wrapped(text)
-    nodes = _drop_contents_block(_build_tree(_candidates(text, title_end, wrapped)), text)
+    cands = _candidates(text, title_end, wrapped)
+    nodes = _build_tree(cands)
+    lead = _lead_sentence(text, nodes, title_end)
+    if lead is not None:
+        nodes = _build_tree(sorted([*cands, lead], key=lambda n: n.start))
+    nodes = _drop_contents_block(nodes, text)
     for node, nxt in itertools.zip_longest(nodes, nodes[1:]):
         node.heading = _heading(text, node, wrapped, nxt.start if nxt else len(text))
     return _records(text, nodes, doc_id)
@@ -169,13 +183,16 @@ def _candidates(text: str, title_end: int, wrapped: bool) -> list[_Node]:
     found: list[_Node] = []
     for m in MARKER_RE.finditer(text, title_end):
         start = m.start()
-        if start > title_end and text[start - 1] not in _BEFORE_MARKER:
-            continue  # mid-sentence: _boundary would say None (the cheap test first)
         kind = m.lastgroup
-        where = _boundary(text, start, title_end)
+        if start > title_end and text[start - 1] not in _BEFORE_MARKER:
+            where = "glued" if _glued(text, m, found) else None  # mid-sentence, unless it ends a heading
+        else:
+            where = _boundary(text, start, title_end)
         if where is None or (where == "space" and kind not in AFTER_SPACE):
             continue
         if kind == "bracket" and where not in ("line", "space"):
+            continue
+        if kind == "dash" and where not in ("line", "sentence"):
             continue
         raw = m.group(ORDINAL_GROUP[kind])
         ordinal = _ordinal(kind, raw)
@@ -185,12 +202,41 @@ def _candidates(text: str, title_end: int, wrapped: bool) -> list[_Node]:
         marker = "" if kind == "bracket" else m.group(kind)
         found.append(_Node(kind, ordinal, m.start(), marker, head_start, where=where,
                            marker_text=m.group(kind) if kind == "bracket" else ""))
+    found = [c for c in found if c.where != "glued" or _has_sibling(c, found)]
     found.extend(_plain_headings(text, title_end, wrapped))
+    found.extend(_run_in_heads(text, title_end, list(found), wrapped))
     found.sort(key=lambda n: n.start)
     return found
 
 
-_BEFORE_MARKER = frozenset(SPACES + "\n" + QUOTES + SENTENCE_END + COLONS)
+GLUED_KINDS = ("num", "cn_paren", "num_paren", "circled")
+GLUED_REACH = 40
+
+
+def _glued(text: str, m: re.Match, found: list[_Node]) -> bool:
+    """A first-of-its-list marker glued to the end of a heading that has no punctuation: 一、工作情况1.创建…
+
+    The heading before it must start on the same line at most GLUED_REACH characters earlier, with no clause
+    end or comma between (so the marker cannot be inside a sentence of the body).
+    """
+    kind = m.lastgroup
+    if kind not in GLUED_KINDS or _ordinal(kind, m.group(ORDINAL_GROUP[kind])) != 1 or not found:
+        return False
+    prev = found[-1]
+    if prev.kind == kind or not 0 < m.start() - prev.head_start <= GLUED_REACH:
+        return False
+    between = text[prev.head_start:m.start()]
+    return len(CJK_RE.findall(between)) >= 2 and not re.search(r"[\n。；;！？!?，,：:]", between)
+
+
+def _has_sibling(node: _Node, found: list[_Node]) -> bool:
+    """A glued first 1. counts only when its list goes on (a later 2.); a glued （一） always counts."""
+    if node.kind in ("cn_paren", "circled"):
+        return True  # （一） after a word is no body wording (a cut excerpt may not show its sibling)
+    return any(c.kind == node.kind and c.ordinal == 2 and c.start > node.start for c in found)
+
+
+_BEFORE_MARKER = frozenset(SPACES + "\n" + QUOTES + SENTENCE_END + COLONS + "】")
 """The characters that may stand right before a marker at a boundary (see ``_boundary``)."""
 
 
@@ -205,7 +251,7 @@ def _boundary(text: str, pos: int, floor: int) -> str | None:
     while j >= floor and j > i - 3 and text[j] in QUOTES:
         j -= 1
     ch = text[j] if j >= floor else "\n"
-    if ch in SENTENCE_END:
+    if ch in SENTENCE_END or ch == "】":
         return "sentence"
     if ch in COLONS:
         return "colon"
@@ -213,7 +259,7 @@ def _boundary(text: str, pos: int, floor: int) -> str | None:
 
 
 def _ordinal(kind: str, raw: str) -> int | None:
-    if kind == "bracket":
+    if kind in ("bracket", "dash"):
         return None
     if kind in ("num", "num_paren"):
         return int(raw)
@@ -223,7 +269,7 @@ def _ordinal(kind: str, raw: str) -> int | None:
 
 
 PLAIN_EXCLUDE = re.compile(r"^(作者|来源|發布|发布|时间|日期|编辑|责任编辑|附件|联系人|电话)|\d{4}\s*年\s*\d{1,2}\s*月"
-                           r"|(部|委|局|办|中心|政府|公司|学校|办公室|支部|党委|党组)$")
+                           r"|[县市区镇乡省州旗司校院厅]\S{0,12}(部|委|局|办|中心|政府|公司|学校|办公室|支部|党委|党组)$")
 
 
 def _plain_headings(text: str, title_end: int, wrapped: bool) -> list[_Node]:
@@ -245,7 +291,8 @@ def _plain_headings(text: str, title_end: int, wrapped: bool) -> list[_Node]:
         s = line.strip()
         if _is_plain(s, limit) and prev_body_end and i + 1 < len(lines):
             j = i
-            while j + 1 < len(lines) and _is_plain(lines[j + 1][1].strip(), limit) and j - i < 1:
+            while (j + 1 < len(lines) and _is_plain(lines[j + 1][1].strip(), limit) and j - i < 1
+                   and not s.endswith("。") and not lines[j + 1][1].strip().endswith("。")):
                 j += 1
             end = lines[j][0] + len(lines[j][1])
             if j + 1 < len(lines) and len(lines[j + 1][1].strip()) > len(s):
@@ -259,8 +306,71 @@ def _plain_headings(text: str, title_end: int, wrapped: bool) -> list[_Node]:
     return out
 
 
+RUN_IN_RE = re.compile(r"(?:^|(?<=[^\s，,、：:；;。“‘《（(”’][ \t\u3000]))[ \t\u3000]*(?P<head>[^\n。；;！？!?：:]{4,24}?)。(?=[^\n])",
+                       re.MULTILINE)
+BODY_START = re.compile(r"(?:我|全|今年|去年|明年|年初|年内|年底|上半年|下半年|一年来|半年来|近年|近期|目前|当前|截至|截止|在|根据|按照"
+                        r"|通过|为了|为|同时|此外|另外|其中|自|从|由于|经过|针对|对|各|共|先后|累计|这|该|本|特此|现将|总之|综上"
+                        r"|随着|如|但|并|还|要|将|已|均|此|其|以|于|据|总体|总的|主要|下面|一是|二是|过去|刚刚|这|那"
+                        r"|[^，,]{1,4}(?:年|月|天)来|[^，,]{1,4}以来)")
+NOT_HEAD = re.compile(r"是|要|了|将|会|很|极|必须|应当|应该|我们|我国|他们|自己|^[^\u4e00-\u9fff“]")
+"""Words of a statement, not a heading (X是Y, 要…, …了), and a clause opening with anything but a character or “."""
+
+
+def _run_in_heads(text: str, title_end: int, heads: list[_Node], wrapped: bool) -> list[_Node]:
+    """Unnumbered run-in heads: a paragraph that opens with a short heading-like clause ending in 。 then its body.
+
+    中心组学习不断完善。正文… — at a line start (or after a space run on a line of run-together paragraphs). The
+    clause is 4–24 characters, at most one comma, no digits; it does not open with a subject, a time or a
+    connective (我镇, 今年, 根据, 同时 …: those open a body sentence).
+    """
+    out = []
+    taken = {c.start for c in heads}
+    for m in RUN_IN_RE.finditer(text, title_end):
+        head = m.group("head")
+        start = m.start("head")
+        if start in taken or head.count("，") + head.count(",") > 1 or re.search(r"[\d０-９]", head):
+            continue
+        if BODY_START.match(head) or NOT_HEAD.search(head) or MARKER_RE.match(head) or len(CJK_RE.findall(head)) < 4:
+            continue
+        if m.start() > 0 and text[m.start() - 1] != "\n" and not _after_heading(text, start, heads):
+            continue  # after a space: only right after a heading on a line that runs paragraphs together
+        if wrapped and not _paragraph_start(text, m.start()):
+            continue  # a line start in a hard-wrapped text is no paragraph start
+        out.append(_Node("runin", None, start, "", start, head_end=m.end("head"), where="line"))
+    return out
+
+
+def _after_heading(text: str, pos: int, heads: list[_Node]) -> bool:
+    """A space run at ``pos`` that ends a numbered heading begun on the same long line (一、总体情况 强化…。)."""
+    if len(_line_at(text, pos)) <= RUN_TOGETHER:
+        return False
+    prev = [c for c in heads if c.start < pos and c.kind not in ("plain", "runin")]
+    if not prev:
+        return False
+    between = text[prev[-1].head_start:pos]
+    return 0 < len(between) <= GLUED_REACH and not re.search(r"[\n。；;！？!?，,：:]", between)
+
+
+def _paragraph_start(text: str, pos: int) -> bool:
+    """In a hard-wrapped text: the line before ends a sentence or is blank."""
+    before = text[:pos].rstrip(SPACES)
+    if not before.endswith("\n"):
+        return True
+    prev = before[:-1].rstrip(SPACES + QUOTES)
+    return not prev or prev.endswith("\n") or prev[-1] in CLAUSE_END
+
+
+def _line_at(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start:] if end < 0 else text[start:end]
+
+
 def _is_plain(s: str, limit: float) -> bool:
-    return (2 <= len(s) <= limit and len(CJK_RE.findall(s)) >= 2 and not any(ch in s for ch in "。，,；;：:！？!?、")
+    """A line that may be an unnumbered heading: short, at most one comma, no sentence punctuation but a final 。."""
+    body = s.removesuffix("。")
+    return (2 <= len(s) <= limit and len(CJK_RE.findall(s)) >= 2 and not any(ch in body for ch in "。；;：:！？!?、")
+            and body.count("，") + body.count(",") <= 1 and not (body != s and "，" not in body and "," not in body)
             and not MARKER_RE.match(s) and not PLAIN_EXCLUDE.search(s))
 
 
@@ -277,7 +387,7 @@ def _build_tree(cands: list[_Node]) -> list[_Node]:
         if idx is not None:
             prev = stack[idx].ordinal
             step = 2 if where == "line" else 1  # a line-start marker may skip one number (a lost item)
-            if c.kind in ("plain", "bracket") or (
+            if c.kind in UNNUMBERED or (
                     prev is not None and c.ordinal is not None and prev < c.ordinal <= prev + step):
                 ok = True
             elif c.ordinal == 1 and where == "line":
@@ -303,9 +413,33 @@ def _build_tree(cands: list[_Node]) -> list[_Node]:
     return accepted
 
 
+LEAD_MAX = 120
+
+
+def _lead_sentence(text: str, nodes: list[_Node], title_end: int) -> _Node | None:
+    """A lead sentence standing where the first level-1 heading should be: an outline that opens with item
+    markers (1、 一是 第一，) at line starts, right after a paragraph of one sentence that follows the preamble's
+    own paragraph. That sentence becomes an unnumbered level-1 heading above the items.
+    """
+    if not nodes or nodes[0].kind not in ("num", "cn_shi", "cn_di") or nodes[0].where != "line":
+        return None
+    before = text[title_end:nodes[0].start].rstrip("\n" + SPACES)
+    nl = before.rfind("\n")
+    if nl < 0 or not before[:nl].strip():
+        return None  # no preamble paragraph before it
+    sentence = before[nl + 1:]
+    offset = title_end + nl + 1
+    if not sentence.endswith("。") or sentence.count("。") != 1 or not 6 <= len(sentence) <= LEAD_MAX:
+        return None
+    if BODY_START.match(sentence) or re.search(r"如下[：:]?。$", sentence):
+        return None  # 现将…汇报如下。 introduces the items, it does not head them
+    return _Node("plain", None, offset, "", offset, head_end=offset + len(sentence) - 1)
+
+
 def _top_candidates(cands: list[_Node]) -> set[str]:
     """The marker types that may open the outline: the most important type seen at a line start."""
-    line_kinds = [c.kind for c in cands if c.where == "line" and c.ordinal in (None, 1, 2)]
+    line_kinds = [c.kind for c in cands if c.ordinal in (None, 1, 2) and (
+        c.where == "line" or (c.ordinal == 1 and c.kind in AFTER_SPACE))]
     pool = line_kinds or [c.kind for c in cands if c.ordinal in (None, 1)]
     if not pool:
         return set()
@@ -332,14 +466,15 @@ def _drop_contents_block(nodes: list[_Node], text: str) -> list[_Node]:
 
 def _heading(text: str, node: _Node, wrapped: bool, next_start: int) -> str:
     if node.head_end is not None:
-        return re.sub(r"\s*\n\s*", "", text[node.head_start:node.head_end]).strip()
+        return re.sub(r"\s*\n\s*", "", text[node.head_start:node.head_end]).strip().removesuffix("。")
     if node.kind == "bracket":
         return node.marker_text
     end = min(len(text), node.head_start + MAX_HEADING * 2, next_start)
     segment = text[node.head_start:end]
     nl = segment.find("\n")
     line = segment if nl < 0 else segment[:nl]
-    if wrapped and node.level > 1 and nl >= 0:
+    if wrapped and nl >= 0 and (node.level > 1 or (node.where != "line" and _broken_at_width(
+            text, node.start, nl + node.head_start))):
         line = re.sub(r"\n", "", segment)
     stop = len(line)
     for ch in CLAUSE_END:
@@ -348,11 +483,44 @@ def _heading(text: str, node: _Node, wrapped: bool, next_start: int) -> str:
             stop = k
     line_start = text.rfind("\n", 0, node.start) + 1
     line_end = text.find("\n", node.start)
-    if (len(text) if line_end < 0 else line_end) - line_start > RUN_TOGETHER:
-        gap = re.search(rf"[^\s，,、：:；;“‘《（(][{SPACES}]+(?=\S)", line)
-        if gap and gap.start() + 1 < stop:
+    if node.where == "space" or (len(text) if line_end < 0 else line_end) - line_start > RUN_TOGETHER:
+        for gap in re.finditer(rf"[^\s，,、：:；;“‘《（(][{SPACES}]+(?=\S)", line[:stop]):
+            if line[gap.start()] in "”’" and _short_clause(line[gap.end():stop]) and stop < len(line):
+                continue  # a space after a closing quote inside the heading: the clause ends soon after
             stop = gap.start() + 1
-    return line[:min(stop, MAX_HEADING)].strip()
+            break
+    stop = min(stop, MAX_HEADING)
+    if stop > RUN_ON_MIN:
+        body = RUN_ON_BODY.search(line, 6, stop)
+        if body:
+            stop = body.start()
+    return line[:stop].strip()
+
+
+RUN_ON_MIN = 30
+RESULT_ENDS = ("加强", "增强", "提升", "提高", "推进", "深化", "完善", "有效", "有力", "扎实", "走实", "走深", "落实",
+               "巩固", "丰富", "拓展", "健全", "优化", "显著", "明显", "突出", "规范", "活跃", "浓厚", "良好", "有序",
+               "见效", "深入", "创新", "发展", "繁荣", "壮大", "夯实", "筑牢", "凸显", "彰显", "成效", "亮点", "不断")
+RUN_ON_BODY = re.compile(rf"(?<=(?:{'|'.join(RESULT_ENDS)}))"
+                         r"(?:我(?:镇|县|区|市|局|乡|街道|们|单位|部|委|校|院|公司|省|旗)|今年|全(?:镇|县|区|市|乡|省|旗))")
+"""Where a heading that runs into its body ends: the heading's closing result (不断加强, 扎实有效, 走深走实) is
+followed right away, with no punctuation, by the body's subject (我镇, 今年, 全区): 一、…不断加强我镇坚持…"""
+
+
+def _broken_at_width(text: str, start: int, line_end: int) -> bool:
+    """A level-1 heading that starts inside a line of a hard-wrapped text and that the page width broke: no
+    clause end and the line as long as most of the text's lines."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line = text[line_start:line_end]
+    if any(ch in line[start - line_start:] for ch in CLAUSE_END):
+        return False
+    lengths = sorted(len(x) for x in text.split("\n") if x.strip())
+    return bool(lengths) and len(line) >= 0.8 * lengths[len(lengths) // 2]
+
+
+def _short_clause(s: str) -> bool:
+    """A short rest of a heading clause: no more than 30 characters, no digits."""
+    return len(s) <= 30 and not re.search(r"\d", s)
 
 
 def classify_kind(heading: str, *, report_year: int | None = None) -> str | None:
