@@ -2,7 +2,7 @@
 
 ``python -m bench.build --reports N [--jobs J] [--seed S] [--work DIR]`` generates (or reuses) a corpus under
 ``bench/out/`` (git-ignored), reads and cleans every report once, then times bare ``jieba.lcut``, the segmenter
-``analysis.words.terms`` uses, ``analysis.store.build`` in one process and on J processes, a no-change rebuild and a
+``analysis.parse.segment`` makes, ``analysis.store.build`` in one process and on J processes, a no-change rebuild and a
 rebuild after one file changed. Prints ``name=value`` lines; exits 1 when the store holds a wrong answer.
 """
 
