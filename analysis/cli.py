@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands")
     _add_build(sub)
     _add_inspect(sub)
+    _add_codebook(sub)
     _add_schema_doc(sub)
     for name in EXTENSIONS:
         if importlib.util.find_spec(name) is not None:
@@ -162,6 +163,60 @@ def format_inspect(result: dict) -> str:
         heading = f" {s['heading']}" if s.get("heading") else ""
         lines.append(f"{'  ' * int(s['level'])}{s['path']}{marker}{heading} [{s['kind']}]")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------- codebook
+
+
+def _add_codebook(sub) -> None:
+    p = sub.add_parser("codebook", help="check the theme codebook against a store (codebook audit)",
+                       description="Codebook tools.", epilog="Example: python -m analysis codebook audit --data data")
+    verbs = p.add_subparsers(title="verbs")
+    a = verbs.add_parser(
+        "audit", help="per theme and keyword: hits, share of the theme's hits, sample passages",
+        description="Match every section of the store with the codebook and list, per theme, the entries that "
+                    "drive its hits (most first), their share of the theme's hits, the reports they appear in and "
+                    "sample passages. A keyword with a large share and passages off the theme is the one to fix.",
+        epilog="Example: python -m analysis codebook audit --data data --theme market --top 10")
+    a.add_argument("--data", default="data", metavar="DIR", help="store folder (default: data)")
+    a.add_argument("--codebook", default=None, metavar="FILE", help="codebook YAML (default: the shipped one)")
+    a.add_argument("--theme", action="append", default=None, metavar="ID", help="only this theme (repeatable)")
+    a.add_argument("--top", type=_positive_int, default=5, metavar="N", help="entries shown per theme (default: 5)")
+    a.add_argument("--all", action="store_true", help="list entries that never matched too (in --csv)")
+    a.add_argument("--csv", default=None, metavar="FILE", help="also write the whole audit table as CSV (Excel)")
+    a.set_defaults(func=_run_codebook_audit)
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+
+
+def _run_codebook_audit(args: argparse.Namespace) -> int:
+    from analysis import store
+    from analysis.tables.audit import AUDIT, codebook_audit, format_audit
+    from analysis.words.themes import load_codebook
+
+    try:
+        codebook = load_codebook(args.codebook)
+        tables = store.load(args.data)
+    except ReportLensError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    unknown = sorted(set(args.theme or ()) - set(codebook.ids))
+    if unknown:
+        print(f"error: unknown theme {', '.join(unknown)} (themes: {', '.join(codebook.ids)})", file=sys.stderr)
+        return 2
+    audit = codebook_audit(tables.sections, codebook, everything=args.all)
+    if args.theme:
+        audit = audit[audit["theme"].isin(args.theme)].reset_index(drop=True)
+    print(format_audit(audit, top=args.top))
+    if args.csv:
+        from analysis import schema
+        from analysis.export import export_csv
+
+        target = Path(args.csv)
+        part = target.with_name(target.name + ".part")
+        part.write_bytes(export_csv(audit, labels=schema.labels_zh(AUDIT)))
+        part.replace(target)  # a killed run leaves the previous file whole
+        print(f"wrote {len(audit)} rows to {args.csv}")
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------------- schema-doc

@@ -55,7 +55,7 @@ def test_load_codebook_shipped_covers_the_eleven_areas():
     assert cb.version
     assert [t.name for t in cb.themes] == list(AREAS)
     for theme in cb.themes:
-        assert len(theme.keywords) + len(theme.phrases) >= 15, theme.id
+        assert len(theme.keywords) + len(theme.phrases) + len(theme.strong) + len(theme.cues) >= 15, theme.id
         assert theme.description and theme.id.isascii()
 
 

@@ -159,7 +159,8 @@ def term_shift_sentences(shift: pd.DataFrame, year_a: int, year_b: int, *, n: in
 
 
 def theme_passages(sections: pd.DataFrame, doc_id: str, theme: str, codebook, *, window: int = 20) -> pd.DataFrame:
-    """Every keyword match of one theme in one report, with context and section path (the hits of a heatmap cell).
+    """Every counted match of one theme in one report, with context and section path (the hits of a heatmap cell):
+    matches in sections below the theme's minimum of evidence are not hits, so they are not listed.
 
     Args:
         sections: a SECTIONS table.
@@ -170,13 +171,14 @@ def theme_passages(sections: pd.DataFrame, doc_id: str, theme: str, codebook, *,
     Returns:
         a PASSAGES table in document order.
     """
-    from analysis.words.themes import match_themes
+    from analysis.words.themes import section_matches
 
     secs = doc_slice(sections, [doc_id]).sort_values("start", kind="stable")
     rows = []
     for sec in secs.itertuples(index=False):
         text = sec.text if isinstance(sec.text, str) else ""
-        for _, s, e in sorted(m for m in match_themes(text, codebook) if m[0] == theme):
+        heading = sec.heading if isinstance(sec.heading, str) else ""
+        for _, s, e, _, _ in (m for m in section_matches(text, heading, codebook) if m[0] == theme and m[4]):
             rows.append({"path": sec.path, "heading": sec.heading, "left": _flat(text[max(0, s - window):s]),
                          "match": text[s:e], "right": _flat(text[e:e + window])})
     return pd.DataFrame(rows, columns=list(PASSAGES))

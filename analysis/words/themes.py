@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 import yaml
@@ -38,8 +38,10 @@ DEFAULT_CODEBOOK = Path(__file__).parent.parent / "resources" / "codebook.yaml"
 HEADING_WEIGHT = 3
 GAP = "…"
 GAP_RE = r"[^。；！？!?;\n]{0,12}?"  # what "…" in a phrase stands for: a short gap inside one clause
-THEME_FIELDS = ("id", "name", "description", "keywords", "phrases", "exclude")
-TOP_FIELDS = ("version", "themes")
+THEME_FIELDS = ("id", "name", "description", "keywords", "phrases", "exclude", "strong", "cues", "min_hits")
+TOP_FIELDS = ("version", "min_hits", "themes")
+CLAUSE_END = "。；！？!?;，,\n"  # a cue must stand between the same two of these as its keyword
+DEFAULT_MIN_HITS = 1
 ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 THEME_HITS = {
@@ -73,6 +75,9 @@ class Theme:
     keywords: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    strong: tuple[str, ...] = ()
+    cues: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    min_hits: int = DEFAULT_MIN_HITS
     line: int = 0
 
 
@@ -143,6 +148,7 @@ def _build(root: Any, path: str) -> Codebook:
         raise fail(root, "missing top-level field 'version'")
     if "themes" not in top or not isinstance(top["themes"], yaml.SequenceNode) or not top["themes"].value:
         raise fail(top.get("themes", root), "'themes' must be a non-empty list of theme entries")
+    default_min = _min_hits(top.get("min_hits"), DEFAULT_MIN_HITS, "top level", fail)
     themes, ids, owner = [], {}, {}
     for node in top["themes"].value:
         if not isinstance(node, yaml.MappingNode):
@@ -156,23 +162,56 @@ def _build(root: Any, path: str) -> Codebook:
         if tid in ids:
             raise fail(fields["id"], f"{label}: duplicate id (first defined at line {ids[tid]})")
         ids[tid] = node.start_mark.line + 1
-        lists = {f: _strings(fields.get(f), f, label, fail) for f in ("keywords", "phrases", "exclude")}
-        if not lists["keywords"]:
+        lists = {f: _strings(fields.get(f), f, label, fail) for f in ("keywords", "phrases", "exclude", "strong")}
+        cues = _cues(fields.get("cues"), label, fail)
+        if not lists["keywords"] and not lists["strong"]:
             raise fail(fields.get("keywords", node), f"{label}: empty theme (no keywords)")
-        for value, vnode in lists["keywords"] + lists["phrases"]:
+        for value, vnode in lists["keywords"] + lists["phrases"] + lists["strong"] + [(k, n) for k, _, n in cues]:
             if value in owner and owner[value][0] != tid:
                 raise fail(vnode, f"{label}: keyword '{value}' is already in theme '{owner[value][0]}' "
                                   f"(line {owner[value][1]})")
             if value in owner:
                 raise fail(vnode, f"{label}: keyword '{value}' is listed twice")
             owner[value] = (tid, vnode.start_mark.line + 1)
+        for value, vnode in lists["strong"]:
+            if GAP in value:
+                raise fail(vnode, f"{label}: strong entry '{value}' must be a plain keyword (no '{GAP}')")
         themes.append(Theme(
             id=tid, name=_scalar(fields.get("name"), "name", node, fail, label),
             description=_scalar(fields["description"], "description", node, fail, label)
             if "description" in fields else "",
             keywords=tuple(v for v, _ in lists["keywords"]), phrases=tuple(v for v, _ in lists["phrases"]),
-            exclude=tuple(v for v, _ in lists["exclude"]), line=node.start_mark.line + 1))
+            exclude=tuple(v for v, _ in lists["exclude"]), strong=tuple(v for v, _ in lists["strong"]),
+            cues=tuple((k, c) for k, c, _ in cues),
+            min_hits=_min_hits(fields.get("min_hits"), default_min, label, fail), line=node.start_mark.line + 1))
     return Codebook(version=_scalar(top["version"], "version", root, fail), themes=tuple(themes), path=path)
+
+
+def _min_hits(node: Any, default: int, label: str, fail) -> int:
+    if node is None:
+        return default
+    value = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+    if not value.isdigit() or not 1 <= int(value) <= 20:
+        raise fail(node, f"{label}: 'min_hits' must be a whole number from 1 to 20")
+    return int(value)
+
+
+def _cues(node: Any, label: str, fail) -> list[tuple[str, tuple[str, ...], Any]]:
+    """``cues:`` as (keyword, its cue words, node): a mapping of keyword to a list of cue words."""
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null")):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        raise fail(node, f"{label}: 'cues' must be a mapping of keyword: [cue words]")
+    out = []
+    for key, value in node.value:
+        word = str(key.value).strip() if isinstance(key, yaml.ScalarNode) else ""
+        if not word or GAP in word or MASK_RE.search(word):
+            raise fail(key, f"{label}: cue keyword '{word}' must be a plain non-empty text without masks")
+        words = _strings(value, f"cues of '{word}'", label, fail)
+        if not words:
+            raise fail(value, f"{label}: keyword '{word}' in 'cues' needs at least one cue word")
+        out.append((word, tuple(w for w, _ in words), key))
+    return out
 
 
 def _mapping(node: Any, allowed: tuple[str, ...], where: str, fail) -> dict[str, Any]:
@@ -248,34 +287,149 @@ def _theme_regex(entries: list[str]) -> re.Pattern | None:
     return re.compile(f"(?=[{re.escape(firsts)}])(?:{'|'.join(alts)})")
 
 
+class _Matcher(NamedTuple):
+    theme: str
+    pattern: re.Pattern | None
+    exclude: re.Pattern | None
+    cues: dict[str, re.Pattern]
+    strong: frozenset[str]
+    min_hits: int
+
+    def spans(self, clean: str):
+        """(start, end, strong) of each of this theme's matches that counts: not inside an exclusion, and a
+        cue keyword only with one of its cues in the same clause."""
+        if self.pattern is None:
+            return
+        covered = _covered(clean, self.exclude) if self.exclude else None
+        for m in self.pattern.finditer(clean):
+            start, end = m.span()
+            if covered is not None and 1 in covered[start:end]:
+                continue
+            word = m.group()
+            cue = self.cues.get(word)
+            if cue is not None and not cue.search(clean, _clause_start(clean, start), _clause_end(clean, end)):
+                continue
+            yield start, end, word in self.strong
+
+    def counts(self, heading_hits: int, body_hits: int, strong: bool) -> bool:
+        """Minimum evidence: a heading hit, a strong keyword, or ``min_hits`` matches in the body."""
+        return heading_hits > 0 or strong or body_hits >= self.min_hits
+
+
+_CLAUSE_RE = re.compile(f"[{re.escape(CLAUSE_END)}]")
+
+
+def _clause_start(text: str, pos: int) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in CLAUSE_END) + 1
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = _CLAUSE_RE.search(text, pos)
+    return m.start() if m else len(text)
+
+
 @functools.lru_cache(maxsize=16)
-def _matchers(codebook: Codebook) -> tuple[tuple[str, re.Pattern, re.Pattern | None], ...]:
+def _matchers(codebook: Codebook) -> tuple[_Matcher, ...]:
     out = []
     for t in codebook.themes:
         excl = _theme_regex(list(t.exclude))
-        out.append((t.id, _theme_regex(list(t.keywords) + list(t.phrases)),
-                    re.compile(f"(?=({excl.pattern}))") if excl else None))
+        cues = {word: re.compile("|".join(re.escape(c) for c in sorted(words, key=len, reverse=True)))
+                for word, words in t.cues}
+        out.append(_Matcher(t.id, _theme_regex(list(t.keywords) + list(t.phrases) + list(t.strong) + list(cues)),
+                            re.compile(f"(?=({excl.pattern}))") if excl else None, cues, frozenset(t.strong),
+                            t.min_hits))
     return tuple(out)
 
 
+LIST_THEMES = 3  # a clause naming this many themes is a list of work areas: its matches are no evidence
+
+
+def _spans(clean: str, codebook: Codebook) -> list[tuple[int, int, int, bool]]:
+    """(matcher index, start, end, strong) of every match that counts, by position; matches in a clause that
+    names ``LIST_THEMES`` or more themes ("理论武装、舆论引导、精神文明创建和文化建设") are dropped."""
+    found = sorted((start, k, end, strong) for k, m in enumerate(_matchers(codebook))
+                   for start, end, strong in m.spans(clean))
+    if len({k for _, k, _, _ in found}) < LIST_THEMES:
+        return [(k, start, end, strong) for start, k, end, strong in found]
+    bounds = [m.start() for m in _CLAUSE_RE.finditer(clean)]
+    clause = [bisect.bisect_left(bounds, start) for start, _, _, _ in found]
+    themes_in: dict[int, set[int]] = {}
+    for c, (_, k, _, _) in zip(clause, found):
+        themes_in.setdefault(c, set()).add(k)
+    return [(k, start, end, strong) for c, (start, k, end, strong) in zip(clause, found)
+            if len(themes_in[c]) < LIST_THEMES]
+
+
 def match_themes(text: str, codebook: Codebook, *, blanked: bool = False) -> list[tuple[str, int, int]]:
-    """Every theme match in ``text`` as ``(theme, start, end)``, masks blanked, exclusions applied.
+    """Every theme match in ``text`` as ``(theme, start, end)``, masks blanked, exclusions and cues applied.
 
     ``blanked``: the text's masks are blanked already (``analysis.parse.masks.blank_masks``), as in the build.
+    A match is evidence; whether a section counts for a theme is ``section_themes``'s question.
 
     Example:
         >>> match_themes("组织志愿服务队开展宣讲", load_codebook())
         [('theory', 9, 11), ('civilisation', 2, 6)]
     """
     clean = text if blanked else blank_masks(text)
-    out = []
-    for theme, pattern, excl in _matchers(codebook):
-        covered = _covered(clean, excl) if excl else None
-        for m in pattern.finditer(clean):
-            if covered is not None and 1 in covered[m.start():m.end()]:
-                continue
-            out.append((theme, m.start(), m.end()))
-    return out
+    matchers = _matchers(codebook)
+    return [(matchers[k].theme, start, end) for k, start, end, _ in sorted(_spans(clean, codebook))]
+
+
+def section_themes(text: str, heading: str | None, codebook: Codebook | None = None) -> list[str]:
+    """The themes a section substantively covers by the codebook's evidence rule, in codebook order.
+
+    Args:
+        text: the section's own text (marker and heading first); heading: its heading ("" or None: none).
+    Example:
+        >>> section_themes("（一）加强网络舆情管理。建立网评员队伍", "加强网络舆情管理", load_codebook())
+        ['cyber']
+    """
+    codebook = codebook or load_codebook()
+    text = text if isinstance(text, str) else ""
+    h0 = text.find(heading) if heading else -1
+    h1 = h0 + len(heading) if h0 >= 0 else -1
+    return [codebook.ids[k] for k in _section_counts(blank_masks(text), h0, h1, codebook)]
+
+
+def section_matches(text: str, heading: str | None, codebook: Codebook) -> list[tuple[str, int, int, str, bool]]:
+    """Every match in a section as ``(theme, start, end, entry, counts)``: ``entry`` is the codebook entry that
+    matched (a keyword, strong term, cue keyword or phrase as written); ``counts`` is whether the section counts
+    for that theme (its evidence reaches the minimum). What ``codebook audit`` tallies.
+    """
+    text = text if isinstance(text, str) else ""
+    h0 = text.find(heading) if heading else -1
+    h1 = h0 + len(heading) if h0 >= 0 else -1
+    clean = blank_masks(text)
+    counted = _section_counts(clean, h0, h1, codebook)
+    matchers = _matchers(codebook)
+    return [(matchers[k].theme, start, end, _entry(codebook.themes[k], clean[start:end]), k in counted)
+            for k, start, end, _ in sorted(_spans(clean, codebook))]
+
+
+def _entry(theme: Theme, matched: str) -> str:
+    """The entry of ``theme`` that produced the match ``matched``."""
+    if matched in theme.keywords or matched in theme.strong or any(matched == w for w, _ in theme.cues):
+        return matched
+    for phrase in theme.phrases:
+        if phrase == matched or (GAP in phrase and _gapped(phrase).fullmatch(matched)):
+            return phrase
+    return matched
+
+
+@functools.lru_cache(maxsize=512)
+def _gapped(phrase: str) -> re.Pattern:
+    return re.compile(GAP_RE.join(re.escape(p) for p in phrase.split(GAP) if p))
+
+
+def _section_counts(clean: str, h0: int, h1: int, codebook: Codebook) -> dict[int, tuple[int, int]]:
+    """{matcher index: (heading hits, body hits)} of the themes whose evidence reaches the minimum."""
+    counts: dict[int, list[int]] = {}
+    for k, start, _, strong in _spans(clean, codebook):
+        slot = counts.setdefault(k, [0, 0, 0])
+        slot[0 if h0 <= start < h1 else 1] += 1
+        slot[2] |= strong
+    matchers = _matchers(codebook)
+    return {k: (h, b) for k, (h, b, strong) in sorted(counts.items()) if matchers[k].counts(h, b, bool(strong))}
 
 
 def _covered(text: str, excl: re.Pattern) -> bytearray | None:
@@ -327,12 +481,8 @@ def theme_hit_columns(sections: Iterable[tuple], codebook: Codebook) -> dict[str
         text = text if isinstance(text, str) else ""
         h0 = text.find(heading) if isinstance(heading, str) and heading else -1
         h1 = h0 + len(heading) if h0 >= 0 else -1
-        counts: dict[str, list[int]] = {}
-        for theme, start, _ in match_themes(text, codebook):
-            slot = counts.setdefault(theme, [0, 0])
-            slot[0 if h0 <= start < h1 else 1] += 1
-        for theme, (h, b) in counts.items():
-            for c, v in zip(THEME_HITS, (doc_id, section_id, theme, h + b, h, b)):
+        for k, (h, b) in _section_counts(blank_masks(text), h0, h1, codebook).items():
+            for c, v in zip(THEME_HITS, (doc_id, section_id, codebook.ids[k], h + b, h, b)):
                 cols[c].append(v)
     return cols
 
@@ -356,20 +506,19 @@ def document_theme_columns(doc_id: str, sections: list[tuple[str, int, int, str 
         h0 = text.find(heading, start, end) if isinstance(heading, str) and heading else -1
         heads.append((h0, h0 + len(heading) if h0 >= 0 else -1))
     counts: list[dict[str, list[int]]] = [{} for _ in sections]
-    for theme, pattern, excl in _matchers(codebook):
-        covered = _covered(clean, excl) if excl else None
-        for m in pattern.finditer(clean):
-            pos = m.start()
-            if covered is not None and 1 in covered[pos:m.end()]:
-                continue
-            i = max(bisect.bisect_right(starts, pos) - 1, 0)
-            slot = counts[i].setdefault(theme, [0, 0])
-            slot[0 if heads[i][0] <= pos < heads[i][1] else 1] += 1
+    matchers = _matchers(codebook)
+    for k, pos, _, strong in _spans(clean, codebook):
+        i = max(bisect.bisect_right(starts, pos) - 1, 0)
+        slot = counts[i].setdefault(k, [0, 0, 0])
+        slot[0 if heads[i][0] <= pos < heads[i][1] else 1] += 1
+        slot[2] |= strong
     cols: dict[str, list] = {c: [] for c in THEME_HITS}
     for (section_id, _, _, _), found in zip(sections, counts):
-        for theme, (h, b) in found.items():
-            for c, v in zip(THEME_HITS, (doc_id, section_id, theme, h + b, h, b)):
-                cols[c].append(v)
+        for k in sorted(found):
+            h, b, strong = found[k]
+            if matchers[k].counts(h, b, bool(strong)):
+                for c, v in zip(THEME_HITS, (doc_id, section_id, matchers[k].theme, h + b, h, b)):
+                    cols[c].append(v)
     return cols
 
 
@@ -480,4 +629,4 @@ def with_themes(tables: Any, codebook: Codebook | None = None) -> Any:
 
 __all__ = ["DEFAULT_CODEBOOK", "HEADING_WEIGHT", "SECTION_PROFILE", "THEME_HITS", "Codebook", "Theme",
            "ThemedTables", "code_sections", "codebook_hash", "load_codebook", "match_themes",
-           "section_theme_profile", "with_themes"]
+           "section_matches", "section_theme_profile", "section_themes", "with_themes"]
