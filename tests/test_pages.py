@@ -439,3 +439,20 @@ def test_shifts_timeline_follows_the_edited_user_dictionary(env):
     ok(at)
     expected = keyness.term_timeline(tables(env), dictionary=env / "res" / "userdict.txt")
     assert set(shown(at, "sh_tl_t")["词语"]) == set(expected["term"]) == {"意识形态", "文明实践"}
+
+
+def test_data_page_codebook_audit_lists_the_driving_entry_first(env):
+    from analysis.tables import audit
+
+    t = tables(env)
+    at = open_page("pages/data.py")
+    ok(at)
+    whole = shown(at, "dt_audit_t")
+    expected = audit.codebook_audit(t.sections, t.codebook)
+    assert len(whole) == len(expected) and whole["词条"].tolist() == expected["entry"].tolist()
+    at.selectbox(key="dt_audit_theme").set_value("theory").run()
+    ok(at)
+    one = shown(at, "dt_audit_t")
+    theory = expected[expected["theme"] == "theory"]
+    assert one["词条"].tolist() == theory["entry"].tolist()
+    assert one["命中次数"].is_monotonic_decreasing and one["命中次数"].iloc[0] == theory["hits"].max()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.query.filters import Filter
 from analysis.schema import Column
 from analysis.words.themes import Codebook, load_codebook, section_matches
 
@@ -104,6 +105,16 @@ def codebook_audit(sections: pd.DataFrame, codebook: Codebook | None = None, *, 
     return out
 
 
+def audit_selection(tables: Any, flt: Filter | None = None, *, theme: str | None = None) -> pd.DataFrame:
+    """``codebook_audit`` of the sections of the reports ``flt`` selects, with the tables' codebook (the 数据 page's
+    panel); only ``theme``'s rows when given."""
+    from analysis.tables.views import doc_slice
+
+    docs = (flt or Filter()).apply(tables.documents)
+    out = codebook_audit(doc_slice(tables.sections, docs["doc_id"]), getattr(tables, "codebook", None))
+    return out[out["theme"] == theme].reset_index(drop=True) if theme else out
+
+
 def format_audit(audit: pd.DataFrame, *, top: int = 5) -> str:
     """The CLI's text: per theme its hits, then its ``top`` entries with hits, share, reports and a passage."""
     lines = []
@@ -118,4 +129,4 @@ def format_audit(audit: pd.DataFrame, *, top: int = 5) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["AUDIT", "codebook_audit", "format_audit"]
+__all__ = ["AUDIT", "audit_selection", "codebook_audit", "format_audit"]
