@@ -64,7 +64,7 @@ SECTIONS = _table(
     level=("int64", "depth in the outline tree: 0 preamble, 1 top level, 2 its children …", "层级深度"),
     marker_type=("str", ("cn_dun 一、 / cn_paren （一） / cn_shi 一是 / cn_di 第一， / num 1. / "
                          "num_paren (1) / circled ㈠ / bracket 【】 / plain (unnumbered) / preamble"), "序号类型"),
-    ordinal=("Int64", "the number the marker stands for (一 → 1)", "序号"),
+    ordinal=("Int64", "the number the marker stands for (一 → 1)", "序数"),
     marker=("str", "the marker as written ('一、', '(二)', '三是')", "序号"),
     heading=("str", "level 1: the heading line; deeper: the clause up to the first 。 or ；", "标题"),
     kind=("str", "preamble/achievements/problems/plans/other, of its top-level section", "类型"),

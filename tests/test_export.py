@@ -469,3 +469,41 @@ def test_download_holds_the_whole_table_a_preview_was_cut_from(seed_tables, monk
     p = export_module.preview_table("kwic", seed_tables, query="宣传", rows=2)
     got = export_module.download_table(p, "kwic", seed_tables, query="宣传")
     pd.testing.assert_frame_equal(got, export_table("kwic", seed_tables, query="宣传").head(3))
+
+
+# ------------------------------------------------------------------------------------------- unique headers
+
+
+def _table_contracts() -> dict[str, dict[str, schema.Column]]:
+    """Every table contract (column → Column) a module of the analysis package defines, by module.name."""
+    import importlib
+    import pkgutil
+
+    import analysis
+
+    found = {}
+    for info in pkgutil.walk_packages(analysis.__path__, "analysis."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, dict) and value and all(isinstance(c, schema.Column) for c in value.values()):
+                found[f"{info.name}.{name}"] = value
+    return found
+
+
+def test_every_table_contract_has_unique_chinese_headers():
+    """Two columns with one header make the page's table fail ("Duplicate column names") and a CSV ambiguous."""
+    contracts = _table_contracts()
+    assert "analysis.schema.SECTIONS" in contracts and "analysis.tables.reuse.BOILERPLATE" in contracts
+    for where, table in contracts.items():
+        labels = [c.label_zh for c in table.values()]
+        assert len(set(labels)) == len(labels), (where, sorted({x for x in labels if labels.count(x) > 1}))
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_every_export_writes_unique_headers(seed_tables, name):
+    """The header row each export's CSV has (contract columns and any other column it gives)."""
+    df = export_table(name, seed_tables, Filter(), query="宣传", groups=_PREVIEW_GROUPS)
+    header = export_csv(df.head(1), labels=labels_for(name)).decode("utf-8-sig").splitlines()[0].split(",")
+    assert len(set(header)) == len(header), header

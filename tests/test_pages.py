@@ -313,6 +313,15 @@ def test_data_page_exports_any_table_with_a_bom(env, monkeypatch):
     assert csv.startswith(BOM) and csv.decode("utf-8-sig").startswith("文档A,文档B")
 
 
+@pytest.mark.parametrize("table", ["sections", "boilerplate"])
+def test_data_page_shows_tables_whose_headers_once_repeated(env, monkeypatch, table):
+    """段落 had two 序号 headers and 共用段落 two 段落编号: the page failed and drew nothing after the table."""
+    at, _ = _export_page(monkeypatch, table)
+    header = list(shown(at, "dt_export_t").columns)
+    assert len(set(header)) == len(header) and len(header) > 5
+    assert at.subheader[-1].value == "主题词典、用户词典与停用词"   # the rest of the page is drawn
+
+
 def test_data_page_previews_a_long_table_and_downloads_all_of_it_on_click(env, monkeypatch):
     from analysis import export
 

@@ -30,7 +30,7 @@ SIMILARITY = {
 }
 
 BOILERPLATE = {
-    "passage_id": Column("int64", "the passage (1 = shared by most reports, then longest)", "段落编号"),
+    "passage_id": Column("int64", "the passage (1 = shared by most reports, then longest)", "共用段编号"),
     "passage": Column("str", "the shared text, as written", "共有文字"),
     "chars": Column("int64", "its length in characters", "字数"),
     "n_docs": Column("int64", "reports containing it", "报告数"),
