@@ -19,10 +19,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import store
-from analysis.errors import BadCodebook, ReportLensError, StoreCorrupt, UnreadableReport
+from analysis.errors import BadCodebook, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
 from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, Column, labels_zh
+from analysis.store.workspace import Workspace, locate, prepare
 from analysis.tables import views
 from analysis.tables.views import escape_markdown, theme_palette
 
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 ERRORS_ZH: dict[type, str] = {
     UnreadableReport: "报告无法读取", BadCodebook: "主题词典或词表有误（已保留原文件）",
+    OtherSource: "数据仓库与报告文件夹不符（未改动数据仓库）",
     StoreCorrupt: "数据仓库损坏或版本不符，请到“数据”页重新构建", ReportLensError: "处理出错",
     ValueError: "参数无效", OSError: "文件读写失败", KeyError: "缺少数据",
 }
@@ -41,19 +43,25 @@ CODES_ZH = {"kind": KIND_ZH, "period": PERIOD_ZH, "next_period": PERIOD_ZH, "uni
 # ------------------------------------------------------------------------------------------------ folders, store
 
 
+def workspace() -> Workspace:
+    """The folders the dashboard works in: ``$REPORTLENS_HOME`` (default ``./workspace``) with ``reports/``,
+    ``store/`` and ``resources/``, each replaced by ``$REPORTLENS_SOURCE`` / ``_DATA`` / ``_RESOURCES`` when set."""
+    return locate(os.environ, ROOT / "workspace")
+
+
 def source_dir() -> Path:
-    """The report folder: ``$REPORTLENS_SOURCE`` or the project's ``seeds/``."""
-    return Path(os.environ.get("REPORTLENS_SOURCE") or ROOT / "seeds")
+    """The report folder (uploads and manifest.csv go here): the workspace's ``reports/``."""
+    return workspace().reports
 
 
 def data_dir() -> Path:
-    """The store folder: ``$REPORTLENS_DATA`` or the project's ``data/``."""
-    return Path(os.environ.get("REPORTLENS_DATA") or ROOT / "data")
+    """The store folder: the workspace's ``store/``."""
+    return workspace().store
 
 
 def resources_dir() -> Path:
-    """Codebook, user dictionary and stopwords: ``$REPORTLENS_RESOURCES`` or ``analysis/resources``."""
-    return Path(os.environ.get("REPORTLENS_RESOURCES") or ROOT / "analysis" / "resources")
+    """Codebook, user dictionary and stopwords (the data page edits them): the workspace's ``resources/``."""
+    return workspace().resources
 
 
 def word_lists() -> dict[str, Path | None]:
@@ -67,6 +75,7 @@ def word_lists() -> dict[str, Path | None]:
 
 def build_store(*, force: bool = False) -> store.BuildResult | None:
     """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date."""
+    prepare(workspace(), samples=ROOT / "seeds", shipped=ROOT / "analysis" / "resources")   # first start
     src, dst = source_dir(), data_dir()
     words = word_lists()
     if not force and not store.is_stale(src, dst, **words):

@@ -43,6 +43,21 @@ class StoreCorrupt(ReportLensError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class OtherSource(ReportLensError):
+    """A store built from another report folder than the one it is asked to be built from: it is never rebuilt
+    from the new folder (that would drop every report of the old one)."""
+
+    def __init__(self, store: str, built_from: str, source: str):
+        self.path = str(store)
+        self.built_from = str(built_from)
+        self.source = str(source)
+        super().__init__(
+            f"{self.path}: 这个数据仓库是用 {self.built_from} 中的报告构建的，不能改用 {self.source} 重建"
+            f"（那会丢掉原有的报告数据）。请用原来的报告文件夹（REPORTLENS_SOURCE={self.built_from}，或命令行 "
+            f"python -m analysis build {self.built_from} --out {self.path}），或为 {self.source} 另选一个数据仓库目录"
+            f"（REPORTLENS_DATA 或 --out）。")
+
+
 def value_invalid_msg(name: str, value: object, valid_values: Iterable[object]) -> str:
     """One line naming the parameter, the bad value and the allowed set."""
     valid = ", ".join(repr(v) for v in valid_values)

@@ -398,6 +398,43 @@ def test_pages_stay_thin():
         assert len((ROOT / path).read_text(encoding="utf-8").splitlines()) <= 100, path
 
 
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """Only REPORTLENS_HOME set (as a user who runs the README's command, but in a tmp folder)."""
+    for name in ("REPORTLENS_SOURCE", "REPORTLENS_DATA", "REPORTLENS_RESOURCES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REPORTLENS_HOME", str(tmp_path / "ws"))
+    return tmp_path / "ws"
+
+
+def test_first_start_fills_the_workspace_and_uploads_land_in_it(home, server_mode):
+    seeds = sorted(p.name for p in (ROOT / "seeds").iterdir())
+    at = open_page("pages/data.py")
+    ok(at)
+    assert sorted(p.name for p in (home / "reports").iterdir()) == seeds
+    assert store.version(home / "store") is not None and len(shown(at, "dt_docs_t")) == 5
+    assert (home / "resources" / "stopwords.txt").is_file()
+    at.file_uploader(key="dt_files").set_value([("新报告.txt", REPORT.encode("utf-8"), "text/plain")])
+    at.button(key="dt_save").click().run()
+    ok(at)
+    assert (home / "reports" / "新报告.txt").is_file()
+    assert sorted(p.name for p in (ROOT / "seeds").iterdir()) == seeds
+
+
+def test_a_store_of_another_folder_is_never_rebuilt_from_the_workspace(home, built, tmp_path, monkeypatch):
+    """REPORTLENS_DATA alone pointing at a store built elsewhere: an error naming both folders, the store kept."""
+    shutil.copytree(built / "src", tmp_path / "theirs")
+    store.build(tmp_path / "theirs", tmp_path / "their_store")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "their_store").iterdir()}
+    monkeypatch.setenv("REPORTLENS_DATA", str(tmp_path / "their_store"))
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    assert not at.exception
+    message = at.error[0].value.replace("\\", "")
+    assert str((tmp_path / "theirs").resolve()) in message and str((home / "reports").resolve()) in message
+    assert "REPORTLENS_SOURCE" in message
+    assert {p.name: p.read_bytes() for p in (tmp_path / "their_store").iterdir()} == before
+
+
 def test_env_vars_keep_tests_out_of_the_repo(env):
     assert os.environ["REPORTLENS_SOURCE"].startswith(str(env))
 

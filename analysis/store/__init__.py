@@ -17,8 +17,11 @@ from analysis.store.core import (
     Tables,
     TermsFile,
     build,
+    built_from,
+    check_source,
     is_stale,
     load,
+    source_record,
     version,
 )
 
@@ -38,7 +41,10 @@ __all__ = [
     "Tables",
     "TermsFile",
     "build",
+    "built_from",
+    "check_source",
     "is_stale",
     "load",
+    "source_record",
     "version",
 ]

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import schema
-from analysis.errors import MixedDictionaries, ReportLensError, StoreCorrupt, UnreadableReport
+from analysis.errors import MixedDictionaries, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.parse.segment import get_segmenter
 from analysis.read.report import list_reports
 from analysis.store.manifest import MANIFEST_NAME, read_manifest
@@ -226,8 +226,10 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
     book = load_codebook(codebook)
     settings = {"schema_version": schema.SCHEMA_VERSION, "pipeline_version": PIPELINE_VERSION,
                 "dictionary_hash": str(segmenter.dictionary_hash), "codebook_hash": codebook_hash(book)}
+    check_source(src, dst, previous)
     if old is not None and any(old.get(k) != v for k, v in settings.items()):
         old = None
+    settings.update(source_record(src, dst))
 
     paths, io_problems = list_reports(src)
     rel_paths = sorted({_relative(p, src) for p in paths} - {MANIFEST_NAME})
@@ -664,7 +666,8 @@ def version(dst: str | Path) -> str | None:
     return _manifest_head(Path(dst)).get("version")
 
 
-HEAD_KEYS = ("version", "schema_version", "pipeline_version", "dictionary_hash", "codebook_hash", "stamp")
+HEAD_KEYS = ("version", "schema_version", "pipeline_version", "dictionary_hash", "codebook_hash", "stamp", "source",
+             "source_from_store")
 _HEADS: dict[tuple, dict] = {}
 
 
@@ -825,6 +828,50 @@ def _old_tables(dst: Path, old: dict | None) -> dict[str, pa.Table] | None:
         return None
 
 
+# ---------------------------------------------------------------------------------------------------- source
+
+
+def source_record(src: str | Path, dst: str | Path) -> dict[str, str]:
+    """What manifest.json records of the folder a store is built from: its absolute path, and its path seen from
+    the store (so a workspace moved as a whole, reports and store together, still matches)."""
+    src_real, dst_real = os.path.realpath(src), os.path.realpath(dst)
+    return {"source": src_real, "source_from_store": Path(os.path.relpath(src_real, dst_real)).as_posix()}
+
+
+def built_from(dst: str | Path, manifest: dict | None = None) -> str | None:
+    """The report folder the store in ``dst`` was built from (None when it records none)."""
+    manifest = _manifest_head(Path(dst)) if manifest is None else manifest
+    return manifest.get("source")
+
+
+def check_source(src: str | Path, dst: str | Path, manifest: dict | None = None) -> None:
+    """Raise ``OtherSource`` when the store in ``dst`` was built from another folder than ``src``.
+
+    A store records its folder (``source_record``); it matches when ``src`` is that folder, or lies where the
+    folder lay relative to the store. A store of an older version records none: it matches unless most of its
+    reports are missing from ``src`` (a store of another folder would otherwise be rebuilt without a word).
+
+    Args:
+        src: the report folder a build is asked to read.
+        dst: the store folder.
+        manifest: the store's manifest.json as read (read from ``dst`` when None).
+    """
+    dst = Path(dst)
+    manifest = (_read_manifest_json(dst) if manifest is None else manifest) or {}
+    if not manifest:
+        return
+    recorded = manifest.get("source")
+    here = source_record(src, dst)
+    if recorded is not None:
+        if recorded == here["source"] or manifest.get("source_from_store") == here["source_from_store"]:
+            return
+        raise OtherSource(str(dst), recorded, here["source"])
+    files = list(manifest.get("files") or {})
+    if files and sum((Path(src) / f).is_file() for f in files) * 2 < len(files):
+        raise OtherSource(str(dst), f"另一个文件夹（{len(files)} 份报告，大多不在 {here['source']} 中）",
+                          here["source"])
+
+
 # ---------------------------------------------------------------------------------------------------- staleness
 
 
@@ -841,6 +888,10 @@ def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = 
     manifest = _manifest_head(Path(dst))
     if manifest.get("schema_version") != schema.SCHEMA_VERSION:
         return True
+    here = source_record(src, dst)
+    if manifest.get("source") not in (None, here["source"]) and manifest.get("source_from_store") != here[
+            "source_from_store"]:
+        return True   # built from another folder: the build says so (OtherSource)
     if manifest.get("pipeline_version") != PIPELINE_VERSION:
         return True
     if manifest.get("dictionary_hash") != str(get_segmenter(userdict, stopwords=stopwords).dictionary_hash):
