@@ -517,7 +517,8 @@ def _write_table(fh, name: str, parts: Iterator[pa.Table]) -> None:
 def _write_manifest(dst: Path, *, settings: dict, entries: dict, digests: dict, stamp: str) -> bool:
     """Write manifest.json unless it already says exactly this; returns whether it was written."""
     manifest = {**settings, "files": entries, "tables": digests}
-    manifest["version"] = hashlib.sha256(json.dumps(manifest, sort_keys=True, ensure_ascii=False)
+    content = {k: v for k, v in manifest.items() if k not in ("source", "source_from_store")}   # not where it is
+    manifest["version"] = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False)
                                          .encode("utf-8")).hexdigest()[:16]
     manifest["stamp"] = stamp
     text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
