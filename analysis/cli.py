@@ -17,7 +17,7 @@ from pathlib import Path
 
 from analysis.errors import ReportLensError
 
-EXTENSIONS = ("analysis.export",)
+EXTENSIONS = ("analysis.export", "analysis.briefing")
 """Modules that add subcommands with ``register(subparsers)`` (the ``export`` subcommand lives in analysis.export)."""
 
 HIDDEN_COMMANDS = ("schema-doc",)

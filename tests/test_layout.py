@@ -24,7 +24,7 @@ STAGES = {
     "store": 4,
     "query": 5,
     "tables": 6,
-    "export": 7, "cli": 7, "__main__": 7,
+    "export": 7, "briefing": 7, "cli": 7, "__main__": 7,
 }
 """Each top-level module or folder of analysis/ and its stage: a module imports only from its stage or earlier."""
 
