@@ -79,7 +79,7 @@ def test_passages_of_a_theme_bar_equal_its_hits(t):
 def test_passages_of_a_report_cell_name_report_and_section(t):
     found = explore.passages(t, theme="civilisation", group={"doc_id": "d2"})
     assert set(found["match"]) == {"文明城市", "志愿服务"}
-    assert (found["report"] == "甲市委宣传部 2021年 全年").all()
+    assert (found["report"] == "甲市委宣传部 · 2021年 · 全年").all()
     assert (found["path"] == "1").all() and (found["file"] == "d2.txt").all()
 
 

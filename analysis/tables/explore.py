@@ -30,6 +30,7 @@ from analysis.query.filters import Filter
 from analysis.query.search import arrow_texts
 from analysis.schema import LEVEL_ZH, PERIOD_ZH, Column
 from analysis.tables.keyness import EVERYTHING
+from analysis.tables.labels import report_labels
 from analysis.words.themes import GAP_RE, match_themes
 
 NO_UNIT = "（未署名单位）"
@@ -135,16 +136,6 @@ def _selected_rows(tables: Any, flt: Filter, group: Mapping[str, Any] | None) ->
     out = np.zeros(len(sec_doc), dtype=bool)
     out[ok] = docs[sec_doc[ok]] & index.kind_mask(flt)[sec_kind[ok]]
     return out
-
-
-def report_labels(documents: pd.DataFrame) -> pd.Series:
-    """doc_id → "单位 2022年 全年" for people (the file name when unit and year are unknown)."""
-    unit = documents["unit"].fillna(NO_UNIT).astype(str)
-    year = pd.to_numeric(documents["year"], errors="coerce")
-    year_s = year.map(lambda y: "" if pd.isna(y) else f" {int(y)}年")
-    period = documents["period"].map(lambda p: "" if pd.isna(p) else f" {PERIOD_ZH.get(p, p)}")
-    label = unit + year_s + period
-    return pd.Series(label.to_numpy(dtype=object), index=documents["doc_id"].to_numpy(dtype=object))
 
 
 # ------------------------------------------------------------------------------------------------ passages
@@ -283,5 +274,4 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype(types).reset_index(drop=True)
 
 
-__all__ = ["PASSAGES", "WORD_TREND", "group_mask", "group_of", "passages", "query_pattern", "report_labels",
-           "section_counts", "word_trend"]
+__all__ = ["PASSAGES", "WORD_TREND", "group_mask", "group_of", "passages", "query_pattern", "section_counts", "word_trend"]
