@@ -53,6 +53,9 @@ DOCUMENTS = _table(
     n_sections=("int64", "outline nodes, preamble included", "段落数"),
     format=("str", "txt/docx/pdf", "格式"),
     encoding=("str", "the text encoding decided from the bytes", "编码"),
+    removed_chars=("int64", ("characters of web debris removed before parsing (HTML tags and entities, pinyin "
+                             "glosses, viewer chunk numbers, site headers and footers); offsets exclude them"), "清除字数"),
+    removed=("str", "the removed characters per kind, 'html=12 pinyin=6'; empty when nothing was removed", "清除内容"),
     **_EVIDENCE,
 )
 

@@ -26,7 +26,7 @@ FLOORS = {
     "year": 0.91,
     "period": 0.78,
     "level": 0.87,
-    "top": 1.00,
+    "top": 0.98,
     "l2": 1.00,
     "unit": 0.41,
     "place": 0.64,

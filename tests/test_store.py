@@ -58,7 +58,8 @@ def fake_process_report(path, *, root=None, manifest_row=None, segmenter=None, c
         raise RuntimeError("the parser fell over")
     doc_id = hashlib.sha1(text.encode()).hexdigest()[:16]
     row = dict.fromkeys(schema.DOCUMENTS) | {"doc_id": doc_id, "file": rel, "chars": len(text), "format": "txt",
-                                             "encoding": "utf-8", "n_sections": text.count("\n") + 1}
+                                             "encoding": "utf-8", "n_sections": text.count("\n") + 1,
+                                             "removed_chars": 0, "removed": ""}
     row["year"] = (manifest_row or {}).get("year")
     lines = text.split("\n")
     sections = pd.DataFrame([

@@ -9,10 +9,11 @@ import functools
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.errors import UnreadableReport
+from analysis.read.clean import clean_web
 from analysis.read.formats import docx_text, pdf_text
 
 SUPPORTED = (".txt", ".docx", ".pdf")
@@ -99,6 +100,12 @@ class RawReport:
     text: str
     format: str
     encoding: str
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def removed_chars(self) -> int:
+        """Characters of web debris removed before cleaning (see ``analysis.read.clean``)."""
+        return sum(self.removed.values())
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -334,8 +341,10 @@ def _is_ascii_alnum(ch: str) -> bool:
 def read_report(path: str | os.PathLike, *, max_bytes: int = 50_000_000) -> RawReport:
     """Read one report file into clean text, dispatching on its extension (.txt, .docx, .pdf).
 
-    .txt is decoded (:func:`decode_bytes`) and cleaned; its lines are left as they are (the outline parser
-    decides about hard wrapping). .docx and .pdf text is cleaned, and PDF text is also unwrapped.
+    .txt is decoded (:func:`decode_bytes`); every format's text loses its web debris first
+    (:func:`analysis.read.clean.clean_web`: HTML, pinyin glosses, viewer chunk numbers, site headers and footers,
+    counted in ``RawReport.removed``) and is then cleaned. A .txt's lines are left as they are (the outline parser
+    decides about hard wrapping); PDF text is also unwrapped.
 
     Args:
         path: the file.
@@ -353,16 +362,15 @@ def read_report(path: str | os.PathLike, *, max_bytes: int = 50_000_000) -> RawR
     data = _read_bytes(p, name=name, max_bytes=max_bytes)
     if ext == ".txt":
         raw, encoding = decode_bytes(data, path=name)
-        text, fmt = clean_text(raw), "txt"
+        fmt = "txt"
     else:
-        if ext == ".docx":
-            text, fmt = clean_text(docx_text(data, path=name)), "docx"
-        else:
-            text, fmt = clean_text(unwrap_lines(clean_text(pdf_text(data, path=name)))), "pdf"
-        encoding = fmt
+        raw = docx_text(data, path=name) if ext == ".docx" else pdf_text(data, path=name)
+        fmt = encoding = ext[1:]
+    raw, removed = clean_web(raw)
+    text = clean_text(unwrap_lines(clean_text(raw))) if fmt == "pdf" else clean_text(raw)
     if not text:
         raise UnreadableReport(name, "no text left after cleaning")
-    return RawReport(path=name, text=text, format=fmt, encoding=encoding)
+    return RawReport(path=name, text=text, format=fmt, encoding=encoding, removed=removed)
 
 
 def unsupported_reason(ext: str) -> str:

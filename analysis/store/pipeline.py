@@ -53,7 +53,8 @@ Columns = dict[str, dict[str, list]]
 
 
 def report_columns(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
-                   manifest_row: dict | None = None, segmenter=None, codebook=None) -> Columns:
+                   manifest_row: dict | None = None, segmenter=None, codebook=None,
+                   removed: dict[str, int] | None = None) -> Columns:
     """Every table's rows for one cleaned report text, as columns (what ``process_text`` makes frames of).
 
     The masks are found once: the redactions come from them, figures reuse them, and terms are counted on the
@@ -65,6 +66,7 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
         manifest_row: fields a person wrote down; they override inference.
         segmenter: an ``analysis.parse.segment.Segmenter``; None for the shared default one.
         codebook: an ``analysis.words.themes.Codebook``: also code the sections' themes (``theme_hits``).
+        removed: the web debris removed before cleaning, characters per kind (``RawReport.removed``).
     Returns:
         documents, sections, terms, figures and redactions (and theme_hits with a codebook), each a dict of
         column lists in contract order.
@@ -72,7 +74,7 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
     doc_id = doc_id_for(text)
     records, meta = _records_and_metadata(text, doc_id=doc_id, file=file, manifest_row=manifest_row)
     doc = {"doc_id": doc_id, "file": file, **meta, "chars": len(text), "n_sections": len(records),
-           "format": format, "encoding": encoding}
+           "format": format, "encoding": encoding, **removed_columns(removed)}
     doc["year"] = None if doc.get("year") is None else int(doc["year"])
     starts = [r["start"] for r in records]
     ids = [r["section_id"] for r in records]
@@ -98,6 +100,13 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
     return out
 
 
+def removed_columns(removed: dict[str, int] | None) -> dict:
+    """The documents columns ``removed_chars`` and ``removed`` ('html=12 pinyin=6') of the debris counts."""
+    removed = removed or {}
+    return {"removed_chars": sum(removed.values()),
+            "removed": " ".join(f"{k}={v}" for k, v in removed.items() if v)}
+
+
 def process_text(text: str, *, file: str, format: str = "txt", encoding: str = "utf-8",
                  manifest_row: dict | None = None, segmenter=None) -> ReportTables:
     """Build every table's rows for one cleaned report text.
@@ -120,7 +129,7 @@ def process_file(path: str | Path, *, root: str | Path | None = None, manifest_r
     rel = path.relative_to(root).as_posix() if root else path.name
     raw = read_report(path)
     return report_columns(raw.text, file=rel, format=raw.format, encoding=raw.encoding,
-                          manifest_row=manifest_row, segmenter=segmenter, codebook=codebook)
+                          manifest_row=manifest_row, segmenter=segmenter, codebook=codebook, removed=raw.removed)
 
 
 def process_report(path: str | Path, *, root: str | Path | None = None, manifest_row: dict | None = None,
