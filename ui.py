@@ -25,6 +25,7 @@ from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, Column, labels_zh
 from analysis.store.workspace import Workspace, locate, prepare
 from analysis.tables import views
+from analysis.tables.labels import labels_of
 from analysis.tables.views import escape_markdown, theme_palette
 
 ROOT = Path(__file__).resolve().parent
@@ -278,6 +279,20 @@ def rows_note(drawn: int, total: int, noun: str, which: str) -> str:
     return f"　图中只画出{which} {drawn} {noun}（共 {total:,} {noun}），下表列出全部。"
 
 
+def report_labels() -> pd.Series:
+    """Each report's name for people (unit · year · period, distinct), by doc_id: ``labels.report_labels``."""
+    return run(labels_of)
+
+
+def x_axis(fig: go.Figure, df: pd.DataFrame, by: str) -> None:
+    """A chart's x axis: years as numbers in order (missing years as gaps, ticks on whole years), else categories."""
+    if by != "year" or df.empty:
+        fig.update_xaxes(type="category")
+        return
+    span = int(df["year"].max()) - int(df["year"].min()) + 1
+    fig.update_xaxes(type="linear", tickformat="d", tick0=int(df["year"].min()), dtick=max(1, -(-span // 12)))
+
+
 def palette() -> dict[str, str]:
     """Theme name → colour, the same on every page."""
     cb = tables().codebook
@@ -343,21 +358,25 @@ def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: 
 
 
 def show_export(preview: Preview, fetch: Callable[[], pd.DataFrame], name: str, *, columns: dict[str, Column],
-                key: str, command: str, hide: tuple[str, ...] = (), height: int = 300) -> None:
+                key: str, command: str, hide: tuple[str, ...] = (), height: int = 300,
+                extra: dict[str, str] | None = None, right_aligned: tuple[str, ...] = ()) -> None:
     """A table's first rows, its length, and downloads of the whole table (made when clicked, from ``fetch()``).
 
     A table longer than an Excel sheet (``EXCEL_MAX_ROWS``) gets no download: the note gives ``command``, the CLI
-    line that writes it to a file. ``hide`` drops columns from what is shown and downloaded.
+    line that writes it to a file. ``hide`` drops columns from what is shown and downloaded; ``extra`` labels
+    columns outside the contract; ``right_aligned`` columns are shown flush right (a KWIC line's left context).
     """
     with st.container(key=key):
-        st.dataframe(shown_frame(preview.frame, columns=columns, hide=hide), hide_index=True, height=height,
-                     placeholder="")
+        view = shown_frame(preview.frame, columns=columns, hide=hide, extra=extra)
+        labels = {**labels_zh(columns), **(extra or {})}
+        config = {labels.get(c, c): st.column_config.TextColumn(alignment="right") for c in right_aligned}
+        st.dataframe(view, hide_index=True, height=height, placeholder="", column_config=config or None)
         st.caption(views.export_note(len(preview.frame), preview.total, EXCEL_MAX_ROWS))
         if preview.total is not None and preview.total > EXCEL_MAX_ROWS:
             st.info("表格超过 Excel 工作表的行数上限，网页不提供下载。请缩小筛选范围，或在命令行导出：")
             st.code(command, language="bash")
             return
-        downloads(lambda: shown_frame(fetch(), columns=columns, hide=hide), name, key=key)
+        downloads(lambda: shown_frame(fetch(), columns=columns, hide=hide, extra=extra), name, key=key)
 
 
 def show_error(err: BaseException) -> None:

@@ -9,17 +9,17 @@ from analysis.tables.kwic import document_texts
 from analysis.words.themes import section_theme_profile
 
 WHOLE_SELECTION_CHARS = 200_000
-"""Up to this many selected characters, shared text is sought in every selected report; beyond, only among the
-reports being compared (comparing a whole large selection takes seconds to minutes)."""
+# Up to this many selected characters, shared text is sought in every selected report; beyond, only among the
+# reports being compared (comparing a whole large selection takes seconds to minutes).
 
 
 def draw() -> None:
     st.title("对读")
     flt, t = ui.current_filter(), ui.tables()
     docs = flt.apply(t.documents)
-    files = docs.set_index("doc_id")["file"]
+    files, names_of = docs.set_index("doc_id")["file"], ui.report_labels()
     chosen = st.multiselect("选择 2–3 份报告", list(files.index), default=list(files.index[:2]), max_selections=3,
-                            format_func=files.get, key="cp_docs")
+                            format_func=names_of.get, key="cp_docs", select_all=False)
     if len(chosen) < 2:
         st.info("请至少选择两份报告。")
         return
@@ -40,7 +40,7 @@ def draw() -> None:
     for group, per_doc in groups.items():
         st.subheader(names.get(group, group))
         for doc, col in zip(chosen, st.columns(len(chosen)), strict=True):
-            col.markdown(f"**{views.escape_markdown(files[doc])}**")
+            col.markdown(f"**{views.escape_markdown(names_of[doc])}**")
             box = col.container(height=320)
             if per_doc[doc].empty:
                 box.caption("（此报告没有这一部分）")
@@ -56,9 +56,9 @@ def draw() -> None:
     st.subheader("数字")
     for doc, col in zip(chosen, st.columns(len(chosen)), strict=True):
         with col:
-            st.caption(files[doc])
+            st.caption(f"{names_of[doc]}（{files[doc]}）")
             figs = views.doc_slice(t.figures, [doc])
-            ui.show_table(figs[["text", "value", "measure", "object", "approx"]], f"数字_{files[doc]}",
+            ui.show_table(figs[["text", "value", "measure", "object", "approx"]], f"数字_{names_of[doc]}",
                           columns=FIGURES, key=f"cp_fig_{doc}", height=260)
 
     st.subheader("计划与次年成效")

@@ -6,10 +6,10 @@ import streamlit as st
 
 import ui
 from analysis.schema import LEVEL_ZH
-from analysis.tables import coverage, keyness, views
+from analysis.tables import coverage, keyness, labels, views
 
 FACETS = 12
-"""Most unit panels the theme-share chart draws (the table under it keeps every unit)."""
+# Most unit panels the theme-share chart draws (the table under it keeps every unit).
 DIMS = {"years": ("年份", "year"), "units": ("单位", "unit"), "levels": ("层级", "unit_level")}
 
 
@@ -17,16 +17,17 @@ def draw() -> None:
     st.title("变化")
     flt, t = ui.current_filter(), ui.tables()
     sh = ui.run(coverage.theme_shift, flt, by="unit_year")
-    sh = sh.assign(year=sh["year"].astype("Int64").astype(str), unit=sh["unit"].fillna(views.NO_UNIT))
+    sh = sh.assign(unit=sh["unit"].fillna(views.NO_UNIT))
     drawn = coverage.largest_groups(sh, "unit", weight="hits", limit=FACETS)
+    drawn = labels.years_with_gaps(drawn, by=["unit", "theme_name"], values=["share"])
     fig = px.line(drawn, x="year", y="share", color="theme_name", facet_col="unit", facet_col_wrap=2, markers=True,
                   color_discrete_map=ui.palette(), labels={"year": "年份", "share": "占比", "theme_name": "主题",
                                                            "unit": "单位"})
-    fig.update_xaxes(type="category", categoryorder="category ascending")
+    ui.x_axis(fig, drawn, "year")
     fig.update_yaxes(tickformat=".0%")
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     ui.chart(fig, "各单位主题占比的年度变化", key="sh_units", height=260 * ((drawn["unit"].nunique() + 1) // 2) + 80)
-    ui.caption(flt, "占比 = 该主题命中 ÷ 全部主题命中；只画出有报告的年份。"
+    ui.caption(flt, "占比 = 该主题命中 ÷ 全部主题命中；没有报告的年份留空。"
                + ui.rows_note(drawn["unit"].nunique(), sh["unit"].nunique(), "个单位", "主题命中最多的"))
     ui.show_table(sh, "主题年度变化", columns=coverage.THEME_SHIFT, key="sh_units_t", hide=("theme",))
 

@@ -15,24 +15,24 @@ def draw() -> None:
     flt, t = ui.current_filter(), ui.tables()
     raw = ui.weighting() == "count"
     kc = ui.run(coverage.kind_coverage, flt)
-    files = t.documents.set_index("doc_id")["file"]
-    kc = kc.assign(file=kc["doc_id"].map(files), kind_zh=kc["kind"].map(KIND_ZH))
+    files, names_of = t.documents.set_index("doc_id")["file"], ui.report_labels()
+    kc = kc.assign(file=kc["doc_id"].map(files), report=kc["doc_id"].map(names_of), kind_zh=kc["kind"].map(KIND_ZH))
     y, unit = ("chars", "字") if raw else ("share_chars", "占篇幅")
-    fig = px.bar(kc, x="file", y=y, color="kind_zh", category_orders={"kind_zh": list(KIND_ZH.values())},
-                 labels={"file": "报告", y: unit, "kind_zh": "段落类型"}, hover_data={"n_sections": True})
+    fig = px.bar(kc, x="report", y=y, color="kind_zh", category_orders={"kind_zh": list(KIND_ZH.values())},
+                 labels={"report": "报告", y: unit, "kind_zh": "段落类型"}, hover_data={"n_sections": True, "file": True})
     fig.update_layout(barmode="stack", yaxis_tickformat=None if raw else ".0%")
-    fig.update_xaxes(type="category", tickvals=list(kc["file"].unique()),
-                     ticktext=[views.short_label(f) for f in kc["file"].unique()])
+    fig.update_xaxes(type="category")
     ui.chart(fig, f"各报告的成效、问题、计划篇幅（{unit}）", key="st_kinds")
     ui.caption(flt)
-    ui.show_table(kc.drop(columns=["kind_zh"]), "段落类型篇幅", columns=coverage.KIND_COVERAGE, key="st_kinds_t")
+    ui.show_table(kc.drop(columns=["kind_zh"]), "段落类型篇幅", columns=coverage.KIND_COVERAGE, key="st_kinds_t",
+                  extra={"report": "报告"})
 
     st.subheader("报告提纲")
     docs = [d for d in files.index if d in set(kc["doc_id"])]
     if not docs:
         st.info("当前筛选没有报告。")
         return
-    doc = st.selectbox("报告", docs, format_func=files.get, key="st_doc")
+    doc = st.selectbox("报告", docs, format_func=names_of.get, key="st_doc")
     secs = views.doc_slice(t.sections, [doc])
     prof = section_theme_profile(views.doc_slice(t.theme_hits, [doc]), secs, by="subtree", codebook=t.codebook)
     rows = views.outline_rows(t.sections, prof, doc, t.codebook.names())
@@ -54,7 +54,7 @@ def draw() -> None:
                                hovertemplate="%{customdata}<br>%{x}：%{z:.0%}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     ui.chart(fig, "一级段落的主题构成（占比）", key="st_heat", height=160 + 36 * len(top))
-    ui.caption(flt, f"报告：{files[doc]}")
+    ui.caption(flt, f"报告：{names_of[doc]}（{files[doc]}）")
     ui.show_table(grid.assign(段落=[f"{p} {h}" for p, h in zip(top["path"], top["heading"], strict=True)]),
                   "段落主题构成", key="st_heat_t")
 

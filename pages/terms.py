@@ -6,7 +6,11 @@ import streamlit as st
 
 import ui
 from analysis import export
-from analysis.tables import keyness, kwic, views
+from analysis.tables import keyness, kwic, labels, views
+from analysis.tables.views import Preview
+
+KWIC_ROWS = 1000   # lines shown; the count and the download have them all
+KWIC_ORDER = {"position": "按出现位置", "left": "按左文", "right": "按右文"}
 
 
 def draw() -> None:
@@ -49,11 +53,16 @@ def draw() -> None:
     st.subheader("关键词上下文（KWIC）")
     query = st.text_input("检索词（多个词用空格或 | 分隔）", value="二十大", key="tm_query")
     if query.strip():
-        hits = ui.run(kwic.kwic, query, flt=flt, window=30, top=1000)
-        st.caption(f"共 {len(hits)} 处（最多显示 1000 处）")
-        ui.show_table(hits, f"关键词上下文_{views.safe_filename(query)}", columns=kwic.KWIC, key="tm_kwic_t",
-                      hide=("doc_id", "section_id"))
-
+        order = st.radio("排序", list(KWIC_ORDER), format_func=KWIC_ORDER.get, horizontal=True, key="tm_kwic_by")
+        total = ui.run(kwic.kwic_count, query, flt=flt)
+        hits = ui.run(kwic.kwic, query, flt=flt, window=30, top=None if order != "position" else KWIC_ROWS)
+        hits = labels.kwic_lines(hits, ui.report_labels(), order)
+        whole = lambda: labels.kwic_lines(kwic.kwic(ui.tables(), query, flt=flt, window=30, top=export.EXCEL_MAX_ROWS),
+                                          ui.report_labels(), order)     # every line, made when clicked
+        ui.show_export(Preview(hits.head(KWIC_ROWS), total, None), whole, f"关键词上下文_{views.safe_filename(query)}",
+                       columns=kwic.KWIC, key="tm_kwic_t", hide=("doc_id", "section_id"), extra={"report": "报告"},
+                       right_aligned=("left",), command=export.cli_command("kwic", flt, query=query, data=ui.data_dir()))
+        st.caption(f"共 {total:,} 处。左文右对齐、关键词居中；“按左文”从紧挨关键词的字排起。")
 
 ui.ensure_entry()
 ui.guard(draw)

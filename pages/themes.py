@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis.tables import coverage, views
+from analysis.tables import coverage, labels, views
 
 
 def draw() -> None:
@@ -15,44 +15,46 @@ def draw() -> None:
     by = st.radio("分组", ["year", "unit"], format_func={"year": "按年份", "unit": "按单位"}.get, horizontal=True,
                   key="th_by")
     tf = ui.run(coverage.theme_frequency, flt, by=by, weighting=ui.weighting())
-    tf = tf.assign(year=tf["year"].astype("Int64").astype(str)) if by == "year" else tf.fillna({"unit": views.NO_UNIT})
+    tf = tf if by == "year" else tf.fillna({"unit": views.NO_UNIT})
+    drawn = labels.years_with_gaps(tf, by=["theme_name"], values=["value"]) if by == "year" else tf
     label = {"year": "年份", "unit": "单位"}[by]
     kw = dict(x=by, y="value", color="theme_name", color_discrete_map=ui.palette(),
               labels={by: label, "value": unit, "theme_name": "主题", "hits": "命中次数", "share": "占比"},
               hover_data={"hits": True, "share": ":.1%"}, category_orders={"theme_name": list(names.values())})
     left, right = st.columns(2)
     with left:
-        fig = px.bar(tf, barmode="group", **kw)
-        fig.update_xaxes(type="category", categoryorder="category ascending")
+        fig = px.bar(drawn, barmode="group", **kw)
+        ui.x_axis(fig, drawn, by)
         ui.chart(fig, f"主题频次（{label}，{unit}）", key="th_bar")
     with right:
-        fig = px.line(tf, markers=True, **kw)
-        fig.update_xaxes(type="category", categoryorder="category ascending")
+        fig = px.line(drawn, markers=True, **kw)
+        ui.x_axis(fig, drawn, by)
         ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line")
     ui.caption(flt)
     ui.show_table(tf, "主题频次", columns=coverage.THEME_FREQUENCY, key="th_freq_t", hide=("theme",))
 
     st.subheader("报告 × 主题")
     cov = ui.run(coverage.theme_coverage, flt)
-    files = t.documents.set_index("doc_id")["file"]
-    cov = cov.assign(file=cov["doc_id"].map(files))
-    full = cov.pivot_table(index="file", columns="theme_name", values="hits", aggfunc="sum", sort=False)
+    files, names_of = t.documents.set_index("doc_id")["file"], ui.report_labels()
+    cov = cov.assign(file=cov["doc_id"].map(files), report=cov["doc_id"].map(names_of))
+    full = cov.pivot_table(index="report", columns="theme_name", values="hits", aggfunc="sum", sort=False)
     grid = coverage.largest_rows(full)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=[views.short_label(f) for f in grid.index],
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index),
                                customdata=[[f] * grid.shape[1] for f in grid.index], colorscale="YlOrRd",
                                texttemplate="%{z}", colorbar=dict(title="次"),
                                hovertemplate="%{customdata}<br>%{x}：%{z} 次<extra></extra>"))
     ui.chart(fig, "各报告的主题命中（次）", key="th_heat", height=160 + 40 * len(grid))
     ui.caption(flt, "选择下方的报告和主题，查看产生该格数字的原文。"
                + ui.rows_note(len(grid), len(full), "份报告", "主题命中最多的"))
-    ui.show_table(cov, "报告主题覆盖", columns={**coverage.THEME_COVERAGE}, key="th_cov_t", hide=("theme",))
+    ui.show_table(cov, "报告主题覆盖", columns={**coverage.THEME_COVERAGE}, key="th_cov_t", hide=("theme",),
+                  extra={"report": "报告"})
 
     c1, c2 = st.columns(2)
-    doc = c1.selectbox("报告", list(files.index.intersection(cov["doc_id"])), format_func=files.get, key="th_doc")
+    doc = c1.selectbox("报告", list(files.index.intersection(cov["doc_id"])), format_func=names_of.get, key="th_doc")
     theme = c2.selectbox("主题", list(names), format_func=names.get, key="th_theme")
     if doc:
         passages = views.theme_passages(t.sections, doc, theme, t.codebook)
-        st.caption(f"{files[doc]} · {names[theme]}：{len(passages)} 处")
+        st.caption(f"{names_of[doc]}（{files[doc]}）· {names[theme]}：{len(passages)} 处")
         ui.show_table(passages, "主题原文", columns=views.PASSAGES, key="th_kwic_t")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.query.filters import Filter
 from analysis.schema import assert_table
-from analysis.tables.kwic import KWIC, document_texts, kwic, parse_query
+from analysis.tables.kwic import KWIC, document_texts, kwic, kwic_count, parse_query
 from tests.analysis_fixtures import tables as fixture_tables
 
 
@@ -151,3 +151,20 @@ def test_kwic_equals_the_plain_scan(query, flt, top):
     t = many_docs()
     pd.testing.assert_frame_equal(kwic(t, query, flt=flt, window=4, top=top),
                                   plain_kwic(t, query, flt=flt, window=4, top=top))
+
+
+@pytest.mark.parametrize("query", ["宣传", "宣传|实践", "到位。\n一", "工作", "不存在", "a.b"])
+@pytest.mark.parametrize("flt", [Filter(), Filter(kinds=("plans",)), Filter(levels=("city",), years=(2021,))])
+def test_kwic_count_is_the_number_of_lines(query, flt):
+    """The page said 共 1000 处 where there were 1,382: the count is that of every line, not of those shown."""
+    t = many_docs()
+    assert kwic_count(t, query, flt=flt) == len(plain_kwic(t, query, flt=flt))
+
+
+@pytest.mark.parametrize("query", ["二十大", "宣传 文明", "的"])
+def test_kwic_count_on_the_seeds(seed_tables, query):
+    from analysis.words.themes import load_codebook, with_themes
+
+    themed = with_themes(seed_tables, load_codebook())
+    for flt in (Filter(), Filter(kinds=("achievements",)), Filter(themes=(load_codebook().ids[0],))):
+        assert kwic_count(themed, query, flt=flt) == len(kwic(themed, query, flt=flt)) > 0

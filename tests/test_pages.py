@@ -255,6 +255,79 @@ def test_terms_page_top_terms_and_kwic_equal_the_analysis(env, downloads):
     assert len(shown(at, "tm_kwic_t")) == len(kwic.kwic(t, "疫情防控", flt=Filter(units=("市政府",)), top=1000))
 
 
+def test_terms_page_kwic_counts_every_line_puts_the_keyword_first_and_downloads_them_all(env, downloads):
+    """It said 共 1000 处 where there were more, its CSV held 1,000 rows, and the keyword sat after five columns."""
+    from analysis.tables.labels import kwic_sorted
+
+    t, query = tables(env), "的 工 作 宣 传 文 化"
+    total = kwic.kwic_count(t, query)
+    assert total > 1000
+    at = open_page("pages/terms.py")
+    at.text_input(key="tm_query").set_value(query).run()
+    ok(at)
+    table = shown(at, "tm_kwic_t")
+    assert len(table) == 1000 and list(table.columns[:4]) == ["左文", "关键词", "右文", "报告"]
+    assert f"共 {total:,} 行" in " ".join(c.value for c in at.caption)
+    name = f"关键词上下文_{views.safe_filename(query)}.csv"
+    whole = pd.read_csv(__import__("io").BytesIO(made(downloads[name])), encoding="utf-8-sig", keep_default_na=False)
+    assert len(whole) == total and set(whole["报告"]) <= set(ui_labels(t))
+    at.radio(key="tm_kwic_by").set_value("left").run()
+    by_left = kwic_sorted(kwic.kwic(t, query, window=30), "left")
+    assert shown(at, "tm_kwic_t")["左文"].tolist() == by_left["left"].head(1000).tolist()
+
+
+def ui_labels(t) -> list[str]:
+    from analysis.tables.labels import report_labels
+
+    return report_labels(t.documents).tolist()
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _values(data) -> list:
+    """A plotly array as a list (plotly writes numeric arrays as base64 typed arrays)."""
+    if isinstance(data, dict) and "bdata" in data:
+        import base64
+
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
+
+
+def _year_traces(spec: dict) -> list[list]:
+    return [_values(trace["x"]) for trace in spec["data"] if trace.get("x") is not None]
+
+
+@pytest.mark.parametrize("path, index", [("pages/themes.py", 0), ("pages/themes.py", 1), ("pages/shifts.py", 0)])
+def test_year_charts_order_years_as_numbers_and_leave_missing_years_as_gaps(env, path, index):
+    """The seeds cover 2020, 2022 and 2023: 2021 is a gap on a numeric axis, never a neighbour of 2020."""
+    at = open_page(path)
+    ok(at)
+    spec = _charts(at)[index]
+    assert spec["layout"]["xaxis"]["type"] == "linear"
+    for x in _year_traces(spec):
+        assert all(isinstance(v, int) for v in x) and x == sorted(x)
+    if spec["data"][0]["type"] == "scatter":       # lines: the missing year is drawn as a break
+        y = dict(zip(_values(spec["data"][0]["x"]), _values(spec["data"][0]["y"]), strict=True))
+        assert 2021 in y and (y[2021] is None or np.isnan(y[2021]))
+
+
+def test_report_charts_label_reports_by_unit_year_period_without_collisions(env):
+    t = tables(env)
+    names = set(ui_labels(t))
+    at = open_page("pages/themes.py")
+    ok(at)
+    heat = _charts(at)[2]["data"][0]
+    heat["y"] = _values(heat["y"])
+    assert len(heat["y"]) == len(set(heat["y"])) == 5 and set(heat["y"]) <= names
+    assert not any(".txt" in y for y in heat["y"])
+    at.switch_page("pages/structure.py").run()
+    ok(at)
+    bars = {x for trace in _charts(at)[0]["data"] for x in _values(trace["x"])}
+    assert bars == names
+
+
 def test_compare_page_marks_shared_text_and_lists_figures(env):
     t = tables(env)
     at = open_page("pages/compare.py")
@@ -383,6 +456,16 @@ def test_report_text_is_never_shown_as_html():
     pages = [ROOT / "dashboard.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
     for path in pages:
         assert not re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(", path.read_text(encoding="utf-8")), path
+
+
+def test_no_page_writes_a_docstring_onto_the_page():
+    """Streamlit's magic writes any bare string of a page script (a constant's docstring showed as English text)."""
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            body = getattr(node, "body", None)
+            for i, stmt in enumerate(body if isinstance(body, list) else []):
+                bare = isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                assert not (bare and i > 0 and isinstance(stmt.value.value, str)), (path.name, stmt.lineno)
 
 
 def test_every_page_is_listed_in_the_readme():

@@ -155,11 +155,55 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
     pattern = re.compile("|".join(re.escape(t) for t in terms))
     lay = _layout(tables)
     kind_ok = _kind_ok(lay, flt)
-    themed = None
-    if flt.themes:   # sections with a hit of a chosen theme (as select_sections)
-        themed = tables.sections["section_id"].isin(set(select_sections(tables, flt)["section_id"])).to_numpy(bool)
-    wanted = index.doc_mask(tables.documents, flt) & (lay.doc_kinds[:, kind_ok].sum(axis=1) > 0)
-    doc_list = np.flatnonzero(wanted)
+    themed = _themed_rows(tables, flt)
+    doc_list = _wanted_docs(tables, lay, flt, kind_ok)
+    return _kwic_frame(tables, _scan(lay, terms, pattern, doc_list, kind_ok, themed, window=window, top=top))
+
+
+def _themed_rows(tables, flt: Filter) -> np.ndarray | None:
+    """A boolean per SECTIONS row: sections with a hit of a theme ``flt`` names (as select_sections); None
+    without a theme filter."""
+    if not flt.themes:
+        return None
+    return tables.sections["section_id"].isin(set(select_sections(tables, flt)["section_id"])).to_numpy(bool)
+
+
+def _wanted_docs(tables, lay: _Layout, flt: Filter, kind_ok: np.ndarray) -> np.ndarray:
+    """The DOCUMENTS rows ``flt`` selects that have a section of a kind it keeps."""
+    return np.flatnonzero(index.doc_mask(tables.documents, flt) & (lay.doc_kinds[:, kind_ok].sum(axis=1) > 0))
+
+
+def kwic_count(tables, query: str, *, flt: Filter = EVERYTHING) -> int:
+    """How many lines ``kwic(tables, query, flt=flt)`` has, without making them: the page says the true count
+    when it shows only the first lines.
+
+    Matches are counted in Arrow over the selected sections' own texts (a match lies in one section's own text
+    of a report whose sections tile it); the few reports whose sections do not tile are scanned as ``kwic`` does.
+
+    Example:
+        >>> kwic_count(tables, "二十大") == len(kwic(tables, "二十大"))
+        True
+    """
+    terms = parse_query(query)
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    lay = _layout(tables)
+    kind_ok = _kind_ok(lay, flt)
+    themed = _themed_rows(tables, flt)
+    docs = _wanted_docs(tables, lay, flt, kind_ok)
+    lo, hi = lay.doc_start[docs], lay.doc_start[docs + 1]
+    rows = lay.order[spans(lo, hi - lo)]
+    sel = kind_ok[lay.kind_code[rows]] & np.repeat(lay.tiles[docs], hi - lo)
+    if themed is not None:
+        sel &= themed[rows]
+    texts = lay.texts.take(pa.array(rows[sel], type=pa.int64()))
+    counted = pc.sum(pc.count_substring_regex(texts, pattern.pattern)).as_py() or 0 if len(texts) else 0
+    untiled = docs[~lay.tiles[docs]]
+    return int(counted) + len(_scan(lay, terms, pattern, untiled, kind_ok, themed, window=0, top=None))
+
+
+def _scan(lay: _Layout, terms: list[str], pattern: re.Pattern, doc_list: np.ndarray, kind_ok: np.ndarray,
+          themed: np.ndarray | None, *, window: int, top: int | None) -> list[tuple]:
+    """The KWIC hits (section row, start, end, left, match, right) in the documents ``doc_list``, in order."""
     hits: list[tuple[int, int, int, str, str, str]] = []   # (section row, start, end, left, match, right)
     batch, at = 16, 0
     while at < len(doc_list) and (top is None or len(hits) < top):
@@ -203,7 +247,7 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
                     break
             if top is not None and len(hits) >= top:
                 break
-    return _kwic_frame(tables, hits)
+    return hits
 
 
 def _kwic_frame(tables, hits: list[tuple]) -> pd.DataFrame:

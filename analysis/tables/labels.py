@@ -70,6 +70,11 @@ def report_labels(documents: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=pd.Index(docs["doc_id"].to_numpy(), name="doc_id"), name="label")
 
 
+def labels_of(tables) -> pd.Series:
+    """``report_labels`` of a store's documents (the form the dashboard caches on the store's version)."""
+    return report_labels(tables.documents)
+
+
 def years_with_gaps(df: pd.DataFrame, *, year: str = "year", by: Sequence[str] = (),
                     values: Sequence[str] = ()) -> pd.DataFrame:
     """``df`` with its years as whole numbers in ascending order, and for every series (``by``) a row of missing
@@ -128,6 +133,14 @@ def kwic_sorted(hits: pd.DataFrame, by: str = "position") -> pd.DataFrame:
     return hits.iloc[np.argsort(key.to_numpy(dtype=str), kind="stable")].reset_index(drop=True)
 
 
+def kwic_lines(hits: pd.DataFrame, names: pd.Series, by: str = "position") -> pd.DataFrame:
+    """A KWIC table as the page shows it: left context · keyword · right context first, then the report (its
+    label from ``names``, by doc_id), file and place; sorted by ``kwic_sorted(by)``."""
+    out = kwic_sorted(hits, by).assign(report=lambda d: d["doc_id"].map(names))
+    first = ["left", "match", "right", "report"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
 def percent(share: float | None, digits: int = 1) -> str:
     """A share as people read it: ``0.2213`` → ``22.1%`` (empty for a missing value)."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
@@ -142,5 +155,5 @@ def p_value(p: float | None) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-__all__ = ["SEP", "UNKNOWN_UNIT", "UNKNOWN_YEAR", "kwic_sorted", "p_value", "percent", "report_labels",
+__all__ = ["SEP", "UNKNOWN_UNIT", "UNKNOWN_YEAR", "kwic_lines", "kwic_sorted", "labels_of", "p_value", "percent", "report_labels",
            "years_with_gaps"]
