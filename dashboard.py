@@ -13,6 +13,9 @@ PAGES = (
     ("pages/shifts.py", "变化"),
     ("pages/terms.py", "词语"),
     ("pages/compare.py", "对读"),
+    ("pages/trend.py", "走势"),
+    ("pages/maps.py", "关联"),
+    ("pages/briefing.py", "简报"),
     ("pages/data.py", "数据"),
 )
 

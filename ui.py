@@ -139,17 +139,14 @@ def run(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def wordcloud_png(freqs: tuple[tuple[str, int], ...], font: str) -> bytes:
-    """A word cloud of (term, count) pairs as PNG bytes, drawn with a CJK font (cached: drawing takes a second)."""
-    import io
+def wordcloud_files(freqs: tuple[tuple[str, int], ...], font: str, shape: str = "rectangle",
+                    colours: tuple[tuple[str, str], ...] = (), by_theme: bool = False) -> tuple[bytes, bytes]:
+    """A word cloud of (term, count) pairs as PNG and SVG bytes, drawn with a CJK font (cached: drawing takes a
+    second); ``by_theme`` colours words by ``colours`` (term → colour, the rest grey)."""
+    from analysis.tables import cloud
 
-    from wordcloud import WordCloud
-
-    image = WordCloud(font_path=font, width=900, height=380, background_color="white", colormap="tab10",
-                      prefer_horizontal=1.0, random_state=7).generate_from_frequencies(dict(freqs)).to_image()
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+    drawn = cloud.render(dict(freqs), font, shape=shape, colours=dict(colours) if by_theme else None)
+    return cloud.to_png(drawn), cloud.to_svg(drawn)
 
 
 # ------------------------------------------------------------------------------------------------ filter ↔ URL
@@ -299,14 +296,43 @@ def palette() -> dict[str, str]:
     return theme_palette([cb.names()[t] for t in cb.ids])
 
 
-def chart(fig: go.Figure, title: str, *, key: str, height: int | None = None) -> None:
-    """A plotly chart with the project's layout and a PNG download named by its title (the modebar camera)."""
+def chart(fig: go.Figure, title: str, *, key: str, height: int | None = None, select: bool = False) -> list[dict]:
+    """A plotly chart with the project's layout and a PNG download named by its title (the modebar camera).
+
+    ``select``: a click on a bar, point or cell selects it (Streamlit's selection event); returns the selected
+    points (each with ``customdata`` as the figure set it), else [].
+    """
     fig.update_layout(title=dict(text=title, x=0.0), font=dict(family=FONT, size=13), height=height,
                       legend=dict(title=None), margin=dict(l=90, r=20, t=60, b=80), hoverlabel=dict(font_family=FONT))
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": title, "scale": 2}}
-    st.plotly_chart(fig, key=key, config=config, theme=None)
+    if not select:
+        st.plotly_chart(fig, key=key, config=config, theme=None)
+        return []
+    event = st.plotly_chart(fig, key=key, config=config, theme=None, on_select="rerun", selection_mode="points")
+    return list(getattr(getattr(event, "selection", None), "points", None) or [])
+
+
+def clickable_cells(fig: go.Figure, x: list, y: list, customdata: list, hover: list[str]) -> None:
+    """Make a heatmap's cells clickable: Streamlit gets no selection from heatmaps, so an invisible marker sits on
+    each cell centre (the heatmap's own hover is switched off; the markers carry the hover text)."""
+    for trace in fig.data:
+        trace.update(hoverinfo="skip", hovertemplate=None)
+    fig.add_trace(go.Scatter(x=x, y=y, mode="markers", customdata=customdata, hovertext=hover,
+                             hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
+                             marker=dict(size=28, symbol="square", opacity=0.0)))
+    fig.update_layout(hovermode="closest", hoverdistance=60, clickmode="event+select")
+
+
+def show_passages(found: pd.DataFrame, what: str, *, key: str, clicked: float | None = None) -> None:
+    """The passages behind a clicked number, their count (and the number clicked), with CSV/Excel downloads."""
+    from analysis.tables.explore import PASSAGES
+
+    with st.container(key=f"{key}_box"):
+        note = f"（点击的数字：{clicked:g}）" if clicked is not None else ""
+        st.text(f"{what}：原文 {len(found)} 处{note}")
+    show_table(found, "原文", columns=PASSAGES, key=key, hide=("doc_id",), height=300)
 
 
 def shown_frame(df: pd.DataFrame, *, columns: dict[str, Column] | None = None, hide: tuple[str, ...] = (),

@@ -6,29 +6,53 @@ import streamlit as st
 
 import ui
 from analysis import export
-from analysis.tables import keyness, kwic, labels, views
+from analysis.tables import cloud, keyness, kwic, labels, views
 from analysis.tables.views import Preview
 
 KWIC_ROWS = 1000   # lines shown; the count and the download have them all
 KWIC_ORDER = {"position": "按出现位置", "left": "按左文", "right": "按右文"}
 
 
+def word_cloud(flt) -> None:
+    """The word cloud with its controls; the words left out live in the address bar (``cloud_x``)."""
+    if "tm_cloud_x" not in st.session_state:
+        st.session_state["tm_cloud_x"] = st.query_params.get("cloud_x", "")
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 3])
+    n_words = c1.slider("词云词数", 20, 300, 200, step=10, key="tm_cloud_n")
+    shape = c2.selectbox("形状", list(cloud.SHAPES), format_func=cloud.SHAPES.get, key="tm_cloud_shape")
+    by_theme = c3.toggle("按主题着色", key="tm_cloud_theme")
+    exclude = cloud.parse_words(c4.text_input("去除的词（空格或顿号分隔，保存在链接中）", key="tm_cloud_x"))
+    if exclude:
+        st.query_params["cloud_x"] = "、".join(exclude)
+    elif "cloud_x" in st.query_params:
+        del st.query_params["cloud_x"]
+    freqs = ui.run(cloud.cloud_terms, flt, top=int(n_words), exclude=tuple(exclude))
+    font = views.find_cjk_font()
+    if not freqs:
+        st.info("当前筛选下没有词语。")
+        return
+    if font is None:
+        st.warning("未找到中文字体，无法绘制词云（Debian: apt-get install fonts-wqy-microhei；或设置 REPORTLENS_FONT）。")
+        return
+    colours = None
+    if by_theme:
+        t = ui.tables()
+        names, palette = t.codebook.names(), ui.palette()
+        colours = {w: palette[names[th]] for w, th in cloud.term_themes(freqs, t.codebook).items() if th}
+    png, svg = ui.wordcloud_files(tuple(freqs.items()), font, shape, tuple(sorted((colours or {}).items())), by_theme)
+    st.image(png, caption=f"词云（前 {len(freqs)} 个词，字号按出现次数" + ("；颜色为主题，灰色为不属于任何主题" if by_theme else "") + "）")
+    b1, b2, _ = st.columns([1, 1, 4])
+    b1.download_button("下载词云 PNG", png, file_name="词云.png", mime="image/png", key="tm_cloud_png", on_click="ignore")
+    b2.download_button("下载词云 SVG", svg, file_name="词云.svg", mime="image/svg+xml", key="tm_cloud_svg",
+                       on_click="ignore")
+    ui.downloads(pd.DataFrame(list(freqs.items()), columns=["词语", "频次"]), "词云词频", key="tm_cloud")
+
+
 def draw() -> None:
     st.title("词语")
     flt = ui.current_filter()
     top = st.slider("显示前 N 个词", 10, 100, 30, step=5, key="tm_top")
-    freqs = ui.run(keyness.wordcloud_frequencies, flt, top=200)
-    font = views.find_cjk_font()
-    if not freqs:
-        st.info("当前筛选下没有词语。")
-    elif font is None:
-        st.warning("未找到中文字体，无法绘制词云（Debian: apt-get install fonts-wqy-microhei；或设置 REPORTLENS_FONT）。")
-    else:
-        png = ui.wordcloud_png(tuple(freqs.items()), font)
-        st.image(png, caption="词云（前 200 个词，字号按出现次数）")
-        st.download_button("下载词云 PNG", png, file_name="词云.png", mime="image/png", key="tm_cloud_png",
-                           on_click="ignore")
-        ui.downloads(pd.DataFrame(list(freqs.items()), columns=["词语", "频次"]), "词云词频", key="tm_cloud")
+    word_cloud(flt)
     ui.caption(flt, "已去除停用词、遮盖符和数字。")
 
     weighting = ui.weighting()

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis.tables import coverage, labels, views
+from analysis.tables import charts, coverage, explore, labels, views
 
 
 def draw() -> None:
@@ -20,17 +20,23 @@ def draw() -> None:
     label = {"year": "年份", "unit": "单位"}[by]
     kw = dict(x=by, y="value", color="theme_name", color_discrete_map=ui.palette(),
               labels={by: label, "value": unit, "theme_name": "主题", "hits": "命中次数", "share": "占比"},
-              hover_data={"hits": True, "share": ":.1%"}, category_orders={"theme_name": list(names.values())})
+              hover_data={"hits": True, "share": ":.1%"}, category_orders={"theme_name": list(names.values())},
+              custom_data=[by, "theme", "hits"])
     left, right = st.columns(2)
     with left:
         fig = px.bar(drawn, barmode="group", **kw)
         ui.x_axis(fig, drawn, by)
-        ui.chart(fig, f"主题频次（{label}，{unit}）", key="th_bar")
+        picked = ui.chart(fig, f"主题频次（{label}，{unit}）", key="th_bar", select=True)
     with right:
         fig = px.line(drawn, markers=True, **kw)
         ui.x_axis(fig, drawn, by)
-        ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line")
-    ui.caption(flt)
+        picked = picked or ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line", select=True)
+    ui.caption(flt, "点击柱或点，查看产生该数字的原文。")
+    if picked:
+        group, theme, hits = picked[0]["customdata"]
+        value = None if group == views.NO_UNIT else (int(group) if by == "year" else group)
+        ui.show_passages(ui.run(explore.passages, flt, theme=theme, group={by: value}),
+                         f"{group} · {names.get(theme, theme)}", key="th_click", clicked=float(hits))
     ui.show_table(tf, "主题频次", columns=coverage.THEME_FREQUENCY, key="th_freq_t", hide=("theme",))
 
     st.subheader("报告 × 主题")
@@ -43,8 +49,17 @@ def draw() -> None:
                                customdata=[[f] * grid.shape[1] for f in grid.index], colorscale="YlOrRd",
                                texttemplate="%{z}", colorbar=dict(title="次"),
                                hovertemplate="%{customdata}<br>%{x}：%{z} 次<extra></extra>"))
-    ui.chart(fig, "各报告的主题命中（次）", key="th_heat", height=160 + 40 * len(grid))
-    ui.caption(flt, "选择下方的报告和主题，查看产生该格数字的原文。"
+    ids, doc_of = {v: k for k, v in names.items()}, {n: d for d, n in names_of.items()}
+    cells = [(c, r, [doc_of[r], ids.get(c), v], f"{charts.esc(r)}<br>{c}：{v:g} 次")
+             for r, row in grid.iterrows() for c, v in row.items() if v >= 0]
+    if cells:
+        ui.clickable_cells(fig, *map(list, zip(*cells, strict=True)))
+    cell = ui.chart(fig, "各报告的主题命中（次）", key="th_heat", height=160 + 40 * len(grid), select=True)
+    if cell:
+        doc, theme, hits = cell[0]["customdata"]
+        ui.show_passages(ui.run(explore.passages, flt, theme=theme, group={"doc_id": doc}),
+                         f"{names_of[doc]} · {names.get(theme, theme)}", key="th_cell", clicked=float(hits))
+    ui.caption(flt, "点击格子（或选择下方的报告和主题），查看产生该格数字的原文。"
                + ui.rows_note(len(grid), len(full), "份报告", "主题命中最多的"))
     ui.show_table(cov, "报告主题覆盖", columns={**coverage.THEME_COVERAGE}, key="th_cov_t", hide=("theme",),
                   extra={"report": "报告"})
