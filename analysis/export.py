@@ -39,6 +39,7 @@ from analysis.tables.keyness import (
     TOP_TERMS,
     distinctive,
     distinctive_preview,
+    group_keys,
     rank_shift,
     select_sections,
     term_shift,
@@ -47,6 +48,7 @@ from analysis.tables.keyness import (
 )
 from analysis.tables.kwic import KWIC, kwic
 from analysis.tables.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
+from analysis.tables.support import SUPPORT, group_support, support
 from analysis.tables.views import Preview
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -233,6 +235,19 @@ def _d1(name: str) -> Callable[..., pd.DataFrame]:
     return run
 
 
+def _group_support(df: pd.DataFrame, tables, flt: Filter, by: str | None) -> pd.DataFrame:
+    """A term table by group with each group's n_reports, n_units and chars (of the reports ``flt`` selects)."""
+    docs = flt.apply(tables.documents)
+    if by is None:
+        return df.assign(**support(tables.documents, flt))
+    keyed = docs.merge(group_keys(docs, by)[["doc_id", "group"]], on="doc_id")
+    sup = group_support(keyed, ["group"]).set_index("group")
+    out = df.copy()
+    for col in SUPPORT:
+        out[col] = out["group"].astype(object).map(sup[col]).fillna(0).astype("int64")
+    return out
+
+
 def _d1_columns(name: str) -> dict[str, Column]:
     try:
         from analysis.tables import coverage
@@ -256,10 +271,11 @@ EXPORTS: dict[str, ExportSpec] = {
     "term_shift": ExportSpec(_term_shift, TERM_SHIFT, "词语变化", "groups"),
     "rank_shift": ExportSpec(_rank_shift, RANK_SHIFT, "高频词排名变化", "groups"),
     "term_timeline": ExportSpec(lambda t, f, **_: term_timeline(t, flt=f), TERM_TIMELINE, "提法首末年份"),
-    "distinctive": ExportSpec(lambda t, f, *, by=None, top=None, **_: distinctive(
-        t, flt=f, **_distinctive_kw(by, top)), DISTINCTIVE, "特色词"),
-    "top_terms": ExportSpec(lambda t, f, *, by=None, top=None, **_: top_terms(t, f, by=by, top=top or 50),
-                            TOP_TERMS, "高频词"),
+    "distinctive": ExportSpec(lambda t, f, *, by=None, top=None, **_: _group_support(distinctive(
+        t, flt=f, **_distinctive_kw(by, top)), t, f, _distinctive_kw(by, top).get("by", "document")),
+        {**DISTINCTIVE, **SUPPORT}, "特色词"),
+    "top_terms": ExportSpec(lambda t, f, *, by=None, top=None, **_: _group_support(
+        top_terms(t, f, by=by, top=top or 50), t, f, by), {**TOP_TERMS, **SUPPORT}, "高频词"),
     "plan_followup": ExportSpec(_d1("plan_followup"), _d1_columns("plan_followup"), "计划落实"),
     "similarity": ExportSpec(lambda t, f, **_: similarity(t, f), SIMILARITY, "报告相似度"),
     "boilerplate": ExportSpec(lambda t, f, **_: boilerplate(t, f), BOILERPLATE, "共用段落"),
@@ -343,7 +359,10 @@ def preview_table(name: str, tables, flt: Filter = Filter(), *, query: str | Non
         whole = len(found) < limit or (top is not None and limit == top)
         return Preview(found.head(rows), len(found) if whole else None, found if whole else None)
     if name == "distinctive" and not flt.themes:
-        return distinctive_preview(tables, rows=rows, flt=flt, **_distinctive_kw(by, top))
+        kw = _distinctive_kw(by, top)
+        p = distinctive_preview(tables, rows=rows, flt=flt, **kw)
+        return Preview(_group_support(p.frame, tables, flt, kw["by"]), p.total,
+                       None if p.full is None else _group_support(p.full, tables, flt, kw["by"]))
     full = export_table(name, tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
     return Preview(full.head(rows), len(full), full)
 

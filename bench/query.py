@@ -260,7 +260,7 @@ def clicks() -> dict[str, Callable[[Any, Case], Any]]:
 # ------------------------------------------------------------------------------------------------ checks
 
 
-NON_NEGATIVE = ("hits", "count", "n_docs", "chars", "n_a", "n_b", "n_sections", "plan_hits", "next_hits",
+NON_NEGATIVE = ("hits", "count", "n_docs", "n_reports", "n_units", "chars", "n_a", "n_b", "n_sections", "plan_hits", "next_hits",
                 "heading_hits", "body_hits", "count_a", "count_b")
 
 
@@ -276,8 +276,8 @@ def check_invariants(name: str, t, c: Case, result: Any) -> None:
             raise WrongAnswer(f"ledger: {int(result['n_docs'].sum())} reports, the filter selects {want} ({c.flt})")
     if name == "theme_frequency" and c.by_freq == "all" and len(result):
         want = len(c.flt.apply(t.documents))
-        if set(result["n_docs"]) != {want}:
-            raise WrongAnswer(f"theme_frequency: n_docs {set(result['n_docs'])} != {want} selected ({c.flt})")
+        if set(result["n_reports"]) != {want}:
+            raise WrongAnswer(f"theme_frequency: n_reports {set(result['n_reports'])} != {want} selected ({c.flt})")
     if name == "kind_coverage":
         docs = set(c.flt.apply(t.documents)["doc_id"])
         if set(result["doc_id"]) != docs:

@@ -78,7 +78,7 @@ def test_theme_frequency_by_document_exact_values(fx):
 def test_theme_frequency_by_year_pools_the_year(fx):
     tf = theme_frequency(fx, by="year", weighting="per_10k")
     row = _row(tf, year=2021, theme="culture")
-    assert (row["n_docs"], row["hits"]) == (2, 4)  # d2 plans 2 + d3 2
+    assert (row["n_reports"], row["n_units"], row["hits"]) == (2, 2, 4)  # d2 plans 2 + d3 2
     assert row["chars"] == fx.documents.query("year == 2021")["chars"].sum()
     assert row["value"] == row["hits_per_10k"]
     shares = tf.groupby("year")["share"].sum()

@@ -70,7 +70,10 @@ def test_term_shift_sentences_marks_new_terms_and_respects_min_count():
                        "is_new": [True, False, True], "is_dropped": [False, False, False]})
     out = views.term_shift_sentences(ts, 2020, 2023, n=2, min_count=3)
     assert out["term"].tolist() == ["二十大", "疫情防控"]
-    assert out["sentence"].iloc[0] == "“二十大”每万字出现次数由2020年的0.0次升至2023年的8.0次，为新出现的词。"
+    assert out["sentence"].iloc[0] == "“二十大”每万字出现次数由2020年的0.0次升至2023年的8.0次，为新出现的词（z = 3.0）。"
+    supported = ts.assign(n_reports_a=4, n_reports_b=5)
+    line = views.term_shift_sentences(supported, 2020, 2023, n=1, matched=True)["sentence"].iloc[0]
+    assert line.endswith("（z = 3.0；同口径：2020年 4 份、2023年 5 份报告）。")
 
 
 def test_theme_passages_lists_each_hit_of_the_theme_with_its_section():

@@ -43,7 +43,8 @@ _THEME = {"theme": Column("str", "theme id", "主题编号"), "theme_name": Colu
 
 THEME_FREQUENCY = {
     **_KEYS, **_THEME,
-    "n_docs": Column("int64", "documents in the group", "报告数"),
+    "n_reports": Column("int64", "reports in the group", "报告数"),
+    "n_units": Column("int64", "distinct issuing units among them (reports without a unit not counted)", "单位数"),
     "chars": Column("int64", "characters of the group's selected sections", "字数"),
     "hits": Column("int64", "theme keyword matches", "命中次数"),
     "hits_per_10k": Column("float64", "hits per 10,000 characters", "每万字命中"),
@@ -86,6 +87,18 @@ THEME_SHIFT = {
     "share_b": Column("float64", "group B's share (groups only)", "B组占比"),
     "per_10k_a": Column("float64", "group A's hits per 10k (groups only)", "A组每万字"),
     "per_10k_b": Column("float64", "group B's hits per 10k (groups only)", "B组每万字"),
+    "z": Column("float64", "size-aware change of the rate: log rate ratio ÷ its standard error (+ = more)",
+                "变化Z值"),
+    "matched": Column("bool", "the comparison kept only units and periods present on both sides (同口径)", "同口径"),
+    "n_reports": Column("int64", "reports behind the row (by year or unit × year)", "报告数"),
+    "n_units": Column("int64", "their units", "单位数"),
+    "chars": Column("int64", "their selected characters", "字数"),
+    "n_reports_a": Column("int64", "group A's reports (groups only)", "A组报告数"),
+    "n_units_a": Column("int64", "group A's units (groups only)", "A组单位数"),
+    "chars_a": Column("int64", "group A's selected characters (groups only)", "A组字数"),
+    "n_reports_b": Column("int64", "group B's reports (groups only)", "B组报告数"),
+    "n_units_b": Column("int64", "group B's units (groups only)", "B组单位数"),
+    "chars_b": Column("int64", "group B's selected characters (groups only)", "B组字数"),
 }
 PLAN_FOLLOWUP = {
     "unit": _KEYS["unit"],
@@ -306,16 +319,21 @@ def _frequency(tables: Any, hits: pd.DataFrame, cb: Codebook, flt: Filter, *, by
         grid["hits"] = per_doc.reindex(pd.MultiIndex.from_frame(grid)).fillna(0).astype("int64").to_numpy()
         grid["chars"] = grid["doc_id"].map(chars).fillna(0).astype("int64")
     keys = BY_KEYS[by]
-    grid = grid.merge(docs[["doc_id", *[k for k in keys if k != "doc_id"]]], on="doc_id", how="left")
+    extra_cols = [k for k in keys if k != "doc_id"]
+    grid = grid.merge(docs[["doc_id", *extra_cols, *(["unit"] if "unit" not in extra_cols else [])]].rename(
+        columns={} if "unit" in extra_cols else {"unit": "_unit"}), on="doc_id", how="left")
+    unit_col = "unit" if "unit" in extra_cols else "_unit"
     out = (grid.groupby([*keys, "theme"], dropna=False, sort=False)
-           .agg(n_docs=("doc_id", "nunique"), chars=("chars", "sum"), hits=("hits", "sum")).reset_index())
+           .agg(n_reports=("doc_id", "nunique"), n_units=(unit_col, "nunique"), chars=("chars", "sum"),
+                hits=("hits", "sum")).reset_index())
+    out["n_units"] = out["n_units"].astype("int64")
     out["hits_per_10k"] = np.where(out["chars"] > 0, out["hits"] * 10_000 / out["chars"].where(out["chars"] > 0), 0.0)
     total = out.groupby(keys, dropna=False)["hits"].transform("sum") if keys else out["hits"].sum()
     out["share"] = (out["hits"] / pd.Series(total, index=out.index).where(lambda s: s > 0)).fillna(0.0)
     out["value"] = (out["hits"] if weighting == "count" else out["hits_per_10k"]).astype("float64")
     out = _theme_rows(out, flt, cb)
     out = out.sort_values([*keys, "value"], ascending=[True] * len(keys) + [False], kind="stable")
-    cols = [*keys, "theme", "theme_name", "n_docs", "chars", "hits", "hits_per_10k", "share", "value"]
+    cols = [*keys, "theme", "theme_name", "n_reports", "n_units", "chars", "hits", "hits_per_10k", "share", "value"]
     return out[cols].reset_index(drop=True)
 
 
@@ -560,7 +578,8 @@ def _key_tuples(df: pd.DataFrame, keys: list[str]) -> list[tuple]:
 
 
 def theme_shift(tables: Any, flt: Filter = ALL_REPORTS, *, by: Literal["year", "unit_year"] = "year",
-                groups: tuple[Filter, Filter] | None = None, codebook: Codebook | None = None) -> pd.DataFrame:
+                groups: tuple[Filter, Filter] | None = None, codebook: Codebook | None = None,
+                matched: bool = False) -> pd.DataFrame:
     """Theme share and rate by year (or unit × year) with the change from the previous available year.
 
     Args:
@@ -569,27 +588,23 @@ def theme_shift(tables: Any, flt: Filter = ALL_REPORTS, *, by: Literal["year", "
         by: "year" or "unit_year" (the previous year is then the same unit's previous report year).
         groups: (A, B) to compare two filters instead: deltas are B minus A, positive where B gives a theme more.
         codebook: the codebook; the tables' or the shipped one when None.
+        matched: 同口径. By year, each year is compared with the previous one on the units with reports in both
+            years and the same kinds of period (``analysis.tables.support.matched_filters``): the row's hits,
+            share and support are that year's matched reports. By unit × year, a change is given only where
+            the unit's periods are the same as in its previous year. With groups, A and B are matched.
     Returns:
-        a THEME_SHIFT table (prev_year/deltas null for a first year; share_a/share_b … only with groups).
+        a THEME_SHIFT table (prev_year/deltas/z null for a first year; share_a/share_b … only with groups), with
+        the support of every row (n_reports, n_units, chars; ``_a``/``_b`` with groups) and ``z``, the change of
+        the rate per 10,000 characters divided by its standard error.
 
     Example:
-        >>> sh = theme_shift(tables, by="year")
-        >>> sh[sh.theme == "epidemic"][["year", "share", "delta_share"]]
+        >>> sh = theme_shift(tables, by="year", matched=True)
+        >>> sh[sh.theme == "epidemic"][["year", "share", "delta_share", "z", "n_reports"]]
     """
     hits, cb = _resolve(tables, codebook)
     themed = _Themed(tables, hits, cb)
     if groups is not None:
-        a, b = groups
-        fa = _frequency(themed, hits, cb, flt, by="all", weighting="count", extra=a)
-        fb = _frequency(themed, hits, cb, flt, by="all", weighting="count", extra=b)
-        out = fa[["theme", "theme_name", "share", "hits_per_10k", "hits"]].merge(
-            fb[["theme", "share", "hits_per_10k", "hits"]], on="theme", how="left", sort=False, suffixes=("_a", "_b"))
-        return pd.DataFrame({
-            "theme": out["theme"], "theme_name": out["theme_name"], "hits_a": out["hits_a"], "hits_b": out["hits_b"],
-            "share_a": out["share_a"], "share_b": out["share_b"],
-            "per_10k_a": out["hits_per_10k_a"], "per_10k_b": out["hits_per_10k_b"],
-            "delta_share": out["share_b"] - out["share_a"],
-            "delta_per_10k": out["hits_per_10k_b"] - out["hits_per_10k_a"]})
+        return _theme_pair(tables, themed, hits, cb, flt, *groups, matched=matched)
     if by not in ("year", "unit_year"):
         raise ValueError(f"by={by!r} is not valid; options are: 'year', 'unit_year'")
     freq = theme_frequency(themed, flt, by=by, codebook=cb)
@@ -601,9 +616,93 @@ def theme_shift(tables: Any, flt: Filter = ALL_REPORTS, *, by: Literal["year", "
     out["prev_year"] = prev["year"].shift(1).astype("Int64")
     out["delta_share"] = out["share"] - prev["share"].shift(1)
     out["delta_per_10k"] = out["hits_per_10k"] - prev["hits_per_10k"].shift(1)
+    out["z"] = rate_z(prev["hits"].shift(1), prev["chars"].shift(1), freq["hits"], freq["chars"])
+    out["matched"] = matched
+    for col in ("n_reports", "n_units", "chars"):
+        out[col] = freq[col].astype("int64")
+    if matched and by == "unit_year":
+        docs = flt.apply(tables.documents)
+        kinds = docs.groupby(["unit", "year"])["period"].agg(lambda p: frozenset(p.dropna()))
+        mine = [kinds.get((u, y)) for u, y in zip(out["unit"], out["year"])]
+        before = [kinds.get((u, p)) if p is not pd.NA else None for u, p in zip(out["unit"], out["prev_year"])]
+        unlike = np.array([b is None or m != b for m, b in zip(mine, before)])
+        out.loc[unlike, ["prev_year", "delta_share", "delta_per_10k", "z"]] = None
+        out["prev_year"] = out["prev_year"].astype("Int64")
+    if matched and by == "year":
+        out = _matched_years(tables, themed, hits, cb, flt, out)
     order = {t: i for i, t in enumerate(cb.ids)}
     return out.sort_values([*keys, "year", "theme"], key=lambda s: s.map(order) if s.name == "theme" else s,
                            kind="stable").reset_index(drop=True)
+
+
+def rate_z(hits_a: Any, chars_a: Any, hits_b: Any, chars_b: Any) -> np.ndarray:
+    """z of the change of a rate (hits per character) from A to B: the log rate ratio over its standard error,
+    with 0.5 added to each count (Poisson; a group with few characters gets a small z however large its change).
+    Null where a side has no characters."""
+    ha, ca, hb, cbb = (pd.to_numeric(pd.Series(np.asarray(v, dtype="float64")), errors="coerce").to_numpy()
+                       for v in (hits_a, chars_a, hits_b, chars_b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.log(((hb + 0.5) / cbb) / ((ha + 0.5) / ca)) / np.sqrt(1 / (ha + 0.5) + 1 / (hb + 0.5))
+    return np.where((ca > 0) & (cbb > 0), z, np.nan)
+
+
+def _theme_pair(tables: Any, themed: Any, hits: pd.DataFrame, cb: Codebook, flt: Filter, a: Filter, b: Filter, *,
+                matched: bool) -> pd.DataFrame:
+    if matched:
+        from analysis.tables.support import matched_filters
+
+        m = matched_filters(flt.apply(tables.documents), a, b)
+        a, b = m.a, m.b
+    fa = _frequency(themed, hits, cb, flt, by="all", weighting="count", extra=a)
+    fb = _frequency(themed, hits, cb, flt, by="all", weighting="count", extra=b)
+    sup = ["n_reports", "n_units", "chars"]
+    out = fa[["theme", "theme_name", "share", "hits_per_10k", "hits", *sup]].merge(
+        fb[["theme", "share", "hits_per_10k", "hits", *sup]], on="theme", how="left", sort=False, suffixes=("_a", "_b"))
+    empty = (out["n_reports_a"] == 0) | (out["n_reports_b"] == 0)
+    frame = pd.DataFrame({
+        "theme": out["theme"], "theme_name": out["theme_name"], "hits_a": out["hits_a"], "hits_b": out["hits_b"],
+        "share_a": out["share_a"], "share_b": out["share_b"],
+        "per_10k_a": out["hits_per_10k_a"], "per_10k_b": out["hits_per_10k_b"],
+        "delta_share": (out["share_b"] - out["share_a"]).where(~empty),
+        "delta_per_10k": (out["hits_per_10k_b"] - out["hits_per_10k_a"]).where(~empty),
+        "z": rate_z(out["hits_a"], out["chars_a"], out["hits_b"], out["chars_b"]), "matched": matched})
+    for col in sup:
+        for side in ("a", "b"):
+            frame[f"{col}_{side}"] = out[f"{col}_{side}"].fillna(0).astype("int64")
+    return frame
+
+
+def _matched_years(tables: Any, themed: Any, hits: pd.DataFrame, cb: Codebook, flt: Filter,
+                   out: pd.DataFrame) -> pd.DataFrame:
+    """Replace each year's row (after the first) by the matched comparison with the previous year."""
+    years = sorted(int(y) for y in out["year"].dropna().unique())
+    parts = [out[out["year"] == years[0]]] if years else []
+    for prev, year in itertools.pairwise(years):
+        pair = _theme_pair(tables, themed, hits, cb, flt, Filter(years=(prev,)), Filter(years=(year,)), matched=True)
+        pair = pair[pair["theme"].isin(set(out["theme"]))]
+        parts.append(pd.DataFrame({
+            "year": pd.array([year] * len(pair), dtype="Int64"), "theme": pair["theme"],
+            "theme_name": pair["theme_name"], "hits": pair["hits_b"], "hits_per_10k": pair["per_10k_b"],
+            "share": pair["share_b"], "prev_year": pd.array([prev] * len(pair), dtype="Int64"),
+            "delta_share": pair["delta_share"], "delta_per_10k": pair["delta_per_10k"], "z": pair["z"],
+            "matched": True, "n_reports": pair["n_reports_b"], "n_units": pair["n_units_b"],
+            "chars": pair["chars_b"]}))
+    return pd.concat(parts, ignore_index=True)[list(out.columns)] if parts else out
+
+
+def theme_change(tables: Any, a: Filter, b: Filter, flt: Filter = ALL_REPORTS, *, matched: bool = True,
+                 min_reports: int = 3, codebook: Codebook | None = None) -> pd.DataFrame:
+    """The overview's biggest theme changes from A to B: the groups comparison (matched by default), ranked by
+    |z| and kept only when both sides have at least ``min_reports`` reports (none otherwise).
+
+    Returns:
+        THEME_SHIFT rows of ``theme_shift(groups=(a, b), matched=matched)`` sorted by |z|, largest first.
+    """
+    pair = theme_shift(tables, flt, groups=(a, b), matched=matched, codebook=codebook)
+    if pair.empty or int(pair["n_reports_a"].iloc[0]) < min_reports or int(pair["n_reports_b"].iloc[0]) < min_reports:
+        return pair.iloc[0:0]
+    pair = pair[pair["z"].notna() & ((pair["hits_a"] + pair["hits_b"]) > 0)]
+    return pair.reindex(pair["z"].abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
 
 
 class _Themed:

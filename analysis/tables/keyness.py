@@ -24,6 +24,7 @@ from analysis.query.filters import Filter
 from analysis.query.groups import GroupCounts, group_counts, group_term_counts, top_per_group
 from analysis.query.search import phrase_counts
 from analysis.schema import Column
+from analysis.tables.support import SUPPORT, pair_support_columns, support
 from analysis.tables.views import Preview
 
 USERDICT = Path(__file__).resolve().parent.parent / "resources" / "userdict.txt"
@@ -45,6 +46,7 @@ TERM_SHIFT = {
     "p": Column("float64", "p-value of G² (chi-square, 1 df)", "P值"),
     "is_new": Column("bool", "absent in A, present in B", "新出现"),
     "is_dropped": Column("bool", "present in A, absent in B", "已消失"),
+    **pair_support_columns(),
 }
 
 RANK_SHIFT = {
@@ -58,6 +60,7 @@ RANK_SHIFT = {
     "per_10k_b": Column("float64", "occurrences per 10,000 characters in year B", "B年每万字"),
     "is_new": Column("bool", "absent in year A, present in year B", "新出现"),
     "is_dropped": Column("bool", "present in year A, absent in year B", "已消失"),
+    **pair_support_columns("year A", "year B", zh_a="A年", zh_b="B年"),
 }
 
 TERM_TIMELINE = {
@@ -213,7 +216,16 @@ def term_shift(tables, a: Filter, b: Filter, *, prior: Literal["corpus", "pooled
     out = out.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
     if top is not None and len(out) > 2 * top:
         out = pd.concat([out.head(top), out.tail(top)])
-    return out.reset_index(drop=True)
+    return _with_pair_support(out.reset_index(drop=True), tables, a, b, chars_a, chars_b)
+
+
+def _with_pair_support(out: pd.DataFrame, tables, a: Filter, b: Filter, chars_a: int, chars_b: int) -> pd.DataFrame:
+    """The two groups' n_reports, n_units and (selected) chars as constant ``_a``/``_b`` columns."""
+    for suffix, flt, chars in (("a", a, chars_a), ("b", b, chars_b)):
+        sup = {**support(tables.documents, flt), "chars": int(chars)}
+        for name in SUPPORT:
+            out[f"{name}_{suffix}"] = pd.array([sup[name]] * len(out), dtype="int64")
+    return out
 
 
 def g2_keyness(y_a, y_b, n_a: float, n_b: float) -> np.ndarray:
@@ -277,7 +289,8 @@ def rank_shift(tables, year_a: int, year_b: int, *, top: int = 20, flt: Filter =
     out["is_new"] = (out["count_a"] == 0) & (out["count_b"] > 0)
     out["is_dropped"] = (out["count_a"] > 0) & (out["count_b"] == 0)
     out = out.sort_values(["rank_b", "rank_a", "term"], na_position="last", kind="mergesort")
-    return out.reset_index(drop=True)
+    year_filters = [dataclasses.replace(flt, years=(int(y),), year_from=None, year_to=None) for y in (year_a, year_b)]
+    return _with_pair_support(out.reset_index(drop=True), tables, *year_filters, chars_a, chars_b)
 
 
 # --------------------------------------------------------------------------------------------- term_timeline

@@ -14,7 +14,7 @@ import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -128,8 +128,40 @@ def theme_shift_sentences(shift: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def _term_support(r: Any, year_a: int, year_b: int, matched: bool | None) -> str:
+    if not hasattr(r, "n_reports_a"):
+        return ""
+    how = "" if matched is None else ("同口径：" if matched else "未按同口径：")
+    return f"；{how}{year_a}年 {r.n_reports_a} 份、{year_b}年 {r.n_reports_b} 份报告"
+
+
+def theme_change_sentences(changes: pd.DataFrame, label_a: str, label_b: str, *, n: int = 3) -> list[str]:
+    """The overview's theme sentences: the ``n`` largest changes by |z| (``coverage.theme_change``), each with the
+    support behind it.
+
+    Args:
+        changes: THEME_SHIFT rows of a two-group comparison, sorted by |z| (``coverage.theme_change``).
+        label_a, label_b: how the groups are named ("2022年", "2023年").
+    Returns:
+        Chinese sentences, e.g. "理论武装：每万字命中由2022年的3.1次升至2023年的5.0次（z = 2.4；同口径：两年各 6 份
+        报告、6 个单位）。"
+    """
+    out = []
+    for r in changes.head(n).itertuples(index=False):
+        verb = "升至" if r.delta_per_10k > 0 else "降至"
+        how = "同口径" if bool(getattr(r, "matched", False)) else "未按同口径"
+        if r.n_reports_a == r.n_reports_b and r.n_units_a == r.n_units_b:
+            who = f"两年各 {r.n_reports_a} 份报告、{r.n_units_a} 个单位"
+        else:
+            who = (f"{label_a} {r.n_reports_a} 份报告（{r.n_units_a} 个单位）、{label_b} {r.n_reports_b} 份报告"
+                   f"（{r.n_units_b} 个单位）")
+        out.append(f"{r.theme_name}：每万字命中由{label_a}的{r.per_10k_a:.1f}次{verb}{label_b}的{r.per_10k_b:.1f}次"
+                   f"（z = {r.z:.1f}；{how}：{who}）。")
+    return out
+
+
 def term_shift_sentences(shift: pd.DataFrame, year_a: int, year_b: int, *, n: int = 3,
-                         min_count: int = 3) -> pd.DataFrame:
+                         min_count: int = 3, matched: bool | None = None) -> pd.DataFrame:
     """The terms that rose and fell most between two years (by log-odds z), as Chinese sentences.
 
     Args:
@@ -138,8 +170,10 @@ def term_shift_sentences(shift: pd.DataFrame, year_a: int, year_b: int, *, n: in
         year_b: the later year.
         n: rises and falls each.
         min_count: a term needs at least this many occurrences in A and B together.
+        matched: whether A and B were matched (同口径); the sentence says so when given.
     Returns:
-        columns direction, term, z, per_10k_a, per_10k_b, sentence.
+        columns direction, term, z, per_10k_a, per_10k_b, sentence (each naming the reports behind it when the
+        table carries n_reports_a/n_reports_b).
     """
     cols = ["direction", "term", "z", "per_10k_a", "per_10k_b", "sentence"]
     df = shift[(shift["n_a"] + shift["n_b"]) >= min_count]
@@ -151,7 +185,8 @@ def term_shift_sentences(shift: pd.DataFrame, year_a: int, year_b: int, *, n: in
             rows.append({"direction": direction, "term": r.term, "z": float(r.z), "per_10k_a": float(r.per_10k_a),
                          "per_10k_b": float(r.per_10k_b),
                          "sentence": f"“{r.term}”每万字出现次数由{year_a}年的{r.per_10k_a:.1f}次{verb}"
-                                     f"{year_b}年的{r.per_10k_b:.1f}次{note}。"})
+                                     f"{year_b}年的{r.per_10k_b:.1f}次{note}"
+                                     f"（z = {r.z:.1f}{_term_support(r, year_a, year_b, matched)}）。"})
     return pd.DataFrame(rows, columns=cols)
 
 
