@@ -96,7 +96,7 @@ def _trend_sentences(trend: pd.DataFrame, n: int = 3) -> list[str]:
     y0, y1 = years[-2], years[-1]
     a = trend[trend["year"] == y0].set_index("theme_name")
     b = trend[trend["year"] == y1].set_index("theme_name")
-    n0, n1 = int(a["n_docs"].max()), int(b["n_docs"].max())
+    n0, n1 = int(a["n_reports"].max()), int(b["n_reports"].max())
     delta = (b["share"] - a["share"].reindex(b.index).fillna(0.0)).sort_values(kind="stable")
     support = f"（{y0} 年 {n0} 份报告，{y1} 年 {n1} 份报告）"
     out = []

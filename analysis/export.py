@@ -48,7 +48,7 @@ from analysis.tables.keyness import (
 )
 from analysis.tables.kwic import KWIC, kwic
 from analysis.tables.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
-from analysis.tables.support import SUPPORT, group_support, support
+from analysis.tables.support import GROUP_SUPPORT, SUPPORT, group_support, support
 from analysis.tables.views import Preview
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -273,9 +273,9 @@ EXPORTS: dict[str, ExportSpec] = {
     "term_timeline": ExportSpec(lambda t, f, **_: term_timeline(t, flt=f), TERM_TIMELINE, "提法首末年份"),
     "distinctive": ExportSpec(lambda t, f, *, by=None, top=None, **_: _group_support(distinctive(
         t, flt=f, **_distinctive_kw(by, top)), t, f, _distinctive_kw(by, top).get("by", "document")),
-        {**DISTINCTIVE, **SUPPORT}, "特色词"),
+        {**DISTINCTIVE, **GROUP_SUPPORT}, "特色词"),
     "top_terms": ExportSpec(lambda t, f, *, by=None, top=None, **_: _group_support(
-        top_terms(t, f, by=by, top=top or 50), t, f, by), {**TOP_TERMS, **SUPPORT}, "高频词"),
+        top_terms(t, f, by=by, top=top or 50), t, f, by), {**TOP_TERMS, **GROUP_SUPPORT}, "高频词"),
     "plan_followup": ExportSpec(_d1("plan_followup"), _d1_columns("plan_followup"), "计划落实"),
     "similarity": ExportSpec(lambda t, f, **_: similarity(t, f), SIMILARITY, "报告相似度"),
     "boilerplate": ExportSpec(lambda t, f, **_: boilerplate(t, f), BOILERPLATE, "共用段落"),

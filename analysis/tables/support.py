@@ -37,6 +37,10 @@ SUPPORT = {
     "chars": Column("int64", "characters of those reports", "字数"),
 }
 
+GROUP_SUPPORT = {name: Column(col.dtype, f"{col.meaning}: the whole group's", f"分组{col.label_zh}")
+                 for name, col in SUPPORT.items()}
+"""SUPPORT for tables whose rows are (group, term) pairs, where 报告数 already counts the reports using a term."""
+
 
 def pair_support_columns(meaning_a: str = "group A", meaning_b: str = "group B", *, zh_a: str = "A组",
                          zh_b: str = "B组") -> dict[str, Column]:
@@ -218,6 +222,6 @@ def _restrict(flt: Filter, units: set[str], periods: set[str]) -> Filter:
     return dataclasses.replace(flt, units=tuple(sorted(units)), periods=tuple(sorted(periods)) or (NO_MATCH,))
 
 
-__all__ = ["MIN_OVERLAP", "MIN_REPORTS", "SUPPORT", "Matched", "comparison_warnings", "group_support",
+__all__ = ["GROUP_SUPPORT", "MIN_OVERLAP", "MIN_REPORTS", "SUPPORT", "Matched", "comparison_warnings", "group_support",
            "group_warnings", "matched_filters", "pair_support_columns", "support", "with_pair_support",
            "with_support"]
