@@ -155,8 +155,11 @@ def format_inspect(result: dict) -> str:
         value = result.get(f)
         source = (result.get("sources") or {}).get(f)
         evidence = (result.get("evidence") or {}).get(f)
-        why = f"  [{source}" + (f": {evidence}" if evidence else "") + "]" if source else ""
-        lines.append(f"{f}: {'-' if value is None else value}{why}")
+        confidence = (result.get("confidence") or {}).get(f)
+        why = f"  [{source or '-'}" + (f": {evidence}" if evidence else "") + "]" if source or evidence else ""
+        sure = f"  ({confidence})" if confidence else ""
+        lines.append(f"{f}: {'-' if value is None else value}{why}{sure}")
+    lines.append("places: " + " / ".join(result.get(k) or "-" for k in ("province", "city", "county")))
     lines.append("outline:")
     for s in result.get("sections") or []:
         marker = f" {s['marker']}" if s.get("marker") else ""

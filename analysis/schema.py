@@ -11,14 +11,16 @@ from typing import NamedTuple
 SCHEMA_VERSION = 1
 
 LEVELS = ("province", "city", "county", "district", "township", "organisation", "unknown")
-PERIODS = ("H1", "H2", "Q1", "Q2", "Q3", "Q4", "annual")
+PERIODS = ("H1", "H2", "Q1", "Q2", "Q3", "Q4", "Q1-Q3", "annual")
+CONFIDENCES = ("high", "medium", "low")
 KINDS = ("preamble", "achievements", "problems", "plans", "other")
 SOURCES = ("manifest", "title", "heading", "calendar", "body")
 
 LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "district": "区级",
             "township": "乡镇街道", "organisation": "单位", "unknown": "未知"}
 PERIOD_ZH = {"H1": "上半年", "H2": "下半年", "Q1": "一季度", "Q2": "二季度", "Q3": "三季度",
-             "Q4": "四季度", "annual": "全年"}
+             "Q4": "四季度", "Q1-Q3": "前三季度", "annual": "全年"}
+CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
 KIND_ZH = {"preamble": "导语", "achievements": "工作成效", "problems": "问题不足",
            "plans": "工作计划", "other": "其他"}
 
@@ -39,6 +41,11 @@ for _f, _zh in (("title", "标题"), ("unit", "单位"), ("unit_level", "层级"
     _EVIDENCE[f"{_f}_source"] = ("str", f"where {_f} came from: manifest/title/heading/calendar/body",
                                  f"{_zh}来源")
     _EVIDENCE[f"{_f}_evidence"] = ("str", f"the phrase that decided {_f}", f"{_zh}依据")
+_CONFIDENCE = {f"{_f}_confidence": ("str", (f"how sure the {_f} is: high/medium/low (low: weak or conflicting cues, "
+                                           "shown in the evidence); null when the field is null and nothing conflicts"),
+                                    f"{_zh}置信度")
+               for _f, _zh in (("year", "年份"), ("period", "时段"), ("unit", "单位"), ("unit_level", "层级"),
+                               ("region", "地区"))}
 
 DOCUMENTS = _table(
     doc_id=("str", "stable id: hash of the cleaned text", "文档编号"),
@@ -46,9 +53,10 @@ DOCUMENTS = _table(
     title=("str", "the report's own title line(s); null when it starts with its body", "标题"),
     unit=("str", "issuing unit as named (may be masked or null)", "单位"),
     unit_level=("str", "province/city/county/district/township/organisation/unknown", "层级"),
-    region=("str", "place name; null when masked or absent", "地区"),
+    region=("str", ("the issuer's place as the report writes it, resolved to its full path (湖北省咸宁市通山县); "
+                   "null when masked or absent"), "地区"),
     year=("Int64", "year the report covers; null when it cannot be known", "年份"),
-    period=("str", "H1/H2/Q1–Q4/annual; null when unknown", "时段"),
+    period=("str", "H1/H2/Q1–Q4/Q1-Q3/annual; null when unknown", "时段"),
     chars=("int64", "characters of the cleaned text", "字数"),
     n_sections=("int64", "outline nodes, preamble included", "段落数"),
     format=("str", "txt/docx/pdf", "格式"),
@@ -57,6 +65,10 @@ DOCUMENTS = _table(
                              "glosses, viewer chunk numbers, site headers and footers); offsets exclude them"), "清除字数"),
     removed=("str", "the removed characters per kind, 'html=12 pinyin=6'; empty when nothing was removed", "清除内容"),
     **_EVIDENCE,
+    **_CONFIDENCE,
+    province=("str", "the region's province (gazetteer name, Simplified); null when unknown", "省"),
+    city=("str", "the region's city or prefecture; null when unknown", "市"),
+    county=("str", "the region's county or district; null when unknown", "县区"),
 )
 
 SECTIONS = _table(

@@ -81,8 +81,11 @@ def test_infer_unit_level(text, level):
 
 def test_infer_region_from_place_name_and_null_when_masked():
     meta = infer("中共通山县委2020年落实意识形态工作责任制情况汇报\n2020年，通山县委坚决贯彻落实。")
-    assert meta["region"] == "湖北省" and meta["region_evidence"] == "通山县"
-    assert infer("**区2022年宣传思想文化工作总结\n**区扎实推进。")["region"] is None
+    assert meta["region"] == "湖北省咸宁市通山县" and meta["region_evidence"] == "通山县"
+    assert (meta["province"], meta["city"], meta["county"]) == ("湖北省", "咸宁市", "通山县")
+    assert meta["region_confidence"] == "high"
+    masked = infer("**区2022年宣传思想文化工作总结\n**区扎实推进。")
+    assert masked["region"] is None and masked["province"] is None and masked["region_confidence"] is None
 
 
 def test_infer_unit_from_title_and_body():
@@ -97,7 +100,8 @@ def test_infer_metadata_manifest_overrides_and_inference_fills():
     assert (meta["year"], meta["year_source"]) == (2021, "manifest")
     assert (meta["unit"], meta["unit_source"]) == ("区委宣传部", "manifest")
     assert (meta["period"], meta["period_source"]) == ("annual", "title")
-    assert meta["unit_level_source"] == "title"
+    assert (meta["unit_level"], meta["unit_level_source"]) == ("district", "manifest")  # the level of the unit given
+    assert meta["year_confidence"] == "high" and meta["unit_confidence"] == "high"
 
 
 def test_calendar_year_evidence_names_the_markers():
@@ -106,28 +110,88 @@ def test_calendar_year_evidence_names_the_markers():
     assert calendar_year("没有任何时代标记的文字。") is None
 
 
-def test_places_equal_cpca_transform_on_seeds_and_dev(seeds_dir, shared_dir):
-    """The region's places come from cpca's record without its DataFrame wrapper: the same answer as transform."""
-    import re
+# ---- every rule of year and period inference, on made-up sentences
 
-    import cpca
 
-    from analysis.parse.meta import _places
-    from analysis.read.report import read_report
+@pytest.mark.parametrize("text", [
+    "县委宣传部关于近三年精神文明建设工作总结\n现将有关情况总结如下：\n一、主要做法\n正文。",
+    "某区精神文明建设工作总结\n现将2021年至2023年上半年的工作情况总结报告如下：\n一、主要做法\n正文。",
+])
+def test_a_multi_year_report_has_no_year_and_no_period(text):
+    meta = infer(text)
+    assert meta["year"] is None and meta["period"] is None
+    assert meta["year_confidence"] == "low" and meta["year_evidence"]
 
-    paths = sorted(seeds_dir.iterdir()) + sorted((shared_dir / "dev" / "reports").iterdir())
-    strings = set()
-    for p in paths:
-        if p.suffix.lower() not in (".txt", ".docx", ".pdf"):
-            continue
-        text = read_report(p).text
-        strings.update(re.sub(r"[0-9０-９]", "", s) for s in (text[:300], text.split("\n", 1)[0]))
-    assert len(strings) > 40
-    found = 0
-    for s in sorted(strings):
-        row = cpca.transform([s]).iloc[0]
-        expected = tuple(v if isinstance(v, str) else None for v in (row.get(k) for k in ("省", "市", "区")))
-        got = tuple(v if isinstance(v, str) else None for v in _places(s))
-        assert got == expected, s
-        found += expected[0] is not None
-    assert found > 10   # the strings name places: the comparison is not all-None
+
+def test_a_site_title_that_contradicts_the_heading_loses_and_the_conflict_is_shown():
+    meta = infer("2019年某区宣传部工作总结及工作计划\n在区委的领导下，扎实推进。\n一、2017年工作亮点\n正文。")
+    assert (meta["year"], meta["year_source"], meta["year_confidence"]) == (2017, "heading", "low")
+    assert "2019" in meta["year_evidence"]
+
+
+def test_a_stated_year_stands_against_older_calendar_markers_with_low_confidence():
+    meta = infer("2018年上半年新区宣传工作汇报\n2018年上半年，新区为迎接党的十九大胜利召开，扎实推进各项工作。")
+    assert (meta["year"], meta["period"]) == (2018, "H1")
+    assert meta["year_confidence"] == "high"
+    redated = infer("2021年某镇宣传工作总结\n今年以来，深入开展群众路线教育实践活动，学习十八届三中全会精神。")
+    assert redated["year"] == 2021 and redated["year_confidence"] == "low"
+
+
+def test_a_speech_reviewing_last_year_is_annual_whatever_its_title_says():
+    meta = infer("宣传工作上半年总结\n按照安排，下面，我简要总结上年宣传工作。一、2016年工作简要回顾\n全县完成了全年任务。")
+    assert (meta["year"], meta["period"], meta["period_confidence"]) == (2016, "annual", "low")
+
+
+def test_a_period_heading_line_outranks_a_title_year():
+    text = ("2018年某矿宣传工作总结汇报\n2018年，某矿宣传工作扎实推进。\n㈠、上半年工作总结：\n"
+            "一、抓好理论学习\n正文。")
+    assert infer(text)["period"] == "H1"
+
+
+@pytest.mark.parametrize("text,period", [
+    ("20xx年我镇扎实工作，现将20xx年工作情况总结如下：\n一、抓学习\n正文。", "annual"),
+    ("今年以来，我镇扎实工作。现将20xx年上半年主要工作完成情况汇报如下：\n一、抓学习\n正文。", "H1"),
+    ("今年以来，我镇扎实工作。现将一年来的工作情况汇报如下。\n一、抓学习\n正文。", "annual"),
+    ("某区意识形态领域4-6月分析研判报告\n一、总体情况\n正文。", "Q2"),
+    ("某县二季度意识形态工作研判报告\n一、总体情况\n正文。", "Q2"),
+    ("某县前三季度宣传工作总结\n一、总体情况\n正文。", "Q1-Q3"),
+    ("一、总体情况\n1-9月，全县共发稿120篇。", "Q1-Q3"),
+    ("一、总体情况\n1-6月，全县共发稿120篇。", "H1"),
+])
+def test_periods_from_the_body_statement_quarters_and_month_ranges(text, period):
+    assert infer(text)["period"] == period
+
+
+@pytest.mark.parametrize("text", [
+    "一、工作情况\n年初制定了全年理论学习计划，组织学习。",                   # the year's plan, not the span
+    "一、工作情况\n印发《2020年度中心组理论学习安排》，组织学习。",           # a cited document's year
+    "2022年网络意识形态分析研判报告\n2022年，机关党组扎实推进。\n一、总体情况\n正文。",  # an analysis, not a summary
+    "某街道意识形态工作情况汇报\n今年以来，我街道扎实推进。\n一、重点工作\n正文。",     # an interim report
+])
+def test_no_period_is_a_default(text):
+    assert infer(text)["period"] is None
+
+
+def test_a_plenum_held_late_in_a_year_dates_that_years_annual_report_and_the_next_years_half_year():
+    annual = infer("XX年全县宣传思想工作总结\n一、宣传贯彻十六届三中、四中、五中全会精神。\n正文。")
+    assert (annual["year"], annual["period"], annual["year_source"]) == (2005, "annual", "calendar")
+    half = infer("乡镇上半年宣传工作总结\n今年以来，我镇贯彻十六届五中全会精神。")
+    assert (half["year"], half["period"]) == (2006, "H1")
+
+
+@pytest.mark.parametrize("text,year", [
+    ("某县宣传工作总结\n深入开展保持共产党员先进性教育活动。", 2005),
+    ("某县宣传工作总结\n围绕“四个全面”战略布局开展专题学习。", 2015),
+    ("二○○九年宣传工作总结\n一、工作情况\n正文。", 2009),
+])
+def test_calendar_markers_and_chinese_numeral_years(text, year):
+    assert infer(text)["year"] == year
+
+
+@pytest.mark.parametrize("text", [
+    "一、工作情况\n全县创建工作屡获好评，2023屡次获奖。",          # a garbled count, no 年
+    "一、工作情况\n力争到2027年建成文明城市。",                   # a target year
+    "一、工作情况\n本文发布于2023年5月12日。",                   # a posting date
+])
+def test_no_year_from_a_count_a_target_or_a_date(text):
+    assert infer(text)["year"] is None

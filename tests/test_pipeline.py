@@ -70,7 +70,8 @@ def test_inspect_report_shape(seed_paths):
     out = inspect_report(seed_paths["001"])
     assert tuple(out) == INSPECT_KEYS and out["errors"] == []
     assert out["title"] == "市委宣传部上半年工作总结及下半年工作计划"
-    assert out["sources"]["period"] == "title" and out["evidence"]["period"]
+    assert out["sources"]["period"] == "heading" and out["evidence"]["period"] == "一、上半年工作总结"
+    assert out["confidence"]["period"] == "high" and out["province"] is None  # the title agrees; no place named
     assert out["sections"][0] == {"path": "0", "level": 0, "marker": "", "heading": "", "kind": "preamble",
                                   "start": 0, "end": out["sections"][1]["start"]}
     assert [s["kind"] for s in out["sections"] if s["level"] == 1] == ["achievements", "plans"]

@@ -38,7 +38,7 @@ from analysis.store.pieces import Pieces, parquet_bytes, string_codes, write_par
 from analysis.store.pipeline import ReportTables, process_file
 from analysis.words.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
 
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 """Bump when a change to the pipeline changes its output: every report is then processed again."""
 
 MANIFEST_JSON = "manifest.json"

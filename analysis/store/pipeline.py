@@ -149,7 +149,7 @@ def _columns(rows: list[dict], table: dict) -> dict[str, list]:
 
 
 INSPECT_KEYS = ("file", "title", "year", "period", "unit", "unit_level", "region", "sources", "evidence",
-                "sections", "errors")
+                "sections", "errors", "confidence", "province", "city", "county")
 
 
 def inspect_report(path: str | Path) -> dict:
@@ -160,7 +160,7 @@ def inspect_report(path: str | Path) -> dict:
     from analysis.errors import UnreadableReport
 
     out: dict = dict.fromkeys(INSPECT_KEYS)
-    out.update(file=str(path), sources={}, evidence={}, sections=[], errors=[])
+    out.update(file=str(path), sources={}, evidence={}, sections=[], errors=[], confidence={})
     try:
         raw = read_report(path)
     except UnreadableReport as err:
@@ -171,6 +171,9 @@ def inspect_report(path: str | Path) -> dict:
         out[f] = meta[f]
         out["sources"][f] = meta[f"{f}_source"]
         out["evidence"][f] = meta[f"{f}_evidence"]
+        if f"{f}_confidence" in meta:
+            out["confidence"][f] = meta[f"{f}_confidence"]
+    out.update(province=meta["province"], city=meta["city"], county=meta["county"])
     out["sections"] = [dict(path=r.path, level=int(r.level), marker=r.marker, heading=r.heading, kind=r.kind,
                             start=int(r.start), end=int(r.end)) for r in sections.itertuples()]
     return out
