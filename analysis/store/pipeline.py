@@ -15,6 +15,7 @@ from analysis.parse.masks import blank_masks, find_masks
 from analysis.parse.meta import infer_metadata
 from analysis.parse.outline import assign_kinds, outline_records, to_frame
 from analysis.read.report import read_report
+from analysis.read.script import to_simplified
 from analysis.words.terms import term_columns
 
 
@@ -83,8 +84,9 @@ def report_columns(text: str, *, file: str, format: str = "txt", encoding: str =
         return ids[max(bisect.bisect_right(starts, offset) - 1, 0)]
 
     masks = find_masks(text)
-    figures = [{"doc_id": doc_id, "section_id": section_of(f.start), **f._asdict()}
-               for f in find_figures(text, segmenter=segmenter, masks=masks)]
+    # figures are read in Simplified script (offsets unchanged) and shown as written
+    figures = [{"doc_id": doc_id, "section_id": section_of(f.start), **f._asdict(), "text": text[f.start:f.end]}
+               for f in find_figures(to_simplified(text), segmenter=segmenter, masks=masks)]
     redactions = [{"doc_id": doc_id, "section_id": section_of(m.start), **m._asdict()} for m in masks]
     blanked = blank_masks(text, masks)
     terms = term_columns(((doc_id, r["section_id"], blanked[r["start"]:r["end"]]) for r in records),

@@ -14,6 +14,7 @@ from analysis.query import index
 from analysis.query.cache import cached, rows_in, spans
 from analysis.query.filters import Filter
 from analysis.query.search import arrow_texts
+from analysis.read.script import script_pattern
 from analysis.schema import Column
 from analysis.tables.keyness import EVERYTHING, select_sections
 
@@ -130,7 +131,9 @@ def _kind_ok(lay: _Layout, flt: Filter) -> np.ndarray:
 def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top: int | None = None) -> pd.DataFrame:
     """Every occurrence of the query in the selected sections, with context (masks shown as written).
 
-    A plain substring search (no tokenisation), one regular-expression pass over each selected section,
+    A plain substring search (no tokenisation) in either script: a query written in Simplified or Traditional
+    characters finds the word written either way (``analysis.read.script.script_pattern``; the match and its
+    context are shown as written). One regular-expression pass over each selected section,
     so the time is linear in the size of the corpus. Offsets are in the cleaned document: section start +
     offset within the section's own text. Context may reach into neighbouring sections. Documents are searched
     in order, a batch at a time (sections without the query are skipped in Arrow before any Python string is
@@ -151,8 +154,8 @@ def kwic(tables, query: str, *, flt: Filter = EVERYTHING, window: int = 30, top:
     """
     if window < 0:
         raise ValueError(f"window={window!r} must be zero or more")
-    terms = parse_query(query)
-    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    terms = [script_pattern(t) for t in parse_query(query)]  # either script finds both (宣传 / 宣傳)
+    pattern = re.compile("|".join(terms))
     lay = _layout(tables)
     kind_ok = _kind_ok(lay, flt)
     themed = _themed_rows(tables, flt)
@@ -219,8 +222,9 @@ def _scan(lay: _Layout, terms: list[str], pattern: re.Pattern, doc_list: np.ndar
         found = np.zeros(len(rows), dtype=bool)
         texts = lay.texts.take(pa.array(rows[sel]))
         for term in terms:
-            found[np.flatnonzero(sel)] |= pc.fill_null(pc.match_substring(texts, term), False).to_numpy(
-                zero_copy_only=False)
+            match = pc.match_substring(texts, term) if term == re.escape(term) else (
+                pc.match_substring_regex(texts, term))
+            found[np.flatnonzero(sel)] |= pc.fill_null(match, False).to_numpy(zero_copy_only=False)
         owner = np.repeat(np.arange(len(chunk)), hi - lo)
         candidate = np.bincount(owner[found], minlength=len(chunk)) > 0
         candidate |= ~lay.tiles[chunk] & (np.bincount(owner[sel], minlength=len(chunk)) > 0)

@@ -3,7 +3,8 @@
 A token becomes a term when the segmenter's verdict keeps it (``analysis.parse.segment``: no mask, punctuation,
 whitespace or number, at least ``min_chars`` long (2 by default: single CJK characters are mostly function words or
 fragments in a term table) and on neither word list; user-dictionary words are always kept unless a word list
-names them, so ``十四五`` survives the number rule).
+names them, so ``十四五`` survives the number rule). Texts are segmented in Simplified script
+(``analysis.read.script``), so a Traditional report shares its terms with Simplified ones.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from analysis import schema
 from analysis.parse.masks import blank_masks
 from analysis.parse.segment import Segmenter, get_segmenter
+from analysis.read.script import to_simplified
 
 
 def segment(text: str, *, segmenter: Segmenter | None = None, drop_officialese: bool = True,
@@ -37,7 +39,7 @@ def segment(text: str, *, segmenter: Segmenter | None = None, drop_officialese: 
     """
     seg = segmenter if segmenter is not None else get_segmenter()
     verdicts = seg.verdicts(drop_officialese=drop_officialese, min_chars=min_chars)
-    return [tok for tok in seg.segment(blank_masks(text)) if verdicts[tok]]
+    return [tok for tok in seg.segment(blank_masks(to_simplified(text))) if verdicts[tok]]
 
 
 _TEXT_COLUMNS = {c: schema.SECTIONS[c] for c in ("doc_id", "section_id", "text")}
@@ -92,6 +94,7 @@ def term_columns(sections: Iterable[tuple[str, str, str]], *, segmenter: Segment
     for doc_id, section_id, text in sections:
         if not isinstance(text, str) or not text:
             continue
+        text = to_simplified(text)  # one vocabulary for both scripts (宣傳 counts as 宣传)
         kept = sorted(Counter(filter(keep, cut(text if blanked else blank_masks(text)))).items())  # by term
         if not kept:
             continue

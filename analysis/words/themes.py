@@ -32,6 +32,7 @@ import yaml
 
 from analysis.errors import BadCodebook
 from analysis.parse.masks import MASK_RE, blank_masks
+from analysis.read.script import to_simplified
 from analysis.schema import Column
 
 DEFAULT_CODEBOOK = Path(__file__).parent.parent / "resources" / "codebook.yaml"
@@ -346,7 +347,9 @@ LIST_THEMES = 3  # a clause naming this many themes is a list of work areas: its
 
 def _spans(clean: str, codebook: Codebook) -> list[tuple[int, int, int, bool]]:
     """(matcher index, start, end, strong) of every match that counts, by position; matches in a clause that
-    names ``LIST_THEMES`` or more themes ("理论武装、舆论引导、精神文明创建和文化建设") are dropped."""
+    names ``LIST_THEMES`` or more themes ("理论武装、舆论引导、精神文明创建和文化建设") are dropped. The text is matched in
+    Simplified script (offsets unchanged), so the codebook finds its words in Traditional reports too."""
+    clean = to_simplified(clean)
     found = sorted((start, k, end, strong) for k, m in enumerate(_matchers(codebook))
                    for start, end, strong in m.spans(clean))
     if len({k for _, k, _, _ in found}) < LIST_THEMES:
@@ -402,7 +405,7 @@ def section_matches(text: str, heading: str | None, codebook: Codebook) -> list[
     clean = blank_masks(text)
     counted = _section_counts(clean, h0, h1, codebook)
     matchers = _matchers(codebook)
-    return [(matchers[k].theme, start, end, _entry(codebook.themes[k], clean[start:end]), k in counted)
+    return [(matchers[k].theme, start, end, _entry(codebook.themes[k], to_simplified(clean[start:end])), k in counted)
             for k, start, end, _ in sorted(_spans(clean, codebook))]
 
 
