@@ -33,7 +33,7 @@ def draw() -> None:
         picked = picked or ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line", select=True)
     ui.caption(flt, "点击柱或点，查看产生该数字的原文。")
     if picked:
-        group, theme, hits = picked[0]["customdata"]
+        group, theme, hits = picked[0]["customdata"][:3]
         value = None if group == views.NO_UNIT else (int(group) if by == "year" else group)
         ui.show_passages(ui.run(explore.passages, flt, theme=theme, group={by: value}),
                          f"{group} · {names.get(theme, theme)}", key="th_click", clicked=float(hits))
