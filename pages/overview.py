@@ -1,14 +1,12 @@
 """总览: counts, the coverage ledger (unit × year), the theme mix and the biggest changes since the previous year."""
 
-import dataclasses
-
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis.tables import coverage, keyness, views
+from analysis.tables import changes, coverage, views
 
 
 def draw() -> None:
@@ -45,21 +43,20 @@ def draw() -> None:
     fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed", categoryorder="array",
                                                    categoryarray=tf["theme_name"].tolist()))
     ui.chart(fig, f"主题构成（{ui.unit_label()}）", key="ov_mix")
-    ui.caption(flt)
+    ui.caption(flt, views.support_note(tf))
     ui.show_table(tf, "主题构成", columns=coverage.THEME_FREQUENCY, key="ov_mix_t", hide=("theme",))
 
     st.subheader("与上一年相比变化最大的主题和词语")
-    sentences = views.theme_shift_sentences(ui.run(coverage.theme_shift, flt))
-    years = sorted({int(y) for y in flt.apply(t.documents)["year"].dropna()})
-    if len(years) >= 2:
-        a, b = (dataclasses.replace(flt, years=(y,), year_from=None, year_to=None) for y in years[-2:])
-        terms = views.term_shift_sentences(ui.run(keyness.term_shift, a, b), years[-2], years[-1])
-        sentences = [*sentences["sentence"], *terms["sentence"]]
-        for line in sentences:
-            st.text("· " + line)
-        ui.caption(flt, f"比较 {years[-2]} 年与 {years[-1]} 年；词语按对数优势比 Z 值排序。")
+    matched = st.toggle("同口径（只比两年都有报告的单位、相同时段）", value=True, key="ov_matched")
+    found = ui.run(changes.latest_changes, flt, matched=matched)
+    for warning in found.warnings:
+        st.warning(views.escape_markdown(warning))
+    for line in found.sentences:
+        st.text("· " + line)
+    if found.years is None:
+        st.info(found.note)
     else:
-        st.info("当前筛选只包含一个年份，无法计算年度变化。")
+        ui.caption(flt, found.note)
 
 
 ui.ensure_entry()

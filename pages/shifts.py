@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from analysis.schema import LEVEL_ZH
-from analysis.tables import coverage, keyness, labels, views
+from analysis.tables import coverage, keyness, labels, support, views
 
 FACETS = 12
 # Most unit panels the theme-share chart draws (the table under it keeps every unit).
@@ -16,7 +16,8 @@ DIMS = {"years": ("年份", "year"), "units": ("单位", "unit"), "levels": ("�
 def draw() -> None:
     st.title("变化")
     flt, t = ui.current_filter(), ui.tables()
-    sh = ui.run(coverage.theme_shift, flt, by="unit_year")
+    matched = st.toggle("同口径（年度比较只比相同单位、相同时段的报告）", value=True, key="sh_matched")
+    sh = ui.run(coverage.theme_shift, flt, by="unit_year", matched=matched)
     sh = sh.assign(unit=sh["unit"].fillna(views.NO_UNIT))
     drawn = coverage.largest_groups(sh, "unit", weight="hits", limit=FACETS)
     drawn = labels.years_with_gaps(drawn, by=["unit", "theme_name"], values=["share"])
@@ -28,6 +29,8 @@ def draw() -> None:
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     ui.chart(fig, "各单位主题占比的年度变化", key="sh_units", height=260 * ((drawn["unit"].nunique() + 1) // 2) + 80)
     ui.caption(flt, "占比 = 该主题命中 ÷ 全部主题命中；没有报告的年份留空。"
+               + ("同口径：表中的变化只在该单位前后两年时段相同（如全年对全年）时计算。" if matched else
+                  "未按同口径：前后两年时段不同（如上半年对全年）也计算变化。")
                + ui.rows_note(drawn["unit"].nunique(), sh["unit"].nunique(), "个单位", "主题命中最多的"))
     ui.show_table(sh, "主题年度变化", columns=coverage.THEME_SHIFT, key="sh_units_t", hide=("theme",))
 
@@ -45,6 +48,19 @@ def draw() -> None:
     top = c3.number_input("前 N 个词", 5, 100, 20, key="sh_top")
     base = ui.replace_filter(flt, year_from=None, year_to=None) if dim == "years" else flt
     a, b = ui.replace_filter(base, **{dim: (va,)}), ui.replace_filter(base, **{dim: (vb,)})
+    rank_base = base
+    if matched and dim == "years":
+        m = support.matched_filters(t.documents, a, b)
+        a, b = m.a, m.b
+        rank_base = ui.replace_filter(base, units=m.a.units, periods=m.a.periods)
+        st.caption(m.note_zh())
+    names = (f"A 组（{fmt(va)}）", f"B 组（{fmt(vb)}）")
+    for warning in support.comparison_warnings(t.documents, a, b, names=names):
+        st.warning(views.escape_markdown(warning))
+    st.caption(support.pair_note(t.documents, a, b, names))
+    if min(support.support(t.documents, f)["n_reports"] for f in (a, b)) == 0:
+        st.info("有一组没有可比的报告；可关闭“同口径”或换两组再比较。")
+        return
     ts = ui.run(keyness.term_shift, a, b)
     ts = ts.assign(freq=np.log10(ts["n_a"] + ts["n_b"]))
     shown = ts.reindex(ts["z"].abs().sort_values(ascending=False).index).head(300)
@@ -68,7 +84,7 @@ def draw() -> None:
                       columns=keyness.TERM_SHIFT, key="sh_gone_t")
     if dim == "years":
         st.subheader(f"高频词排名：{va} → {vb}")
-        rs = ui.run(keyness.rank_shift, int(va), int(vb), top=int(top), flt=base)
+        rs = ui.run(keyness.rank_shift, int(va), int(vb), top=int(top), flt=rank_base)
         ui.show_table(rs, "高频词排名变化", columns=keyness.RANK_SHIFT, key="sh_rank_t", height=320)
 
     st.subheader("提法时间线（用户词典中的官方提法）")

@@ -192,6 +192,24 @@ def test_overview_numbers_equal_the_analysis_and_follow_the_filter(env, download
     assert shown(at, "ov_mix_t")["数值"].tolist() == pytest.approx(mix["value"].tolist())
 
 
+def test_overview_biggest_changes_are_matched_by_default_and_name_their_support(env):
+    from analysis.tables import changes
+
+    t = tables(env)
+    at = open_page("pages/overview.py")
+    ok(at)
+    assert at.toggle(key="ov_matched").value is True
+    found = changes.latest_changes(t, Filter(), matched=True)
+    assert found.years == (2022, 2023) and found.sentences == []  # no unit has reports in both years
+    captions = " ".join(c.value for c in at.caption)
+    assert "同口径：只比两组都有报告的 0 个单位" in captions and "至少需要 3 份可比报告" in captions
+    at.toggle(key="ov_matched").set_value(False).run()
+    ok(at)
+    pooled = changes.latest_changes(t, Filter(), matched=False)
+    assert [x.value for x in at.warning] == pooled.warnings
+    assert any(w.startswith("2022年只有 2 份报告") for w in pooled.warnings)
+
+
 def test_themes_page_shows_theme_frequency_and_the_passages_of_a_cell(env, downloads):
     t = tables(env)
     at = open_page("pages/themes.py")
@@ -223,9 +241,32 @@ def test_structure_page_kind_shares_equal_kind_coverage(env, downloads):
     assert all(made(data).startswith(BOM) for name, data in downloads.items() if name.endswith(".csv"))
 
 
+def test_shifts_page_compares_matched_years_by_default(env):
+    from analysis.tables.support import matched_filters
+
+    t = tables(env)
+    at = open_page("pages/shifts.py")
+    ok(at)
+    assert at.toggle(key="sh_matched").value is True
+    a, b = at.selectbox(key="sh_a").value, at.selectbox(key="sh_b").value
+    m = matched_filters(t.documents, Filter(years=(a,)), Filter(years=(b,)))
+    assert m.units == ("市委宣传部",) and m.periods == ("H1",)  # 2020 H1 against 2023 H1 of the same unit
+    ts = keyness.term_shift(t, m.a, m.b)
+    top = ts.reindex(ts["z"].abs().sort_values(ascending=False).index).head(300)
+    assert shown(at, "sh_ts_t")["Z值"].tolist() == pytest.approx(top["z"].tolist())
+    rs = keyness.rank_shift(t, a, b, top=20, flt=Filter(units=m.units, periods=m.periods))
+    assert shown(at, "sh_rank_t")["词语"].tolist() == rs["term"].tolist()
+    captions = " ".join(c.value for c in at.caption)
+    assert "同口径：只比两组都有报告的 1 个单位" in captions and "A 组（2020）：1 份报告、1 个单位" in captions
+    assert any("只有 1 份报告" in w.value for w in at.warning)
+    sh = coverage.theme_shift(t, Filter(), by="unit_year", matched=True)
+    assert shown(at, "sh_units_t")["同口径"].all() and len(shown(at, "sh_units_t")) == len(sh)
+
+
 def test_shifts_page_scores_equal_term_shift_of_the_two_groups(env):
     t = tables(env)
     at = open_page("pages/shifts.py")
+    at.toggle(key="sh_matched").set_value(False).run()
     ok(at)
     a, b = at.selectbox(key="sh_a").value, at.selectbox(key="sh_b").value
     ts = keyness.term_shift(t, Filter(years=(a,)), Filter(years=(b,)))

@@ -158,3 +158,17 @@ def test_term_shift_support_counts_reports_not_terms():
     t = tiny()
     ts = keyness.term_shift(t, Filter(years=(2022,)), Filter(years=(2023,)))
     assert set(ts["n_reports_a"]) == {2} and set(ts["n_reports_b"]) == {1} and set(ts["n_units_a"]) == {2}
+
+
+def test_overview_changes_compare_like_with_like_and_say_so():
+    from analysis.tables.changes import latest_changes
+
+    many = with_themes(tiny([(f"{d}{i}", f"{u}{i}", lv, y, p, text) for i in range(3) for d, u, lv, y, p, text in DOCS]))
+    matched = latest_changes(many, Filter())
+    theory = next(s for s in matched.sentences if s.startswith("理论武装"))
+    assert "升至" in theory and "同口径：两年各 3 份报告、3 个单位" in theory  # the State Councils gave theory more
+    pooled = latest_changes(many, Filter(), matched=False)
+    theory = next(s for s in pooled.sentences if s.startswith("理论武装"))
+    assert "降至" in theory and "2022年 6 份报告（6 个单位）、2023年 3 份报告（3 个单位）" in theory
+    assert any("两组单位重合" in w for w in pooled.warnings) is False and "未按同口径" in pooled.note
+    assert latest_changes(with_themes(tiny()), Filter()).sentences == []  # 1 matched report a year: no conclusion

@@ -103,6 +103,15 @@ def with_pair_support(df: pd.DataFrame, documents: pd.DataFrame, a: Filter, b: F
     return out
 
 
+def pair_note(documents: pd.DataFrame, a: Filter, b: Filter, names: tuple[str, str] = ("A 组", "B 组")) -> str:
+    """"A 组：N 份报告、U 个单位、C 字；B 组：…" for a caption beside a two-group comparison."""
+    parts = []
+    for name, flt in zip(names, (a, b)):
+        s = support(documents, flt)
+        parts.append(f"{name}：{s['n_reports']:,} 份报告、{s['n_units']:,} 个单位、{s['chars']:,} 字")
+    return "；".join(parts) + "。"
+
+
 # ------------------------------------------------------------------------------------------------ warnings
 
 
@@ -223,5 +232,5 @@ def _restrict(flt: Filter, units: set[str], periods: set[str]) -> Filter:
 
 
 __all__ = ["GROUP_SUPPORT", "MIN_OVERLAP", "MIN_REPORTS", "SUPPORT", "Matched", "comparison_warnings", "group_support",
-           "group_warnings", "matched_filters", "pair_support_columns", "support", "with_pair_support",
+           "group_warnings", "matched_filters", "pair_note", "pair_support_columns", "support", "with_pair_support",
            "with_support"]

@@ -135,6 +135,14 @@ def _term_support(r: Any, year_a: int, year_b: int, matched: bool | None) -> str
     return f"；{how}{year_a}年 {r.n_reports_a} 份、{year_b}年 {r.n_reports_b} 份报告"
 
 
+def support_note(table: pd.DataFrame) -> str:
+    """"依据 N 份报告、M 个单位、C 字。" for a table of one group (its n_reports, n_units, chars columns)."""
+    if table.empty or "n_reports" not in table:
+        return "没有报告。"
+    row = table.iloc[0]
+    return f"依据 {int(row['n_reports']):,} 份报告、{int(row['n_units']):,} 个单位、{int(row['chars']):,} 字。"
+
+
 def theme_change_sentences(changes: pd.DataFrame, label_a: str, label_b: str, *, n: int = 3) -> list[str]:
     """The overview's theme sentences: the ``n`` largest changes by |z| (``coverage.theme_change``), each with the
     support behind it.
