@@ -436,3 +436,17 @@ def ensure_entry() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def codebook_audit(t: Any, flt: Filter) -> None:
+    """The 数据 page's 主题词典体检 panel: per theme the entries driving its hits (``analysis.tables.audit``)."""
+    from analysis.tables import audit
+
+    st.subheader("主题词典体检")
+    names = t.codebook.names()
+    theme = st.selectbox("主题", [None, *names], format_func=lambda k: "全部主题" if k is None else names[k],
+                         key="dt_audit_theme")
+    show_table(run(audit.audit_selection, flt, theme=theme), "主题词典体检", columns=audit.AUDIT, key="dt_audit_t",
+               hide=("theme",), height=320)
+    caption(flt, "每个主题按命中次数列出词条：命中最多的词条排在最前。占比大而示例不属于该主题的词条，应在主题词典中"
+                 "改为短语、加排除词或提示词。未计入命中 = 所在段落证据不足（未达最少命中数）。")

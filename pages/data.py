@@ -9,7 +9,7 @@ from analysis.errors import ReportLensError
 from analysis.query.filters import Filter
 from analysis.schema import DOCUMENTS, LEVEL_ZH, LEVELS, PERIOD_ZH, PERIODS, PROBLEMS
 from analysis.store import manifest
-from analysis.tables import audit, views
+from analysis.tables import views
 
 STATUS_ZH = {"saved": "已保存", "same": "已存在（内容相同）", "kept_beside": "同名文件内容不同，已另存", "refused": "拒收"}
 
@@ -78,8 +78,7 @@ def draw() -> None:
                    key="dt_export_t", command=export.cli_command(name, flt, query=query, groups=groups,
                                                                   data=ui.data_dir()))
     ui.caption(flt)
-
-    codebook_audit(t, flt)
+    ui.codebook_audit(t, flt)
 
     st.subheader("主题词典、用户词典与停用词")
     for kind, label in (("codebook", "主题词典"), ("userdict", "用户词典"), ("stopwords", "停用词")):
@@ -95,17 +94,6 @@ def draw() -> None:
                 c2.success(f"已替换{label}。")
             except ReportLensError as err:
                 ui.show_error(err)
-
-
-def codebook_audit(t, flt: Filter) -> None:
-    st.subheader("主题词典体检")
-    names = t.codebook.names()
-    theme = st.selectbox("主题", [None, *names], format_func=lambda k: "全部主题" if k is None else names[k],
-                         key="dt_audit_theme")
-    table = ui.run(audit.audit_selection, flt, theme=theme)
-    ui.show_table(table, "主题词典体检", columns=audit.AUDIT, key="dt_audit_t", hide=("theme",), height=320)
-    ui.caption(flt, "每个主题按命中次数列出词条：命中最多的词条排在最前。占比大而示例不属于该主题的词条，"
-                    "应在主题词典中改为短语、加排除词或提示词。未计入命中 = 所在段落证据不足（未达最少命中数）。")
 
 
 ui.ensure_entry()
