@@ -20,6 +20,7 @@ PAGES = (
 )
 
 st.set_page_config(page_title="ReportLens 宣传工作报告对读", layout="wide")
+ui.chinese_chrome()
 nav = st.navigation([st.Page(path, title=title, default=i == 0) for i, (path, title) in enumerate(PAGES)])
 try:
     result = ui.build_store()

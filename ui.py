@@ -203,6 +203,15 @@ def _seed_widgets(options: dict[str, list]) -> tuple[int, int] | None:
     return (pick[0], pick[-1])
 
 
+CHROME_CSS = ROOT / "assets" / "chrome_zh.css"
+"""The project's own style sheet: Streamlit's widget texts in Chinese (no user text ever goes into it)."""
+
+
+def chinese_chrome() -> None:
+    """Load ``CHROME_CSS`` (a static file of the project) so Streamlit's own texts read in Chinese."""
+    st.html(CHROME_CSS)
+
+
 def sidebar_filter(documents: pd.DataFrame) -> Filter:
     """Draw the sidebar filter (options from the data), keep it in the URL and return it."""
     options = filter_options(documents)
@@ -222,7 +231,8 @@ def sidebar_filter(documents: pd.DataFrame) -> Filter:
         opts = options[field]
         fmt = (lambda v, n=names: n.get(v, v)) if names else str
         chosen[field] = tuple(sb.multiselect(label, opts, key=key, format_func=fmt, placeholder="全部",
-                                             disabled=not opts, help=None if opts else "数据中没有此项"))
+                                             disabled=not opts, help=None if opts else "数据中没有此项",
+                                             select_all=False))
     sb.toggle("显示原始次数（默认每万字）", key=WEIGHT_KEY)
     note = st.session_state.pop("f_url_note", None)
     if note:

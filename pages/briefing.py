@@ -17,7 +17,8 @@ def draw() -> None:
                        file_name="简报.docx", key="br_docx", on_click="ignore", type="primary",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.caption("简报含筛选范围、报告数、主题构成与年度变化图（各附一句说明及其依据的报告数）、各单位特色词和所用报告清单；"
-               "生成约需 10 秒。命令行：python -m analysis briefing --out 简报.docx（筛选参数同 export）。")
+               "生成约需 10 秒。也可在命令行生成（筛选参数与导出命令相同）：")
+    st.code("python -m analysis briefing --out 简报.docx", language="bash")
     st.subheader("简报要点预览")
     for line in [content.mix_sentence, *content.trend_sentences]:
         st.text("· " + line)

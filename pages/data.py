@@ -63,7 +63,7 @@ def draw() -> None:
 
     st.subheader("导出分析表")
     flt = ui.current_filter()
-    name = st.selectbox("表", list(export.EXPORTS), format_func=lambda n: f"{export.EXPORTS[n].title_zh}（{n}）",
+    name = st.selectbox("表", list(export.EXPORTS), format_func=lambda n: export.EXPORTS[n].title_zh,
                         key="dt_table")
     need = export.EXPORTS[name].needs
     query = st.text_input("检索词", value="二十大", key="dt_query") if need == "query" else None

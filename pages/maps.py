@@ -14,7 +14,7 @@ def network(flt) -> None:
     c1, c2, c3 = st.columns(3)
     top = c1.slider("词数", 10, 100, 40, step=5, key="ex_net_top")
     threshold = c2.slider("关联度阈值", 0.02, 0.8, 0.15, step=0.01, key="ex_net_min")
-    measure = c3.radio("关联度", list(maps.MEASURES), format_func={"jaccard": "Jaccard", "dice": "Dice"}.get,
+    measure = c3.radio("关联度", list(maps.MEASURES), format_func={"jaccard": "杰卡德系数", "dice": "戴斯系数"}.get,
                        horizontal=True, key="ex_net_measure")
     net = ui.run(maps.cooccurrence, flt, top=int(top), measure=measure, threshold=float(threshold))
     if net.nodes.empty:
@@ -23,7 +23,7 @@ def network(flt) -> None:
     points = ui.chart(charts.network_figure(net.nodes, net.edges),
                       f"高频词共现网络（{len(net.nodes)} 个词，{len(net.edges)} 条连线）", key="ex_net", height=640,
                       select=True)
-    ui.caption(flt, "同一段落中出现的词相连；点越大词频越高，颜色表示社群（Louvain）；点击词查看其原文。")
+    ui.caption(flt, "同一段落中出现的词相连；点越大词频越高，颜色表示社群（按模块度划分）；点击词查看其原文。")
     left, right = st.columns(2)
     with left:
         ui.show_table(net.nodes.drop(columns=["x", "y"]), "共现网络_词语", columns=maps.NODES, key="ex_net_nodes",

@@ -67,7 +67,7 @@ def draw() -> None:
     fig = px.scatter(shown, x="freq", y="z", hover_name="term", color=np.sign(shown["z"]).map({1: "B 组多用",
                      -1: "A 组多用", 0: "持平"}), hover_data={"n_a": True, "n_b": True, "freq": False},
                      text=shown["term"].where(shown.index.isin(shown.head(int(top)).index), ""),
-                     labels={"freq": "总频次（log10，次）", "z": "对数优势比 Z 值", "n_a": "A组频次", "n_b": "B组频次",
+                     labels={"freq": "总频次（常用对数，次）", "z": "对数优势比 Z 值", "n_a": "A组频次", "n_b": "B组频次",
                              "color": ""})
     fig.update_traces(textposition="top center")
     ui.chart(fig, f"词语对比：{fmt(va)} → {fmt(vb)}（Z 值）", key="sh_scatter", height=520)

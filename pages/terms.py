@@ -74,7 +74,7 @@ def draw() -> None:
                    command=export.cli_command("distinctive", flt, top=10, by=by, data=ui.data_dir()))
     ui.caption(flt, "TF-IDF 排序：该组常用而其他组少用的词；Z 值为与其余报告相比的对数优势。")
 
-    st.subheader("关键词上下文（KWIC）")
+    st.subheader("关键词上下文")
     query = st.text_input("检索词（多个词用空格或 | 分隔）", value="二十大", key="tm_query")
     if query.strip():
         order = st.radio("排序", list(KWIC_ORDER), format_func=KWIC_ORDER.get, horizontal=True, key="tm_kwic_by")

@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 
 from bench.browser import start_server, stop_server
+from tests.browser_checks import CHART_LABELS_JS, VISIBLE_TEXT_JS, corpus, data_words, english_words, label_collisions
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+BIG = 150
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("REPORTLENS_CHROMIUM", "/usr/bin/chromium")
 BOM = b"\xef\xbb\xbf"
@@ -59,6 +62,28 @@ def server(tmp_path_factory):
                              env={"REPORTLENS_RESOURCES": str(base / "res")}, timeout=60)
     try:
         yield url, base
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def big_server(tmp_path_factory):
+    """The dashboard on a store of the seeds, ../shared/dev and the gwr corpus (built once, in a tmp folder)."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: the large store is built from ../shared/dev and ../shared/gwr-corpus")
+    from analysis.store import build, load
+    from analysis.words.themes import load_codebook, with_themes
+
+    base = tmp_path_factory.mktemp("big")
+    n = corpus(base / "src", ROOT, SHARED)
+    assert n >= BIG, n
+    build(base / "src", base / "data", progress=False)
+    shutil.copytree(ROOT / "analysis" / "resources", base / "res")
+    words = data_words(with_themes(load(base / "data"), load_codebook()))
+    proc, url = start_server(base / "src", base / "data", base / "server.log",
+                             env={"REPORTLENS_RESOURCES": str(base / "res")}, timeout=60)
+    try:
+        yield url, words
     finally:
         stop_server(proc)
 
@@ -113,6 +138,24 @@ def test_every_page_loads_and_is_screenshotted(server, page):
         if path == pages()[0][0]:
             assert page.locator(".js-plotly-plot .main-svg").count() > 0  # a plotly chart is drawn
     assert page.outside == []
+
+
+def test_every_page_on_a_large_store_is_chinese_and_its_labels_never_collide(big_server, page):
+    """At 150+ reports: no exception, no English word outside data cells, no two rows or ticks with one label."""
+    url, words = big_server
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems = []
+    for path, title in pages():
+        open_page(page, url_of(url, path), title)
+        page.wait_for_timeout(800)  # let plotly finish drawing
+        page.screenshot(path=str(ARTIFACTS / f"big_{Path(path).stem}.png"), full_page=True)
+        if page.locator("[data-testid='stException']").count():
+            problems.append(f"{title}: exception {page.locator('[data-testid=stException]').first.inner_text()[:300]}")
+        english = english_words(page.evaluate(VISIBLE_TEXT_JS), words)
+        if english:
+            problems.append(f"{title}: English on the page {english}")
+        problems += [f"{title}: {c}" for c in label_collisions(page.evaluate(CHART_LABELS_JS))]
+    assert not problems, "\n".join(problems)
 
 
 def test_filter_change_shows_in_the_url_and_survives_a_reload(server, page):
