@@ -217,7 +217,7 @@ def _term_shift(t, c: Case):
 
 def queries() -> dict[str, Callable[[Any, Case], Any]]:
     """Query name → a call as a page makes it (modules looked up at call time, so tests can patch them)."""
-    from analysis.tables import coverage, keyness, kwic, reuse, views
+    from analysis.tables import cloud, coverage, explore, keyness, kwic, maps, reuse, views
 
     return {
         "theme_frequency": lambda t, c: coverage.theme_frequency(t, c.flt, by=c.by_freq, weighting=c.weighting),
@@ -242,7 +242,26 @@ def queries() -> dict[str, Callable[[Any, Case], Any]]:
         "theme_passages": lambda t, c: views.theme_passages(t.sections, c.docs[0], c.theme, t.codebook),
         "outline_rows": _outline,
         "aligned_sections": _aligned,
+        "word_trend": lambda t, c: explore.word_trend(t, c.query, c.flt, by=None if c.top < 50 else "unit"),
+        "passages_word": lambda t, c: explore.passages(t, c.flt, query=c.query, group={"year": c.year_a}),
+        "passages_theme": lambda t, c: explore.passages(t, c.flt, theme=c.theme, group={"year": c.year_a}),
+        "passages_cell": lambda t, c: explore.passages(t, c.flt, theme=c.theme, group={"doc_id": c.docs[0]}),
+        "cooccurrence": lambda t, c: maps.cooccurrence(t, c.flt, top=max(c.top, 20) if c.top <= 50 else 40),
+        "correspondence": _correspondence,
+        "cloud_terms": lambda t, c: cloud.cloud_terms(t, c.flt, top=200, exclude=("工作", "宣传")),
     }
+
+
+def _correspondence(t, c: Case):
+    from analysis.tables import maps
+
+    try:
+        return maps.correspondence(t, c.flt, rows="unit" if c.top < 50 else "year",
+                                   columns="themes" if c.weighting == "count" else "terms")
+    except ValueError as err:   # fewer than 3 groups under the filter: the page says so
+        if "至少需要" in str(err):
+            return None
+        raise
 
 
 SHOW_ROWS = 5_000
@@ -252,9 +271,12 @@ SHOW_ROWS = 5_000
 def clicks() -> dict[str, Callable[[Any, Case], Any]]:
     """Calls a page makes only when a download button is clicked (timed, printed as ``click_<name>_p50_ms`` and
     ``_p95_ms``, and not counted in ``worst_p95_ms``, which is about what a filter change costs)."""
+    from analysis import briefing
     from analysis.tables import keyness
 
-    return {"distinctive": lambda t, c: keyness.distinctive(t, by=c.by_dist, top=10, flt=c.flt)}
+    return {"distinctive": lambda t, c: keyness.distinctive(t, by=c.by_dist, top=10, flt=c.flt),
+            "briefing_content": lambda t, c: briefing.briefing(t, c.flt),
+            "briefing_docx_no_charts": lambda t, c: briefing.briefing_docx(briefing.briefing(t, c.flt), charts={})}
 
 
 # ------------------------------------------------------------------------------------------------ checks
@@ -282,8 +304,29 @@ def check_invariants(name: str, t, c: Case, result: Any) -> None:
         docs = set(c.flt.apply(t.documents)["doc_id"])
         if set(result["doc_id"]) != docs:
             raise WrongAnswer(f"kind_coverage: rows for {len(set(result['doc_id']))} reports, {len(docs)} selected")
+    if name in ("passages_word", "passages_theme", "passages_cell"):
+        check_passages(name, t, c, result)
     if name == "wordcloud_frequencies" and any(v <= 0 for v in result.values()):
         raise WrongAnswer("wordcloud_frequencies: a count that is not positive")
+
+
+def check_passages(name: str, t, c: Case, result: pd.DataFrame) -> None:
+    """A click's passages are as many as the number clicked: the trend point's matches, the bar's or cell's hits."""
+    from analysis.tables import coverage, explore
+
+    if name == "passages_word":
+        trend = explore.word_trend(t, c.query, c.flt).set_index("year")
+        want = int(trend["count"].get(c.year_a, 0) or 0) if c.year_a in trend.index else 0
+    elif name == "passages_theme":
+        tf = coverage.theme_frequency(t, c.flt, by="year")
+        row = tf[(tf["year"] == c.year_a) & (tf["theme"] == c.theme)]
+        want = int(row["hits"].sum())
+    else:
+        cov = coverage.theme_coverage(t, c.flt)
+        row = cov[(cov["doc_id"] == c.docs[0]) & (cov["theme"] == c.theme)]
+        want = int(row["hits"].sum())
+    if len(result) != want:
+        raise WrongAnswer(f"{name}: {len(result)} passages, the chart's number is {want} ({c.flt})")
 
 
 def _subset_sections(t, flt) -> pd.DataFrame:
