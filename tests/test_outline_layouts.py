@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.parse.outline import split_sections
+from analysis.read.clean import clean_web, strip_chunk_numbers
+from analysis.read.report import clean_text
 
 FILL = "各项工作有序推进，取得明显成效，群众满意度持续提高。"
 
@@ -146,3 +150,115 @@ def test_seeds_give_the_outline_they_gave_before_the_new_layouts():
         got = [[s["path"], s["level"], s["marker"], s["heading"], s["kind"], s["start"], s["end"]]
                for s in inspect_report(root / "seeds" / name)["sections"]]
         assert got == rows, name
+
+
+@pytest.mark.parametrize("text,kinds", [
+    # unnumbered level-1 lines
+    (("导语一段。\n全年工作成效显著\n正文一段较长的文字，说明了全年的工作。\n存在的问题和不足\n正文一段较长的文字，说明了问题所在。\n"
+      "下一步工作打算\n正文一段较长的文字，说明了明年的工作。"), ["preamble", "achievements", "problems", "plans"]),
+    # 【】 heads, a topical one after the plans is "other"
+    ("【工作开展情况】正文。\n【存在问题】正文。\n【工作计划】正文。\n【附件说明】正文。",
+     ["achievements", "problems", "plans", "other"]),
+    # Traditional script
+    ("導語。\n一、工作開展情況\n正文。\n二、存在的問題\n正文。\n三、下一步工作打算\n正文。",
+     ["preamble", "achievements", "problems", "plans"]),
+    # headings glued on one line
+    ("导语说明。现将情况汇报如下：一、主要工作情况1.学习。正文。2.宣讲。正文。二、存在问题1.力量薄弱。正文。2.阵地不足。正文。",
+     ["preamble", "achievements", "problems"]),
+])
+def test_top_sections_of_real_layouts_get_their_kind(text, kinds):
+    df = split_sections(text)
+    assert df[df["level"] <= 1]["kind"].tolist() == kinds
+
+
+def test_kinds_of_the_dev_sets_top_sections():
+    """tests/data/dev_kinds.csv: the kind of every top section (and preamble) of the 65 dev reports, labelled by
+    reading each one (file, position among the top sections, a hash of its heading, kind; no report text).
+    The parser must find each labelled heading at its place and give it the labelled kind."""
+    import csv
+    import hashlib
+    import re
+    from pathlib import Path
+
+    from analysis.store.pipeline import inspect_report
+
+    dev = Path(__file__).resolve().parents[2] / "shared" / "dev" / "reports"
+    if not dev.exists():
+        pytest.skip("../shared/dev is not beside the project")
+    path = Path(__file__).resolve().parent / "data" / "dev_kinds.csv"
+    with open(path, encoding="utf-8") as fh:
+        labels = list(csv.DictReader(fh))
+    assert len({r["file"] for r in labels}) == 65
+    right, misses = 0, []
+    tops_of: dict[str, list] = {}
+    for r in labels:
+        tops = tops_of.setdefault(r["file"], [s for s in inspect_report(dev / r["file"])["sections"] if s["level"] <= 1])
+        i = int(r["index"])
+        got = tops[i] if i < len(tops) else None
+        digest = "-" if got is None or not got["level"] else hashlib.sha1(
+            re.sub(r"\s+", "", got["marker"] + got["heading"]).encode()).hexdigest()[:10]
+        if got is not None and digest == r["heading_sha1"] and got["kind"] == r["kind"]:
+            right += 1
+        else:
+            misses.append((r["file"], i, r["kind"], got and got["kind"]))
+    assert right / len(labels) >= 0.98, misses
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tiling on generated reports in the new layouts (hypothesis)
+
+CN_NUM = "一二三四五六七八九十"
+HEADS = ["强化理论武装，学习不断深入", "做强正面宣传", "文明创建扎实有效", "存在问题", "下一步工作打算", "网络阵地管理走深走实"]
+BODIES = ["我镇坚持把学习放在首位，全年开展学习12次。", "今年以来，全县发稿805篇，网评员队伍不断壮大。",
+          "组织志愿服务活动150余场，群众满意度持续提高。", "**区开展宣讲XX场。"]
+
+
+@st.composite
+def generated_report(draw):
+    sep = draw(st.sampled_from(["\n", "\n\n", "  "]))  # paragraphs on lines, or a one-line report
+    layout = draw(st.sampled_from(["numbered", "glued", "plain", "bracket", "dash", "runin"]))
+    parts = [draw(st.sampled_from(BODIES))]
+    for i in range(draw(st.integers(1, 4))):
+        head, body = draw(st.sampled_from(HEADS)), draw(st.sampled_from(BODIES))
+        items = [f"{j + 1}.{draw(st.sampled_from(HEADS))}。{draw(st.sampled_from(BODIES))}"
+                 for j in range(draw(st.integers(0, 3)))]
+        if layout == "numbered":
+            parts.append(f"{CN_NUM[i]}、{head}{sep}（一）{head}。{body}")
+        elif layout == "glued":
+            parts.append(f"{CN_NUM[i]}、{head}" + "".join(items) + body)
+        elif layout == "plain":
+            parts.append(head + sep + body + sep.join(items))
+        elif layout == "bracket":
+            parts.append(f"【{head[:6]}】 一是{head}。{body}")
+        elif layout == "dash":
+            parts.append(head + sep + f"——{head}。{body}")
+        else:
+            parts.append(f"{head}。{body}")
+    text = sep.join(parts)
+    if draw(st.booleans()):  # a viewer's chunk numbers every `size` characters, even inside words
+        size = draw(st.integers(90, 150))
+        text = "".join(f"{k + 1}、{text[a:a + size]}" for k, a in enumerate(range(0, len(text), size)))
+    if draw(st.booleans()):  # HTML around and inside paragraphs, with entities
+        text = "".join(f"<p>{p.replace('年', '<span>年</span>', 1)}&nbsp;</p>" for p in text.split(sep))
+    return text
+
+
+@settings(max_examples=150, deadline=None)
+@given(generated_report())
+def test_sections_tile_the_cleaned_text_of_generated_reports(raw):
+    text = clean_text(clean_web(raw)[0])
+    df = split_sections(text)
+    assert "".join(df["text"]) == text
+    for row in df.itertuples():
+        assert text[row.start:row.end] == row.text and row.start <= row.end <= row.span_end
+        assert row.heading == row.heading.strip() and "<" not in row.heading and "&nbsp;" not in row.heading
+
+
+@settings(max_examples=100, deadline=None)
+@given(generated_report(), st.integers(90, 150))
+def test_chunk_numbers_come_out_exactly(raw, size):
+    text = clean_text(clean_web(raw)[0]).replace("\n", "")
+    if len(text) < 3 * size:
+        return
+    chunked = "".join(f"{k + 1}、{text[a:a + size]}" for k, a in enumerate(range(0, len(text), size)))
+    assert strip_chunk_numbers(chunked) == (text, len(chunked) - len(text))

@@ -24,6 +24,7 @@ import pandas as pd
 from analysis import schema
 from analysis.parse.numerals import cn_to_int
 from analysis.read.report import looks_hard_wrapped
+from analysis.read.script import to_simplified
 
 CN = "一二三四五六七八九十"
 MARKER_RE = re.compile(
@@ -525,7 +526,7 @@ def _short_clause(s: str) -> bool:
 
 def classify_kind(heading: str, *, report_year: int | None = None) -> str | None:
     """The kind a top-level heading names (achievements/problems/plans), or None when it names none."""
-    h = _simplified(heading)
+    h = to_simplified(heading)
     years = [int(y) for y in YEAR_RE.findall(h)]
     if report_year and any(y > report_year for y in years):
         return "plans"
@@ -537,9 +538,6 @@ def classify_kind(heading: str, *, report_year: int | None = None) -> str | None
     return None
 
 
-def _simplified(s: str) -> str:
-    table = str.maketrans("總結計劃報告匯報況開展進題問顯薄環節", "总结计划报告汇报况开展进题问显薄环节")
-    return s.translate(table)
 
 
 def assign_kinds(records: list[dict], *, report_year: int | None = None) -> list[dict]:
