@@ -80,9 +80,9 @@ def draw() -> None:
     ui.caption(flt)
     ui.codebook_audit(t, flt)
 
-    st.subheader("主题词典、用户词典与停用词")
-    for kind, label in (("codebook", "主题词典"), ("userdict", "用户词典"), ("stopwords", "停用词")):
-        path = ui.resources_dir() / views.RESOURCE_FILES[kind]
+    st.subheader("主题词典与词表")
+    for kind, label in views.RESOURCE_LABELS.items():
+        path = views.resource_path(kind, ui.resources_dir())
         c1, c2 = st.columns([1, 3])
         c1.download_button(f"下载{label}", path.read_bytes(), file_name=path.name, key=f"dt_dl_{kind}",
                            on_click="ignore")

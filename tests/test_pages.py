@@ -433,7 +433,7 @@ def test_data_page_shows_tables_whose_headers_once_repeated(env, monkeypatch, ta
     at, _ = _export_page(monkeypatch, table)
     header = list(shown(at, "dt_export_t").columns)
     assert len(set(header)) == len(header) and len(header) > 5
-    assert at.subheader[-1].value == "主题词典、用户词典与停用词"   # the rest of the page is drawn
+    assert at.subheader[-1].value == "主题词典与词表"   # the rest of the page is drawn
 
 
 def test_data_page_previews_a_long_table_and_downloads_all_of_it_on_click(env, monkeypatch):

@@ -1,7 +1,11 @@
 """The word segmenter: jieba with the domain user dictionary, and the word lists and term-shape rule it applies.
 
 The word lists live in ``analysis/resources/`` (see its README) and are plain text a person can edit:
-``userdict.txt`` (jieba's ``word [freq] [tag]``), ``stopwords.txt`` and ``officialese.txt`` (one word a line).
+``userdict.txt`` (jieba's ``word [freq] [tag]``), ``stopwords.txt`` and ``officialese.txt`` (one word a line),
+``synonyms.txt`` (``term variant [variant …]`` a line: variants are counted as the term, 党的二十大 as 二十大) and
+``acronyms.txt`` (the Latin tokens kept as terms, one a line: every other token of Latin letters without a Chinese
+character is dropped: footer words, pinyin fragments, hex ids). The last two are read from the user dictionary's
+folder when it has them.
 A token is kept as a term when it is no mask, punctuation, whitespace or number (``2023``, ``2023年``, ``58起``,
 ``三次``), no single Latin letter, at least ``min_chars`` long and on neither word list (``term_is_valid``,
 ``Segmenter.verdicts``); user-dictionary words are always kept unless a word list names them. The parse stage
@@ -28,6 +32,9 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEFAULT_USERDICT = RESOURCES / "userdict.txt"
 DEFAULT_STOPWORDS = RESOURCES / "stopwords.txt"
 DEFAULT_OFFICIALESE = RESOURCES / "officialese.txt"
+SYNONYMS_FILE = "synonyms.txt"
+ACRONYMS_FILE = "acronyms.txt"
+"""Looked up beside the user dictionary in use (the shipped ones where that folder has none)."""
 
 _DIGITS = "0-9０-９"
 _CN_NUMERALS = "零〇一二三四五六七八九十百千万亿两"
@@ -94,6 +101,37 @@ def load_wordlist(path: str | Path) -> frozenset[str]:
     return frozenset(words)
 
 
+def load_synonyms(path: str | Path) -> dict[str, str]:
+    """Read a synonym list: ``term variant [variant …]`` a line (spaces between), ``#`` comments allowed.
+
+    Args:
+        path: a UTF-8 text file (a BOM is allowed).
+    Returns:
+        variant → term.
+    Raises:
+        BadCodebook: naming the line, for a line without a variant, a variant listed twice, or a word that is
+            both a term and a variant (chains like a → b → c are not folded).
+    """
+    fold: dict[str, str] = {}
+    first: dict[str, int] = {}
+    terms: dict[str, int] = {}
+    for lineno, line in _read_lines(Path(path)):
+        words = line.split()
+        if len(words) < 2:
+            raise BadCodebook(str(path), lineno, f"expected 'term variant [variant …]', got {line!r}")
+        term, variants = words[0], words[1:]
+        if term in fold:
+            raise BadCodebook(str(path), lineno, f"{term!r} is a variant of {fold[term]!r} (line {first[term]})")
+        terms.setdefault(term, lineno)
+        for v in variants:
+            if v == term or v in terms:
+                raise BadCodebook(str(path), lineno, f"{v!r} is a term itself (line {terms.get(v, lineno)})")
+            if v in fold:
+                raise BadCodebook(str(path), lineno, f"{v!r} is listed twice (first on line {first[v]})")
+            fold[v], first[v] = term, lineno
+    return fold
+
+
 def load_userdict(path: str | Path) -> list[UserDictEntry]:
     """Read and check a jieba user dictionary: ``word [freq] [tag]`` a line, ``#`` comments allowed.
 
@@ -148,6 +186,27 @@ def term_is_valid(term: str, *, min_chars: int = 2) -> bool:
     return not (_NUMBER_RE.fullmatch(term) or MASK_RE.fullmatch(term) or _X_CODE_RE.fullmatch(term))
 
 
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_latin_junk(term: str, acronyms: frozenset[str] = frozenset()) -> bool:
+    """A token of Latin letters (with digits or punctuation) and no Chinese character that is not a known acronym:
+    web-page footer words (Public, domain, false), pinyin fragments (xi, ng), hex ids. Acronyms are compared in
+    upper case (``app`` is ``APP``).
+
+    Example:
+        >>> is_latin_junk("domain"), is_latin_junk("LED", frozenset({"LED"})), is_latin_junk("LED屏")
+        (True, False, False)
+    """
+    return bool(_LATIN_LETTER_RE.search(term)) and not _CJK_RE.search(term) and term.upper() not in acronyms
+
+
+def _beside(userdict: Path, name: str) -> Path:
+    """``name`` in the user dictionary's folder when it is there, else the shipped one."""
+    local = userdict.with_name(name)
+    return local if local.is_file() else RESOURCES / name
+
+
 class Segmenter:
     """jieba with the domain user dictionary, on its own tokenizer (never jieba's global one).
 
@@ -165,10 +224,15 @@ class Segmenter:
         self.entries = load_userdict(self.userdict_path)
         self.stopwords = load_wordlist(self.stopwords_path)
         self.officialese = load_wordlist(self.officialese_path)
+        self.synonyms_path = _beside(self.userdict_path, SYNONYMS_FILE)
+        self.acronyms_path = _beside(self.userdict_path, ACRONYMS_FILE)
+        self.synonyms = load_synonyms(self.synonyms_path)
+        self.acronyms = frozenset(w.upper() for w in load_wordlist(self.acronyms_path))
         self.words = frozenset(entry.word for entry in self.entries)
         self._drop = {True: self.stopwords | self.officialese, False: self.stopwords}
         digest = hashlib.sha1()
-        for p in (self.userdict_path, self.stopwords_path, self.officialese_path):
+        for p in (self.userdict_path, self.stopwords_path, self.officialese_path, self.synonyms_path,
+                  self.acronyms_path):
             digest.update(p.read_bytes())
             digest.update(b"\0")
         self.engine = _engine(engine)
@@ -188,9 +252,14 @@ class Segmenter:
         self._lock = threading.Lock()
         self._verdicts = {}
 
+    def fold(self, term: str) -> str:
+        """The term a token is counted as: its synonym list's term, else itself."""
+        return self.synonyms.get(term, term)
+
     @property
     def dictionary_hash(self) -> str:
-        """SHA-1 of the user dictionary, stopword and officialese files' bytes: changes when any list is edited."""
+        """SHA-1 of the word lists' bytes (user dictionary, stopwords, officialese, synonyms, acronyms): changes when
+        any list is edited."""
         return self._hash
 
     def _jieba(self):
@@ -211,7 +280,8 @@ class Segmenter:
         """
         key = (bool(drop_officialese), min_chars)
         if key not in self._verdicts:
-            self._verdicts[key] = _Verdicts(self.drop_set(drop_officialese=drop_officialese), self.words, min_chars)
+            self._verdicts[key] = _Verdicts(self.drop_set(drop_officialese=drop_officialese), self.words, min_chars,
+                                            self.acronyms)
         return self._verdicts[key]
 
     def drop_set(self, *, drop_officialese: bool = True) -> frozenset[str]:
@@ -222,13 +292,14 @@ class Segmenter:
 class _Verdicts(dict):
     """token -> kept as a term; a missing token is judged once by the word lists and the shape rules."""
 
-    def __init__(self, drop: frozenset[str], words: frozenset[str], min_chars: int):
+    def __init__(self, drop: frozenset[str], words: frozenset[str], min_chars: int,
+                 acronyms: frozenset[str] = frozenset()):
         super().__init__()
-        self.drop, self.words, self.min_chars = drop, words, min_chars
+        self.drop, self.words, self.min_chars, self.acronyms = drop, words, min_chars, acronyms
 
     def __missing__(self, tok: str) -> bool:
-        ok = len(tok) >= self.min_chars and tok not in self.drop and (tok in self.words
-                                                                      or term_is_valid(tok, min_chars=self.min_chars))
+        ok = len(tok) >= self.min_chars and tok not in self.drop and (tok in self.words or (
+            term_is_valid(tok, min_chars=self.min_chars) and not is_latin_junk(tok, self.acronyms)))
         if len(self) < 2_000_000:
             self[tok] = ok
         return ok
@@ -273,7 +344,8 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 
 @lru_cache(maxsize=8)
-def _cached_segmenter(userdict: tuple, stopwords: tuple, officialese: tuple, engine: str) -> Segmenter:
+def _cached_segmenter(userdict: tuple, stopwords: tuple, officialese: tuple, engine: str,
+                      beside: tuple = ()) -> Segmenter:
     return Segmenter(userdict[0], stopwords=stopwords[0], officialese=officialese[0], engine=engine)
 
 
@@ -292,4 +364,5 @@ def get_segmenter(userdict: str | Path | None = None, *, stopwords: str | Path |
     """
     paths = [Path(p).resolve() if p is not None else d for p, d in
              ((userdict, DEFAULT_USERDICT), (stopwords, DEFAULT_STOPWORDS), (officialese, DEFAULT_OFFICIALESE))]
-    return _cached_segmenter(*(_stamp(p) for p in paths), _engine("auto"))
+    beside = tuple(_stamp(_beside(paths[0], name)) for name in (SYNONYMS_FILE, ACRONYMS_FILE))  # edits: a new one
+    return _cached_segmenter(*(_stamp(p) for p in paths), _engine("auto"), beside)

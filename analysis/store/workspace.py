@@ -2,7 +2,7 @@
 lists, so that nothing a user adds or edits lands in the project's own files.
 
 ``REPORTLENS_HOME`` (default ``./workspace``) is laid out as ``reports/`` (the reports and manifest.csv),
-``store/`` (the Parquet tables and manifest.json) and ``resources/`` (codebook.yaml, userdict.txt, stopwords.txt);
+``store/`` (the Parquet tables and manifest.json) and ``resources/`` (codebook.yaml, userdict.txt, stopwords.txt, synonyms.txt, acronyms.txt);
 ``REPORTLENS_SOURCE``, ``REPORTLENS_DATA`` and ``REPORTLENS_RESOURCES`` still point any one of them elsewhere.
 On first start the reports folder is filled with a copy of the sample reports and the resources folder with the
 shipped word lists; a folder that exists is never touched (an emptied reports folder stays empty).
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPORTS, STORE, RESOURCES = "reports", "store", "resources"
-WORD_LISTS = ("codebook.yaml", "userdict.txt", "stopwords.txt")
+WORD_LISTS = ("codebook.yaml", "userdict.txt", "stopwords.txt", "synonyms.txt", "acronyms.txt")
 """The word lists a workspace keeps its own copy of (the data page edits them)."""
 ENV = {"home": "REPORTLENS_HOME", "reports": "REPORTLENS_SOURCE", "store": "REPORTLENS_DATA",
        "resources": "REPORTLENS_RESOURCES"}

@@ -29,7 +29,10 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 """One colour per theme in codebook order (the same on every page)."""
 MARK_OPEN, MARK_CLOSE = "【", "】"
 MAX_UPLOAD_BYTES = 20_000_000
-RESOURCE_FILES = {"codebook": "codebook.yaml", "userdict": "userdict.txt", "stopwords": "stopwords.txt"}
+RESOURCE_FILES = {"codebook": "codebook.yaml", "userdict": "userdict.txt", "stopwords": "stopwords.txt",
+                  "synonyms": "synonyms.txt", "acronyms": "acronyms.txt"}
+RESOURCE_LABELS = {"codebook": "主题词典", "userdict": "用户词典", "stopwords": "停用词", "synonyms": "同义词表",
+                   "acronyms": "保留的外文缩写"}
 CJK_FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
@@ -476,7 +479,7 @@ def validate_resource(kind: str, data: bytes, *, name: str = "") -> None:
     """Raise BadCodebook (naming the file, line and reason) when an uploaded word list or codebook is unusable.
 
     Args:
-        kind: "codebook", "userdict" or "stopwords".
+        kind: "codebook", "userdict", "stopwords", "synonyms" or "acronyms".
         data: the uploaded bytes.
         name: the uploaded file's name (shown in the message).
     """
@@ -485,10 +488,11 @@ def validate_resource(kind: str, data: bytes, *, name: str = "") -> None:
     shown = name or RESOURCE_FILES[kind]
     if not data.strip():
         raise BadCodebook(shown, None, "文件为空")
-    from analysis.parse.segment import load_userdict, load_wordlist
+    from analysis.parse.segment import load_synonyms, load_userdict, load_wordlist
     from analysis.words.themes import load_codebook
 
-    loader = {"codebook": load_codebook, "userdict": load_userdict, "stopwords": load_wordlist}[kind]
+    loader = {"codebook": load_codebook, "userdict": load_userdict, "stopwords": load_wordlist,
+              "synonyms": load_synonyms, "acronyms": load_wordlist}[kind]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / RESOURCE_FILES[kind]
         path.write_bytes(data)
@@ -496,6 +500,12 @@ def validate_resource(kind: str, data: bytes, *, name: str = "") -> None:
             loader(path)
         except BadCodebook as err:
             raise BadCodebook(shown, err.line, err.reason) from None
+
+
+def resource_path(kind: str, folder: str | Path) -> Path:
+    """The word list or codebook of ``kind`` in ``folder``, or the shipped one when the folder has none."""
+    local = Path(folder) / RESOURCE_FILES[kind]
+    return local if local.is_file() else Path(__file__).resolve().parent.parent / "resources" / RESOURCE_FILES[kind]
 
 
 def replace_resource(kind: str, data: bytes, folder: str | Path, *, name: str = "") -> Path:

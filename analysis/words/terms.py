@@ -3,7 +3,8 @@
 A token becomes a term when the segmenter's verdict keeps it (``analysis.parse.segment``: no mask, punctuation,
 whitespace or number, at least ``min_chars`` long (2 by default: single CJK characters are mostly function words or
 fragments in a term table) and on neither word list; user-dictionary words are always kept unless a word list
-names them, so ``十四五`` survives the number rule). Texts are segmented in Simplified script
+names them, so ``十四五`` survives the number rule; Latin tokens other than known acronyms are dropped; a synonym
+list's variants are counted as its term). Texts are segmented in Simplified script
 (``analysis.read.script``), so a Traditional report shares its terms with Simplified ones.
 """
 
@@ -39,7 +40,8 @@ def segment(text: str, *, segmenter: Segmenter | None = None, drop_officialese: 
     """
     seg = segmenter if segmenter is not None else get_segmenter()
     verdicts = seg.verdicts(drop_officialese=drop_officialese, min_chars=min_chars)
-    return [tok for tok in seg.segment(blank_masks(to_simplified(text))) if verdicts[tok]]
+    fold = seg.synonyms.get
+    return [fold(tok, tok) for tok in seg.segment(blank_masks(to_simplified(text))) if verdicts[tok]]
 
 
 _TEXT_COLUMNS = {c: schema.SECTIONS[c] for c in ("doc_id", "section_id", "text")}
@@ -87,6 +89,7 @@ def term_columns(sections: Iterable[tuple[str, str, str]], *, segmenter: Segment
     seg = segmenter if segmenter is not None else get_segmenter()
     keep = seg.verdicts(drop_officialese=drop_officialese, min_chars=min_chars).__getitem__
     cut = seg.segment
+    synonyms = seg.synonyms
     doc_ids: list[str] = []
     section_ids: list[str] = []
     terms: list[str] = []
@@ -95,7 +98,13 @@ def term_columns(sections: Iterable[tuple[str, str, str]], *, segmenter: Segment
         if not isinstance(text, str) or not text:
             continue
         text = to_simplified(text)  # one vocabulary for both scripts (宣傳 counts as 宣传)
-        kept = sorted(Counter(filter(keep, cut(text if blanked else blank_masks(text)))).items())  # by term
+        found = Counter(filter(keep, cut(text if blanked else blank_masks(text))))
+        if synonyms and not synonyms.keys().isdisjoint(found):  # variants counted as their term (党的二十大 → 二十大)
+            folded: Counter = Counter()
+            for tok, n in found.items():
+                folded[synonyms.get(tok, tok)] += n
+            found = folded
+        kept = sorted(found.items())  # by term
         if not kept:
             continue
         kept.sort(key=_COUNT, reverse=True)  # then by count, descending; stable, so ties stay by term
