@@ -25,6 +25,12 @@ def test_marker_glued_to_an_unpunctuated_heading_opens_its_list():
     assert heads(text, 2) == ["1.争创文明单位", "2.规范小组活动", "3.举办道德讲堂"]
 
 
+def test_first_item_after_a_space_on_the_heading_line():
+    text = "导语。\n一、精神文明创建工作 1.主动争创文明单位。正文。2.规范小组活动。正文。\n二、存在问题\n不足。"
+    assert heads(text, 1) == ["一、精神文明创建工作", "二、存在问题"]
+    assert heads(text, 2) == ["1.主动争创文明单位", "2.规范小组活动"]
+
+
 def test_glued_number_needs_its_sibling():
     # a 1. after a word with no 2. later is not a list (the 1. stays in the heading's text)
     text = "导语。\n一、总体情况1.全年任务完成。\n正文内容。"

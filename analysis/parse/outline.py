@@ -189,6 +189,8 @@ def _candidates(text: str, title_end: int, wrapped: bool) -> list[_Node]:
             where = "glued" if _glued(text, m, found) else None  # mid-sentence, unless it ends a heading
         else:
             where = _boundary(text, start, title_end)
+            if where == "space" and kind not in AFTER_SPACE and _glued(text, m, found):
+                where = "glued"  # 一、工作情况 1.创建…: the heading's first item after a space
         if where is None or (where == "space" and kind not in AFTER_SPACE):
             continue
         if kind == "bracket" and where not in ("line", "space"):
@@ -307,8 +309,8 @@ def _plain_headings(text: str, title_end: int, wrapped: bool) -> list[_Node]:
     return out
 
 
-RUN_IN_RE = re.compile(r"(?:^|(?<=[^\s，,、：:；;。“‘《（(”’][ \t\u3000]))[ \t\u3000]*(?P<head>[^\n。；;！？!?：:]{4,24}?)。(?=[^\n])",
-                       re.MULTILINE)
+RUN_IN_AT = re.compile(r"[ \t\u3000]*(?P<head>[^\n。；;！？!?：:]{4,24}?)。(?=[^\n])")
+HEAD_GAP = re.compile(r"[^\s，,、：:；;。“‘《（(”’][ \t\u3000]+")
 BODY_START = re.compile(r"(?:我|全|今年|去年|明年|年初|年内|年底|上半年|下半年|一年来|半年来|近年|近期|目前|当前|截至|截止|在|根据|按照"
                         r"|通过|为了|为|同时|此外|另外|其中|自|从|由于|经过|针对|对|各|共|先后|累计|这|该|本|特此|现将|总之|综上"
                         r"|随着|如|但|并|还|要|将|已|均|此|其|以|于|据|总体|总的|主要|下面|一是|二是|过去|刚刚|这|那"
@@ -326,30 +328,39 @@ def _run_in_heads(text: str, title_end: int, heads: list[_Node], wrapped: bool) 
     """
     out = []
     taken = {c.start for c in heads}
-    for m in RUN_IN_RE.finditer(text, title_end):
+    starts = [0] if title_end == 0 else []
+    nl = text.find("\n", title_end)
+    while nl >= 0:
+        starts.append(nl + 1)
+        nl = text.find("\n", nl + 1)
+    starts += _gaps_after_heads(text, heads)
+    for at in sorted(set(starts)):
+        m = RUN_IN_AT.match(text, at)
+        if m is None:
+            continue
         head = m.group("head")
         start = m.start("head")
         if start in taken or head.count("，") + head.count(",") > 1 or re.search(r"[\d０-９]", head):
             continue
         if BODY_START.match(head) or NOT_HEAD.search(head) or MARKER_RE.match(head) or len(CJK_RE.findall(head)) < 4:
             continue
-        if m.start() > 0 and text[m.start() - 1] != "\n" and not _after_heading(text, start, heads):
-            continue  # after a space: only right after a heading on a line that runs paragraphs together
         if wrapped and not _paragraph_start(text, m.start()):
             continue  # a line start in a hard-wrapped text is no paragraph start
         out.append(_Node("runin", None, start, "", start, head_end=m.end("head"), where="line"))
     return out
 
 
-def _after_heading(text: str, pos: int, heads: list[_Node]) -> bool:
-    """A space run at ``pos`` that ends a numbered heading begun on the same long line (一、总体情况 强化…。)."""
-    if len(_line_at(text, pos)) <= RUN_TOGETHER:
-        return False
-    prev = [c for c in heads if c.start < pos and c.kind not in ("plain", "runin")]
-    if not prev:
-        return False
-    between = text[prev[-1].head_start:pos]
-    return 0 < len(between) <= GLUED_REACH and not re.search(r"[\n。；;！？!?，,：:]", between)
+def _gaps_after_heads(text: str, heads: list[_Node]) -> list[int]:
+    """Where a numbered heading on a line of run-together paragraphs ends at a space run (一、总体情况 强化…。): the
+    position after the run's first space (at most GLUED_REACH characters into the heading, no punctuation)."""
+    out = []
+    for c in heads:
+        if c.kind in ("plain", "runin") or len(_line_at(text, c.start)) <= RUN_TOGETHER:
+            continue
+        gap = HEAD_GAP.search(text, c.head_start, c.head_start + GLUED_REACH + 2)
+        if gap and not re.search(r"[\n。；;！？!?，,：:]", text[c.head_start:gap.start() + 1]):
+            out.append(gap.start() + 2)
+    return out
 
 
 def _paragraph_start(text: str, pos: int) -> bool:
