@@ -71,8 +71,8 @@ def test_removed_characters_reach_the_documents_row(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text("<p>工作總結(jié)</p>\n一、工作情况\n正文。\n扫一扫在手机打开当前页\n", encoding="utf-8")
     raw = read_report(path)
-    assert raw.text == "工作總結\n一、工作情况\n正文。" and raw.removed_chars == 6 + 5 + 11  # <p> becomes a line break
+    assert raw.text == "工作總結\n一、工作情况\n正文。" and raw.removed_chars == 6 + 5 + 12  # <p> becomes a line break; a footer line goes with its break
     doc = process_file(path, root=tmp_path)["documents"]
     assert doc["removed_chars"] == [raw.removed_chars]
-    assert doc["removed"] == ["html=6 pinyin=5 footer=11"]
+    assert doc["removed"] == ["html=6 pinyin=5 footer=12"]
     assert doc["chars"] == [len(raw.text)]

@@ -17,7 +17,8 @@ report. Everything else is kept as written; offsets in every table refer to the 
   end names Wikisource or the public domain; Public domain, false), news-site lines (扫一扫在手机打开当前页, 【字号：…】,
   下载 打印 全屏 收藏, 上一篇/下一篇, 打印本页/关闭窗口, ICP备案 and copyright lines anywhere; 编辑：…, 来源：…, 时间：…,
   您的位置, 首页, 字体 大 中 小, 收藏, 相关报道, a bare date-time only among the first or last EDGE_REACH lines, so a
-  sentence of the report that mentions an editor is kept).
+  sentence of the report that mentions an editor is kept). Only lines of at most SHORT_LINE characters are tested; a
+  removed line goes with its line break.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ ENTITY_RE = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,7}|#\d{1,6}|#[xX][0-9a-fA-F]{
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _SYLLABLE = rf"[a-z{_TONED}]{{1,6}}"
-PINYIN_RE = re.compile(rf"(?<=[\u3400-\u9fff])[(（](?=[^)）]*[{_TONED}])({_SYLLABLE}(?: ?{_SYLLABLE})?)[)）]")
+PINYIN_RE = re.compile(rf"[(（](?=[^)）]{{0,13}}[{_TONED}])({_SYLLABLE}(?: ?{_SYLLABLE})?)[)）]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 # ---------------------------------------------------------------------------------------------------------------
 # Viewer chunk numbers
@@ -57,13 +59,14 @@ CHUNK_TOLERANCE = 4
 # ---------------------------------------------------------------------------------------------------------------
 # Headers and footers
 
-WIKISOURCE_RE = re.compile(r"(?:^|\n)本作品(?:是中华人民共和国的|来自|在全世界|属于公有领域)")
+WIKISOURCE_RE = re.compile(r"(?:(?<=\n)|^)本作品(?:是中华人民共和国的|来自|在全世界|属于公有领域)")
 WIKISOURCE_TAIL = ("Public domain", "维基文库", "公有领域")
-PUBLIC_DOMAIN_TAIL_RE = re.compile(r"(?:\n\s*(?:Public domain|false|true)\s*)+$")
+TAIL_WORDS = frozenset({"Public domain", "false", "true"})
+SHORT_LINE = 120  # header and footer lines are short: longer lines are not tested
 ANYWHERE_LINES = re.compile(r"^[ \t\u3000]*(?:扫一扫在手机(?:上)?打开当前页|扫一扫在手机打开|【?字号[：:].{0,20}】?"
                             r"|下载\s*打印\s*全屏\s*收藏.*|打印本页.{0,20}|关闭窗口.{0,20}|分享到[：:]?.{0,30}"
                             r"|(?:上一篇|下一篇)[：:].{0,60}|网站地图.{0,40}|.{0,30}ICP备.{0,40}|版权所有.{0,60}"
-                            r"|Copyright.{0,80}|Public domain|false)[ \t\u3000]*$", re.MULTILINE | re.IGNORECASE)
+                            r"|Copyright.{0,80}|Public domain|false)[ \t\u3000]*$", re.IGNORECASE)
 EDGE_LINES = re.compile(r"^[ \t\u3000]*(?:(?:责任)?编辑[：:].{0,20}|(?:文章)?来源[：:].{0,30}|作者[：:].{0,20}"
                         r"|(?:发布)?时间[：:].{0,30}|发布日期[：:].{0,30}|浏览(?:次数)?[：:].{0,20}|点击(?:数|量)?[：:].{0,20}"
                         r"|相关(?:报道|链接|阅读|新闻|文档)[：:]?.{0,10}|您的位置[：:]?.{0,40}|当前位置[：:]?.{0,40}|首页"
@@ -88,7 +91,8 @@ def clean_web(text: str) -> tuple[str, dict[str, int]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as clean_text will: a chunk number's break is one LF
     text, removed["html"] = _strip_html(text)
     before = len(text)
-    text = PINYIN_RE.sub("", text)
+    if "(" in text or "（" in text:
+        text = PINYIN_RE.sub(lambda m: "" if m.start() and _HAN.match(text, m.start() - 1) else m.group(), text)
     removed["pinyin"] = before - len(text)
     text, removed["chunk_numbers"] = strip_chunk_numbers(text)
     text, removed["footer"] = strip_footers(text)
@@ -137,14 +141,19 @@ def strip_chunk_numbers(text: str) -> tuple[str, int]:
 def _chunk_marks(text: str) -> list[tuple[int, int, int]]:
     """Every (start, end, number) of a 1–3 digit number before 、, the shorter readings of 123、 included."""
     marks = []
-    for m in re.finditer("、", text):
-        i = m.start()
-        for k in (1, 2, 3):
-            digits = text[i - k:i] if i >= k else ""
-            if len(digits) == k and digits.isascii() and digits.isdigit() and digits[0] != "0":
-                marks.append((i - k, i + 1, int(digits)))
+    i = text.find("、")
+    while i >= 0:
+        k = 0
+        while k < 3 and i - k > 0 and text[i - k - 1] in _ASCII_DIGITS:
+            k += 1
+            if text[i - k] != "0":
+                marks.append((i - k, i + 1, int(text[i - k:i])))
+        i = text.find("、", i + 1)
     marks.sort()
     return marks
+
+
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 def _chunk_chain(marks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -173,14 +182,19 @@ def _chunk_chain(marks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]
 def strip_footers(text: str) -> tuple[str, int]:
     """Remove site headers and footers (see the module docstring); returns (text, characters removed)."""
     before = len(text)
-    licence = WIKISOURCE_RE.search(text)
+    at = text.find("本作品")
+    licence = WIKISOURCE_RE.search(text, at) if at >= 0 else None
     if licence and any(word in text[licence.start():] for word in WIKISOURCE_TAIL):
         text = text[:licence.start()]
-    text = PUBLIC_DOMAIN_TAIL_RE.sub("", text)
-    text = ANYWHERE_LINES.sub("", text)
+    tail = text.rstrip()
+    while "\n" in tail and tail[tail.rfind("\n") + 1:].strip() in TAIL_WORDS:
+        tail = tail[:tail.rfind("\n")].rstrip()
+    if len(tail) < len(text.rstrip()):
+        text = tail
     lines = text.split("\n")
     filled = [i for i, line in enumerate(lines) if line.strip()]
     edge = set(filled[:EDGE_REACH]) | set(filled[-EDGE_REACH:])
-    kept = [line for i, line in enumerate(lines) if not (i in edge and EDGE_LINES.match(line))]
+    kept = [line for i, line in enumerate(lines) if not (
+        len(line) <= SHORT_LINE and (ANYWHERE_LINES.match(line) or i in edge and EDGE_LINES.match(line)))]
     text = "\n".join(kept)
     return text, before - len(text)
