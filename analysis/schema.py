@@ -78,7 +78,8 @@ SECTIONS = _table(
     path=("str", "outline position, '2.3.1'; '0' for the preamble", "路径"),
     level=("int64", "depth in the outline tree: 0 preamble, 1 top level, 2 its children …", "层级深度"),
     marker_type=("str", ("cn_dun 一、 / cn_paren （一） / cn_shi 一是 / cn_di 第一， / num 1. / "
-                         "num_paren (1) / circled ㈠ / bracket 【】 / plain (unnumbered) / preamble"), "序号类型"),
+                         "num_paren (1) / circled ㈠ / bracket 【】 / dash —— / plain (unnumbered line) / runin (unnumbered "
+                         "run-in head) / preamble"), "序号类型"),
     ordinal=("Int64", "the number the marker stands for (一 → 1)", "序数"),
     marker=("str", "the marker as written ('一、', '(二)', '三是')", "序号"),
     heading=("str", "level 1: the heading line; deeper: the clause up to the first 。 or ；", "标题"),

@@ -276,7 +276,8 @@ PLAIN_EXCLUDE = re.compile(r"^(作者|来源|發布|发布|时间|日期|编辑|
 
 
 def _plain_headings(text: str, title_end: int, wrapped: bool) -> list[_Node]:
-    """Unnumbered heading lines: short, no sentence punctuation, between body paragraphs.
+    """Unnumbered heading lines: short, no sentence punctuation (a final 。 with one comma is allowed: see
+    ``_is_plain``), between body paragraphs.
 
     Only looked for when the report has no 一、 or 【】 headings at line starts (then they would be noise).
     Consecutive such lines form one heading (a couplet split over two lines).
@@ -313,7 +314,7 @@ RUN_IN_AT = re.compile(r"[ \t\u3000]*(?P<head>[^\n。；;！？!?：:]{4,24}?)�
 HEAD_GAP = re.compile(r"[^\s，,、：:；;。“‘《（(”’][ \t\u3000]+")
 BODY_START = re.compile(r"(?:我|全|今年|去年|明年|年初|年内|年底|上半年|下半年|一年来|半年来|近年|近期|目前|当前|截至|截止|在|根据|按照"
                         r"|通过|为了|为|同时|此外|另外|其中|自|从|由于|经过|针对|对|各|共|先后|累计|这|该|本|特此|现将|总之|综上"
-                        r"|随着|如|但|并|还|要|将|已|均|此|其|以|于|据|总体|总的|主要|下面|一是|二是|过去|刚刚|这|那"
+                        r"|随着|如|但|并|还|要|将|已|均|此|其|以|于|据|总体|总的|主要|下面|一是|二是|过去|刚刚|那"
                         r"|[^，,]{1,4}(?:年|月|天)来|[^，,]{1,4}以来)")
 NOT_HEAD = re.compile(r"是|要|了|将|会|很|极|必须|应当|应该|我们|我国|他们|自己|^[^\u4e00-\u9fff“]")
 """Words of a statement, not a heading (X是Y, 要…, …了), and a clause opening with anything but a character or “."""
@@ -342,7 +343,8 @@ def _run_in_heads(text: str, title_end: int, heads: list[_Node], wrapped: bool) 
         start = m.start("head")
         if start in taken or head.count("，") + head.count(",") > 1 or re.search(r"[\d０-９]", head):
             continue
-        if BODY_START.match(head) or NOT_HEAD.search(head) or MARKER_RE.match(head) or len(CJK_RE.findall(head)) < 4:
+        simple = to_simplified(head)
+        if BODY_START.match(simple) or NOT_HEAD.search(simple) or MARKER_RE.match(head) or len(CJK_RE.findall(head)) < 4:
             continue
         if wrapped and not _paragraph_start(text, m.start()):
             continue  # a line start in a hard-wrapped text is no paragraph start
@@ -379,10 +381,12 @@ def _line_at(text: str, pos: int) -> str:
 
 
 def _is_plain(s: str, limit: float) -> bool:
-    """A line that may be an unnumbered heading: short, at most one comma, no sentence punctuation but a final 。."""
+    """A line that may be an unnumbered heading: short, no sentence punctuation, at most one comma; one that ends
+    with 。 must have its comma (the couplet shape 立足理论根本，提高政治素养。), else it is a short sentence."""
     body = s.removesuffix("。")
+    commas = body.count("，") + body.count(",")
     return (2 <= len(s) <= limit and len(CJK_RE.findall(s)) >= 2 and not any(ch in body for ch in "。；;：:！？!?、")
-            and body.count("，") + body.count(",") <= 1 and not (body != s and "，" not in body and "," not in body)
+            and commas <= 1 and (body == s or commas == 1)
             and not MARKER_RE.match(s) and not PLAIN_EXCLUDE.search(s))
 
 
@@ -443,7 +447,7 @@ def _lead_sentence(text: str, nodes: list[_Node], title_end: int) -> _Node | Non
     offset = title_end + nl + 1
     if not sentence.endswith("。") or sentence.count("。") != 1 or not 6 <= len(sentence) <= LEAD_MAX:
         return None
-    if BODY_START.match(sentence) or re.search(r"如下[：:]?。$", sentence):
+    if BODY_START.match(to_simplified(sentence)) or re.search(r"如下[：:]?。$", sentence):
         return None  # 现将…汇报如下。 introduces the items, it does not head them
     return _Node("plain", None, offset, "", offset, head_end=offset + len(sentence) - 1)
 
@@ -503,7 +507,7 @@ def _heading(text: str, node: _Node, wrapped: bool, next_start: int) -> str:
             break
     stop = min(stop, MAX_HEADING)
     if stop > RUN_ON_MIN:
-        body = RUN_ON_BODY.search(line, 6, stop)
+        body = RUN_ON_BODY.search(to_simplified(line), 6, stop)
         if body:
             stop = body.start()
     return line[:stop].strip()
