@@ -22,10 +22,11 @@ from analysis import store
 from analysis.errors import BadCodebook, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
 from analysis.query.filters import FILTER_KEYS, Filter
-from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, Column, labels_zh
+from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
 from analysis.store.workspace import Workspace, locate, prepare
 from analysis.tables import views
 from analysis.tables.labels import labels_of
+from analysis.tables.problems import problems_zh
 from analysis.tables.views import escape_markdown, theme_palette
 
 ROOT = Path(__file__).resolve().parent
@@ -349,6 +350,8 @@ def shown_frame(df: pd.DataFrame, *, columns: dict[str, Column] | None = None, h
                 extra: dict[str, str] | None = None) -> pd.DataFrame:
     """``df`` as a page shows and downloads it: ``hide`` dropped, coded values and headers in Chinese."""
     shown = df.drop(columns=[c for c in hide if c in df.columns])
+    if columns is PROBLEMS:                  # stages and reasons in Chinese
+        shown = problems_zh(shown)
     shown = shown.assign(**{c: shown[c].map(lambda v, m=m: m.get(v, v)) for c, m in CODES_ZH.items()
                             if c in shown.columns})
     labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}

@@ -399,6 +399,17 @@ def test_data_page_uploads_builds_and_never_overwrites(env, server_mode):
     assert at.metric == [] and not (ROOT / "seeds" / "新报告.txt").exists()
 
 
+def test_data_page_lists_problem_files_in_chinese(env):
+    """The reasons read "no text layer (scanned PDF?)", "empty file" and the stage "read"."""
+    (env / "src" / "空白.txt").write_bytes(b"")
+    (env / "src" / "扫描件.pdf").write_bytes(b"not a pdf")
+    at = open_page("pages/data.py")
+    ok(at)
+    table = shown(at, "dt_problems_t")
+    assert set(table["阶段"]) == {"读取"}
+    assert set(table["原因"]) == {"空文件", "不是 PDF 文件（缺少 %PDF- 文件头）"}
+
+
 def test_data_page_refuses_a_bad_word_list_and_keeps_the_old(env, downloads, server_mode):
     at = open_page("pages/data.py")
     old = (env / "res" / "stopwords.txt").read_bytes()
