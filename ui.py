@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import store
+from analysis import export, store
 from analysis.errors import BadCodebook, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
 from analysis.query.filters import FILTER_KEYS, Filter
@@ -38,7 +38,7 @@ ERRORS_ZH: dict[type, str] = {
     ValueError: "参数无效", OSError: "文件读写失败", KeyError: "缺少数据",
 }
 WEIGHT_KEY = "f_raw_counts"
-CODES_ZH = {"kind": KIND_ZH, "period": PERIOD_ZH, "next_period": PERIOD_ZH, "unit_level": LEVEL_ZH}
+CODES_ZH = export.CODES_ZH
 """Coded columns shown (and downloaded) in Chinese."""
 
 

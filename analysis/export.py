@@ -427,28 +427,71 @@ def labels_for(name: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------------- writers
 
 
+BOOL_ZH = {True: "是", False: "否"}
+LANGS = ("zh", "en")
+MARKER_ZH = {"cn_dun": "一、", "cn_paren": "（一）", "cn_shi": "一是", "cn_di": "第一，", "num": "1.", "num_paren": "(1)",
+             "circled": "㈠", "bracket": "【】", "plain": "无序号", "preamble": "导语"}
+SOURCE_ZH = {"manifest": "清单", "title": "标题", "heading": "一级标题", "calendar": "政治日历", "body": "正文"}
+CODES_ZH: dict[str, dict[str, str]] = {
+    "kind": {**schema.KIND_ZH, "numeric": "数字遮盖", "name": "名称遮盖"}, "period": schema.PERIOD_ZH,
+    "next_period": schema.PERIOD_ZH, "unit_level": schema.LEVEL_ZH, "marker_type": MARKER_ZH,
+    **{f"{f}_source": SOURCE_ZH for f in ("title", "unit", "unit_level", "region", "year", "period")},
+}
+"""Coded columns as the UI and the Chinese exports write them (district → 区级, annual → 全年, preamble → 导语)."""
+
+
+def localise(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """``df`` with its coded columns in Chinese (``CODES_ZH``; the plans' follow-up status too) for ``lang="zh"``;
+    as it is for ``"en"``."""
+    if lang not in LANGS:
+        raise ValueError(value_invalid_msg("lang", lang, LANGS))
+    if lang == "en":
+        return df
+    from analysis.tables.coverage import STATUS_ZH
+
+    codes = {**CODES_ZH, "status": STATUS_ZH}
+    changes = {c: df[c].astype(object).map(lambda v, m=m: m.get(v, v) if isinstance(v, str) else v)
+               for c, m in codes.items() if c in df.columns}
+    return df.assign(**changes) if changes else df
+
+
+def rounded(value: float) -> float:
+    """A float as far as it means something: 4 decimals, or 3 significant digits below 0.0001 (a p-value of
+    4e-31 stays 4e-31 rather than 0.0000000000000000000000000000004 or 0)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(f"{value:.3g}") if abs(value) < 1e-4 else round(value, 4)
+
+
 def neutralise(text: str) -> str:
     """A leading ``'`` before text Excel would read as a formula (``= + - @``, tab, CR)."""
     return "'" + text if text.startswith(DANGEROUS_START) else text
 
 
-def _cell(value: Any) -> Any:
-    """A cell value as Python data: None for missing, numbers as numbers, text neutralised."""
+def _cell(value: Any, *, lang: str = "zh", guard: bool = True) -> Any:
+    """A cell value as Python data: None for missing, numbers as numbers (floats ``rounded``), booleans as 是/否
+    (``lang="zh"``), text neutralised (``guard``; an .xlsx keeps the text and writes it as a text cell)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):
-        return neutralise(value.replace("\x00", ""))
+        text = value.replace("\x00", "")
+        return neutralise(text) if guard else text
     if hasattr(value, "item") and not isinstance(value, (list, tuple)):
         value = value.item()  # numpy scalar
     if isinstance(value, float) and math.isnan(value):
         return None
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, bool):
+        return BOOL_ZH[value] if lang == "zh" else value
+    if isinstance(value, float):
+        return rounded(value)
+    if isinstance(value, int):
         return value
-    return neutralise(str(value))
+    text = str(value)
+    return neutralise(text) if guard else text
 
 
-def _text(value: Any) -> str:
-    value = _cell(value)
+def _text(value: Any, lang: str = "zh") -> str:
+    value = _cell(value, lang=lang)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -456,10 +499,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None) -> bytes:
+def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: str = "zh") -> bytes:
     """The table as CSV bytes for Excel: UTF-8 with a BOM, CRLF line ends, formula-like text neutralised.
 
-    Missing values are empty cells; numbers are written as numbers (a negative number is not neutralised).
+    Missing values are empty cells; numbers are written as numbers (a negative number is not neutralised), floats
+    ``rounded``; booleans as 是/否 (True/False with ``lang="en"``).
 
     Args:
         df: any DataFrame (its index is not written).
@@ -477,7 +521,8 @@ def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None) -> byt
     columns = [_categorical_texts(df.iloc[:, i]) for i in range(df.shape[1])]
     for lo in range(0, len(df), CSV_CHUNK_ROWS):
         part = df.iloc[lo:lo + CSV_CHUNK_ROWS]
-        writer.writerows(zip(*(_column_texts(part.iloc[:, i], texts) for i, texts in enumerate(columns)), strict=True))
+        writer.writerows(zip(*(_column_texts(part.iloc[:, i], texts, lang) for i, texts in enumerate(columns)),
+                             strict=True))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -498,7 +543,7 @@ def _categorical_texts(column: pd.Series) -> np.ndarray | None:
     return texts
 
 
-def _column_texts(column: pd.Series, categories: np.ndarray | None = None) -> list[str]:
+def _column_texts(column: pd.Series, categories: np.ndarray | None = None, lang: str = "zh") -> list[str]:
     """Every cell of a column as ``_text`` writes it, worked out a column at a time: a categorical's categories
     once each (``categories``, from ``_categorical_texts``), whole numbers and float64 (whose ``str`` is Python's
     ``repr``) by NumPy; other cells one by one."""
@@ -509,12 +554,19 @@ def _column_texts(column: pd.Series, categories: np.ndarray | None = None) -> li
         return column.to_numpy().astype(str).tolist()
     if isinstance(dtype, np.dtype) and dtype == np.float64:
         values = column.to_numpy()
-        return np.where(np.isnan(values), "", values.astype(str)).tolist()
-    return [_text(v) for v in column.tolist()]
+        small = (np.abs(values) < 1e-4) & (values != 0)
+        texts = np.round(values, 4).astype(str)
+        if small.any():
+            texts[small] = [repr(rounded(float(v))) for v in values[small]]
+        return np.where(np.isnan(values), "", texts).tolist()
+    return [_text(v, lang) for v in column.tolist()]
 
 
-def export_xlsx(df: pd.DataFrame, *, labels: dict[str, str] | None = None, sheet: str = "数据") -> bytes:
-    """The table as an .xlsx workbook (one sheet, Chinese headers, formula-like text neutralised, kept as text).
+def export_xlsx(df: pd.DataFrame, *, labels: dict[str, str] | None = None, sheet: str = "数据",
+                lang: str = "zh") -> bytes:
+    """The table as an .xlsx workbook: one sheet, Chinese headers in bold, the header row frozen, columns as wide
+    as their text (up to ``XLSX_MAX_WIDTH``), every text a text cell (so formula-like text is never a formula and
+    needs no visible guard, and an outline path "1.10" stays 1.10), floats ``rounded``, booleans as 是/否.
 
     Args:
         df: any DataFrame (its index is not written).
@@ -531,31 +583,51 @@ def export_xlsx(df: pd.DataFrame, *, labels: dict[str, str] | None = None, sheet
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
-    headers = [neutralise(str((labels or {}).get(c, c))) for c in df.columns]
+    headers = [str((labels or {}).get(c, c)) for c in df.columns]
+    widths = [_width(h) for h in headers]
     for row_values in ([headers], (list(r) for r in df.itertuples(index=False, name=None))):
         for values in row_values:
             ws.append([None] * len(values))
             for col, value in enumerate(values, start=1):
-                value = _cell(value) if values is not headers else value
+                value = _cell(value, lang=lang, guard=False) if values is not headers else value
                 cell = ws.cell(row=ws.max_row, column=col)
                 if isinstance(value, str):
                     cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
                     cell.data_type = "s"
                 else:
                     cell.value = value
+                if ws.max_row <= XLSX_WIDTH_ROWS:
+                    widths[col - 1] = max(widths[col - 1], _width(value))
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(XLSX_MAX_WIDTH, width + 2)
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def write_export(df: pd.DataFrame, path: str | Path, *, labels: dict[str, str] | None = None) -> Path:
+XLSX_MAX_WIDTH = 60
+XLSX_WIDTH_ROWS = 1000
+"""Rows whose text sets the columns' widths (a long table is not measured to its end)."""
+
+
+def _width(value: Any) -> int:
+    """Characters of width the value takes in Excel (a Chinese character takes two)."""
+    if value is None:
+        return 0
+    text = str(value)
+    return len(text) + sum(1 for ch in text if ord(ch) > 0x2E80)
+
+
+def write_export(df: pd.DataFrame, path: str | Path, *, labels: dict[str, str] | None = None,
+                 lang: str = "zh") -> Path:
     """Write the table to ``path`` as .csv or .xlsx (by its extension), atomically (temporary file, then rename).
 
     Args:
@@ -569,7 +641,7 @@ def write_export(df: pd.DataFrame, path: str | Path, *, labels: dict[str, str] |
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(value_invalid_msg("output extension", suffix or path.name, FORMATS))
-    data = export_csv(df, labels=labels) if suffix == ".csv" else export_xlsx(df, labels=labels)
+    data = export_csv(df, labels=labels, lang=lang) if suffix == ".csv" else export_xlsx(df, labels=labels, lang=lang)
     parent = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
@@ -611,6 +683,9 @@ def add_export_command(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--codebook", metavar="YAML", help="theme codebook (default: the shipped one)")
     p.add_argument("--data", default="data", metavar="DATA_DIR", help="the data store (default: data)")
     p.add_argument("--out", metavar="FILE", help="output .csv or .xlsx (default: CSV to stdout)")
+    p.add_argument("--lang", choices=LANGS, default="zh",
+                   help="zh (default): Chinese headers, codes and 是/否, as the dashboard writes them; en: column "
+                        "names, codes and True/False")
     p.set_defaults(func=run_export)
     return p
 
@@ -656,12 +731,14 @@ def run_export(args: argparse.Namespace) -> int:
                           top=args.top, by=args.by)
     except ValueError as err:
         return _fail(str(err), 2)
-    labels = labels_for(args.table)
+    lang = getattr(args, "lang", "zh")
+    labels = labels_for(args.table) if lang == "zh" else None
+    df = localise(df, lang)
     if args.out:
-        write_export(df, args.out, labels=labels)
+        write_export(df, args.out, labels=labels, lang=lang)
         print(f"{args.table}: {len(df)} rows → {args.out}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(export_csv(df, labels=labels))
+        sys.stdout.buffer.write(export_csv(df, labels=labels, lang=lang))
         sys.stdout.buffer.flush()
     return 0
 
@@ -671,6 +748,28 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-__all__ = ["EXCEL_MAX_ROWS", "EXPORTS", "PREVIEW_ROWS", "ExportSpec", "Preview", "add_export_command", "cli_command",
-           "download_table", "export_csv", "export_table", "export_xlsx", "labels_for", "neutralise", "preview_table",
-           "register", "rows_in_sections", "run_export", "write_export"]
+__all__ = [
+    "BOOL_ZH",
+    "CODES_ZH",
+    "EXCEL_MAX_ROWS",
+    "EXPORTS",
+    "LANGS",
+    "PREVIEW_ROWS",
+    "ExportSpec",
+    "Preview",
+    "add_export_command",
+    "cli_command",
+    "download_table",
+    "export_csv",
+    "export_table",
+    "export_xlsx",
+    "labels_for",
+    "localise",
+    "neutralise",
+    "preview_table",
+    "register",
+    "rounded",
+    "rows_in_sections",
+    "run_export",
+    "write_export",
+]

@@ -28,6 +28,7 @@ from analysis.export import (
 )
 from analysis.query.filters import Filter
 from analysis.store import core as store_module
+from analysis.tables.keyness import TERM_SHIFT as TERM_SHIFT_COLUMNS
 from tests.analysis_fixtures import tables as fixture_tables
 
 SAMPLE = pd.DataFrame({
@@ -40,9 +41,9 @@ SAMPLE = pd.DataFrame({
 SAMPLE_LABELS = {"term": "词语", "count": "频次"}
 EXPECTED_CSV = (
     "\ufeff词语,频次,z,is_new,note\r\n"
-    "'=1+1,3,-1.5,True,'@x\r\n"
-    '"宣传,工作",,0.25,False,a\tb\r\n'
-    "'-负面,1,,True,\"引号\"\"内\"\r\n"
+    "'=1+1,3,-1.5,是,'@x\r\n"
+    '"宣传,工作",,0.25,否,a\tb\r\n'
+    "'-负面,1,,是,\"引号\"\"内\"\r\n"
 )
 
 
@@ -65,13 +66,33 @@ def test_export_csv_keeps_negative_numbers_as_numbers():
     assert data == "\ufeffz,n\r\n-1.25,-3\r\n".encode()
 
 
-def test_export_xlsx_has_chinese_headers_and_neutralised_cells():
+def test_export_xlsx_has_chinese_headers_and_formula_like_text_as_text_cells():
+    """The guard's apostrophe showed in the sheet: a text cell is never a formula, so the text is kept as it is."""
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(SAMPLE, labels=SAMPLE_LABELS)))
     ws = book.active
     assert [c.value for c in ws[1]] == ["词语", "频次", "z", "is_new", "note"]
-    assert ws["A2"].value == "'=1+1" and ws["A2"].data_type == "s"
-    assert ws["B2"].value == 3 and ws["C2"].value == -1.5 and ws["D2"].value is True
+    assert ws["A2"].value == "=1+1" and ws["A2"].data_type == "s"
+    assert ws["B2"].value == 3 and ws["C2"].value == -1.5 and ws["D2"].value == "是"
     assert ws["B3"].value is None and ws["E4"].value == '引号"内'
+
+
+def test_export_xlsx_cells_are_text_and_columns_as_wide_as_their_text():
+    import zipfile
+
+    df = pd.DataFrame({"path": ["1.10", "2.3.1"], "heading": ["坚持以习近平新时代中国特色社会主义思想为指导", "短"]})
+    data = export_xlsx(df, labels={"path": "路径", "heading": "段落标题"})
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws["A2"].value == "1.10" and ws["A2"].data_type == "s"         # Excel read the CSV's 1.10 as 1.1
+    assert ws.column_dimensions["B"].width >= 2 * 22 and 6 <= ws.column_dimensions["A"].width < 20
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+
+
+@pytest.mark.parametrize("value, text", [(0.22134567891234, "0.2213"), (4e-31, "4e-31"), (12345.678912, "12345.6789"),
+                                         (-1.5, "-1.5"), (0.0, "0.0")])
+def test_csv_floats_are_rounded_to_what_means_something(value, text):
+    assert export_csv(pd.DataFrame({"x": [value]})).decode("utf-8-sig").splitlines()[1] == text
+    assert export_csv(pd.DataFrame({"x": pd.array([value], dtype=object)})).decode("utf-8-sig").splitlines()[1] == text
 
 
 def test_export_xlsx_of_a_registered_table_uses_its_labels():
@@ -199,6 +220,23 @@ def test_cli_export_csv_to_stdout(seed_store, capsysbinary):
     assert header.split(",") == list(labels_for("term_shift").values())
     df = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
     assert len(df) == 10 and "疫情防控" in df["词语"].tolist()
+
+
+def test_cli_export_speaks_chinese_by_default_and_english_on_request(seed_store, capsysbinary):
+    """The CLI wrote district / annual / preamble and True/False where the dashboard writes 区级 / 全年 / 导语."""
+    assert _cli(["export", "documents", "--data", str(seed_store)]) == 0
+    zh = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert set(zh["层级"]) == {"市级", "区级"} and set(zh["时段"]) == {"上半年", "全年"}
+    assert _cli(["export", "sections", "--data", str(seed_store)]) == 0
+    sections = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert "导语" in set(sections["类型"]) and "preamble" not in set(sections["类型"])
+    assert _cli(["export", "term_shift", "--groups", "year=2020", "year=2023", "--data", str(seed_store)]) == 0
+    shift = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig", dtype=str)
+    booleans = [c for c, col in TERM_SHIFT_COLUMNS.items() if col.dtype == "bool"]
+    assert booleans and all(set(shift[TERM_SHIFT_COLUMNS[c].label_zh]) <= {"是", "否"} for c in booleans)
+    assert _cli(["export", "documents", "--lang", "en", "--data", str(seed_store)]) == 0
+    en = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert set(en["unit_level"]) == {"city", "district"} and "annual" in set(en["period"])
 
 
 def test_cli_export_filtered_xlsx(seed_store, tmp_path, capsys):
