@@ -31,4 +31,6 @@ except Exception as err:  # noqa: BLE001 - any failure here is shown in Chinese;
     ui.show_error(err)
     if nav.title != "数据":
         st.stop()
+if nav.title != "数据" and ui.nothing_selected(nav.title):   # the filter matches no report: say so, draw nothing
+    st.stop()
 nav.run()

@@ -21,6 +21,7 @@ import streamlit as st
 from analysis import export, store
 from analysis.errors import BadCodebook, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
+from analysis.query.facets import empty_note, facet_options
 from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
 from analysis.store.workspace import Workspace, locate, prepare
@@ -227,9 +228,12 @@ def sidebar_filter(documents: pd.DataFrame) -> Filter:
         year_to = hi if hi != years[-1] else None
     elif years:
         sb.caption(f"年份：{years[0]}年")
+    current = Filter(year_from=year_from, year_to=year_to, **{
+        f: tuple(st.session_state.get(k) or ()) for f, (k, _, _) in _WIDGETS.items() if f != "kinds"})
+    within = facet_options(documents, current)    # values that select something within the other fields
     chosen = {}
     for field, (key, label, names) in _WIDGETS.items():
-        opts = options[field]
+        opts = [v for v in options[field] if field not in within or v in within[field]]
         fmt = (lambda v, n=names: n.get(v, v)) if names else str
         chosen[field] = tuple(sb.multiselect(label, opts, key=key, format_func=fmt, placeholder="全部",
                                              disabled=not opts, help=None if opts else "数据中没有此项",
@@ -242,6 +246,17 @@ def sidebar_filter(documents: pd.DataFrame) -> Filter:
     _write_url(flt)
     st.session_state["filter"] = flt
     return flt
+
+
+def nothing_selected(title: str) -> bool:
+    """When the sidebar's filter matches no report: the page's title and a Chinese note of what matched nothing
+    and which condition to drop (``facets.empty_note``); True then (the page is not drawn)."""
+    note = empty_note(tables().documents, current_filter())
+    if note is None:
+        return False
+    st.title(title)
+    st.warning(note)
+    return True
 
 
 def _write_url(flt: Filter) -> None:

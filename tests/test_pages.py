@@ -369,6 +369,25 @@ def test_report_charts_label_reports_by_unit_year_period_without_collisions(env)
     assert bars == names
 
 
+@pytest.mark.parametrize("path", ["pages/themes.py", "pages/compare.py"])
+def test_a_filter_matching_nothing_says_so_in_chinese_and_draws_nothing(env, path):
+    """It drew blank axes, a table headed "index / empty", and 对读 said "No options to select"."""
+    at = open_page(path)
+    set_units(at, ["市政府"])                                     # 2023 only
+    at.select_slider(key="f_years").set_range(2020, 2022).run()
+    ok(at)
+    note = at.warning[0].value
+    assert "没有匹配的报告" in note and "去掉“年份”条件可得 1 份报告" in note and "去掉“单位”条件可得 3 份报告" in note
+    assert not at.get("plotly_chart") and not at.dataframe and all(m.key != "cp_docs" for m in at.multiselect)
+
+
+def test_sidebar_offers_only_values_within_the_other_fields(env):
+    at = open_page("pages/overview.py")
+    at.multiselect(key="f_levels").set_value(["district"]).run()
+    ok(at)
+    assert at.multiselect(key="f_units").options == ["区委宣传部"]
+
+
 def test_compare_page_marks_shared_text_and_lists_figures(env):
     t = tables(env)
     at = open_page("pages/compare.py")
