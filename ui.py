@@ -21,7 +21,7 @@ import streamlit as st
 from analysis import export, store
 from analysis.errors import BadCodebook, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
-from analysis.query.facets import empty_note, facet_options
+from analysis.query.facets import empty_note, facet_options, widen
 from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
 from analysis.store.workspace import Workspace, locate, prepare
@@ -76,8 +76,11 @@ def word_lists() -> dict[str, Path | None]:
                                ("stopwords", "stopwords.txt"))}
 
 
-def build_store(*, force: bool = False) -> store.BuildResult | None:
-    """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date."""
+def build_store(*, force: bool = False, reveal: list[str] | None = None) -> store.BuildResult | None:
+    """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date.
+
+    ``reveal``: files just uploaded; when the sidebar's filter hides any of them it is widened to show them (from
+    the next run on) and the sidebar says what was widened."""
     prepare(workspace(), samples=ROOT / "seeds", shipped=ROOT / "analysis" / "resources")   # first start
     src, dst = source_dir(), data_dir()
     words = word_lists()
@@ -93,6 +96,12 @@ def build_store(*, force: bool = False) -> store.BuildResult | None:
         bar.progress(1.0, text="解析完成")
         bar.empty()
     load_tables.clear()
+    if reveal:
+        widened, note = widen(current_filter(), tables().documents, reveal)
+        if note:
+            for key in [k for k, _, _ in _WIDGETS.values()] + ["f_years"]:
+                st.session_state.pop(key, None)     # seeded again from the widened filter on the next run
+            st.session_state["filter"], st.session_state["f_url_note"] = widened, note
     return result
 
 

@@ -23,7 +23,7 @@ def upload() -> None:
         st.warning("请先选择文件，并等上传完成后再点击。")
     if clicked and files:
         saved = [views.save_upload(ui.source_dir(), f.name, f.getvalue()) for f in files]
-        result = ui.build_store(force=True)
+        result = ui.build_store(force=True, reveal=[s.name for s in saved if s.status in ("saved", "kept_beside")])
         st.session_state["dt_last"] = (pd.DataFrame([(s.name, STATUS_ZH[s.status], s.reason) for s in saved],
                                                     columns=["文件", "结果", "原因"]), result)
         st.rerun()

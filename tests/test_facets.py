@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.query.facets import empty_note, facet_options
+from analysis.query.facets import empty_note, facet_options, widen
 from analysis.query.filters import Filter
 
 DOCS = pd.DataFrame({"doc_id": ["a", "b", "c"], "unit": ["市政府", "区委宣传部", "区委宣传部"],
@@ -28,3 +28,11 @@ def test_empty_note_says_what_matched_nothing_and_what_to_drop():
     note = empty_note(DOCS, Filter(units=("市政府",), year_to=2022))
     assert note.startswith("当前筛选（") and "没有匹配的报告" in note
     assert "去掉“年份”条件可得 1 份报告" in note and "去掉“单位”条件可得 2 份报告" in note
+
+
+def test_widen_shows_the_uploaded_reports_and_says_how():
+    docs = DOCS.assign(file=["a.txt", "b.txt", "new.txt"])
+    flt, note = widen(Filter(year_from=2021, units=("市政府",)), docs, ["new.txt"])
+    assert "c" in set(flt.apply(docs)["doc_id"]) and {"a"} < set(flt.apply(docs)["doc_id"])
+    assert note == "已放宽筛选，以显示刚上传的报告：年份从 2020 年起；单位加入 区委宣传部"
+    assert widen(Filter(), docs, ["new.txt"]) == (Filter(), None)

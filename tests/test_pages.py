@@ -429,6 +429,19 @@ def test_data_page_lists_problem_files_in_chinese(env):
     assert set(table["原因"]) == {"空文件", "不是 PDF 文件（缺少 %PDF- 文件头）"}
 
 
+def test_an_upload_outside_the_filter_widens_it_and_says_so(env, server_mode):
+    """The filter stayed at 至2022年 and the uploaded 2024 report was hidden on every page."""
+    at = open_page("pages/data.py")
+    at.select_slider(key="f_years").set_range(2020, 2022).run()
+    at.file_uploader(key="dt_files").set_value([("新报告.txt", REPORT.encode("utf-8"), "text/plain")])
+    at.button(key="dt_save").click().run()
+    ok(at)
+    assert "已放宽筛选，以显示刚上传的报告：年份至 2024 年" in " ".join(w.value for w in at.sidebar.warning)
+    assert at.select_slider(key="f_years").value[-1] == 2024
+    at.switch_page("pages/overview.py").run()
+    assert at.metric[0].value == "6"
+
+
 def test_data_page_refuses_a_bad_word_list_and_keeps_the_old(env, downloads, server_mode):
     at = open_page("pages/data.py")
     old = (env / "res" / "stopwords.txt").read_bytes()

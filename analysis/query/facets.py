@@ -60,4 +60,46 @@ def empty_note(documents: pd.DataFrame, flt: Filter) -> str | None:
     return text + "请在左侧放宽或清除筛选条件。"
 
 
-__all__ = ["FIELDS", "empty_note", "facet_options"]
+def widen(flt: Filter, documents: pd.DataFrame, files: list[str]) -> tuple[Filter, str | None]:
+    """``flt`` widened just enough to show the reports of ``files`` (a just uploaded report whose year or unit
+    lies outside the filter would otherwise be hidden), and a Chinese note of what was widened (None when the
+    filter showed them already).
+
+    Example:
+        >>> widen(Filter(year_to=2023), docs, ["新报告.txt"])
+        (Filter(...), '已放宽筛选，以显示刚上传的报告：年份至 2024 年')
+    """
+    new = documents[documents["file"].isin(set(files))]
+    hidden = new[~new["doc_id"].isin(set(flt.apply(documents)["doc_id"]))]
+    if hidden.empty:
+        return flt, None
+    changes: dict = {}
+    said = []
+    years = sorted({int(y) for y in hidden["year"].dropna()})
+    if flt.years and any(y not in flt.years for y in years):
+        changes["years"] = tuple(sorted({*flt.years, *years}))
+        said.append("年份加入 " + "、".join(map(str, years)))
+    if flt.year_from is not None and years and years[0] < flt.year_from:
+        changes["year_from"] = years[0]
+        said.append(f"年份从 {years[0]} 年起")
+    if flt.year_to is not None and years and years[-1] > flt.year_to:
+        changes["year_to"] = years[-1]
+        said.append(f"年份至 {years[-1]} 年")
+    if hidden["year"].isna().any() and (flt.years or flt.year_from is not None or flt.year_to is not None):
+        changes.update(years=(), year_from=None, year_to=None)
+        said.append("不限年份（新报告的年份不详）")
+    for field, (column, name) in FIELDS.items():
+        chosen = getattr(flt, field)
+        if not chosen:
+            continue
+        values = hidden[column]
+        if values.isna().any():
+            changes[field] = ()
+            said.append(f"不限{name}")
+        elif missing := sorted({str(v) for v in values} - set(chosen)):
+            changes[field] = (*chosen, *missing)
+            said.append(f"{name}加入 " + "、".join(missing))
+    return dataclasses.replace(flt, **changes), "已放宽筛选，以显示刚上传的报告：" + "；".join(said)
+
+
+__all__ = ["FIELDS", "empty_note", "facet_options", "widen"]
