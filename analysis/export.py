@@ -3,7 +3,7 @@
 ``EXPORTS`` maps an export name to an ``ExportSpec``: a function ``(tables, flt, *, query, groups, codebook,
 top, by) -> DataFrame`` and the output table's contract (column → Column, for Chinese headers).
 ``export_csv`` writes UTF-8 with a BOM, CRLF line ends (as Excel expects) and neutralises formula-like text
-cells (a leading ``'`` before ``= + - @``, tab or CR); ``export_xlsx`` does the same in a workbook.
+cells (a leading ``'`` before ``= + - @``, tab or CR); ``export_xlsx`` writes every text as a text cell (never a formula).
 """
 
 from __future__ import annotations

@@ -631,9 +631,10 @@ def test_excel_download_is_written_when_clicked_and_holds_the_table(monkeypatch)
     ui.downloads(df, "台账", key="k")
     assert callable(handed["台账.csv"]) and callable(handed["台账.xlsx"])   # made on click, not on each rerun
     assert handed["台账.csv"]().startswith(BOM)
-    rows = list(openpyxl.load_workbook(io.BytesIO(handed["台账.xlsx"]())).active.values)
+    sheet = openpyxl.load_workbook(io.BytesIO(handed["台账.xlsx"]())).active
+    rows = list(sheet.values)
     assert rows[0] == ("单位", "篇数") and [r[1] for r in rows[1:]] == [1, 2]
-    assert rows[2][0] != "=1+1"   # formula-safe
+    assert sheet["A3"].value == "=1+1" and sheet["A3"].data_type == "s"   # formula-safe: a text cell
 
 
 def test_dashboard_rebuilds_the_store_with_the_edited_stopwords(env):
