@@ -23,7 +23,7 @@ from analysis.errors import BadCodebook, OtherSource, ReportLensError, StoreCorr
 from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
 from analysis.query.facets import empty_note, facet_options, widen
 from analysis.query.filters import FILTER_KEYS, Filter
-from analysis.schema import KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
+from analysis.schema import CONFIDENCE_ZH, KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
 from analysis.store.workspace import Workspace, locate, prepare
 from analysis.tables import views
 from analysis.tables.labels import labels_of
@@ -440,6 +440,35 @@ def show_export(preview: Preview, fetch: Callable[[], pd.DataFrame], name: str, 
             st.code(command, language="bash")
             return
         downloads(lambda: shown_frame(fetch(), columns=columns, hide=hide, extra=extra), name, key=key)
+
+
+def review_queue() -> None:
+    """The 数据 page's 待核对 list (``analysis.tables.review``): low-confidence fields with their evidence, accepted
+    with one click or edited, and written to manifest.csv; the store is then rebuilt and the report leaves it."""
+    from analysis.tables import review
+
+    st.subheader("待核对")
+    queue = review.review_queue(tables().documents)
+    if queue.empty:
+        st.caption("没有待核对的报告：年份、时段、单位、层级和地区都有把握，或已在 manifest.csv 中写明。")
+        return
+    st.caption(f"{queue['file'].nunique()} 份报告有把握不大或互相矛盾的字段，依据列出线索与冲突。"
+               "「接受推断值」把所选报告的推断值写入 manifest.csv；也可先在表中修改推断值，再点「保存修改」。")
+    shown = queue.assign(confidence=queue["confidence"].map(CONFIDENCE_ZH), source=queue["source"].map(review.SOURCE_ZH))
+    edited = st.data_editor(shown, hide_index=True, key="dt_review", disabled=[c for c in queue if c != "value"],
+                            column_config={**{c: col.label_zh for c, col in review.REVIEW.items()}, "field": None})
+    c1, c2, c3 = st.columns([3, 1, 1])
+    file = c1.selectbox("报告", list(dict.fromkeys(queue["file"])), key="dt_review_file")
+    accept, save = c2.button("接受推断值", key="dt_review_accept", type="primary"), c3.button("保存修改", key="dt_review_save")
+    if not (accept or save):
+        return
+    try:
+        review.accept(source_dir(), queue, file) if accept else review.save(source_dir(), edited, queue)
+    except ReportLensError as err:
+        show_error(err)
+        return
+    build_store(force=True)
+    st.rerun()
 
 
 def show_error(err: BaseException) -> None:

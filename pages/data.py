@@ -60,7 +60,7 @@ def draw() -> None:
         st.rerun()
     ui.show_table(t.documents, "报告列表", columns=DOCUMENTS, key="dt_docs_t",
                   hide=tuple(c for c in DOCUMENTS if c.endswith(("_source", "_evidence"))))
-
+    ui.review_queue()
     st.subheader("导出分析表")
     flt = ui.current_filter()
     name = st.selectbox("表", list(export.EXPORTS), format_func=lambda n: export.EXPORTS[n].title_zh,

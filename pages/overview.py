@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis.tables import changes, coverage, views
+from analysis.tables import changes, coverage, review, views
 
 
 def draw() -> None:
@@ -17,6 +17,7 @@ def draw() -> None:
                                                         ("年份", "years", "个"), ("字数", "chars", "字"))):
         col.metric(f"{label}（{unit}）", f"{counts[key]:,}")
     ui.caption(flt)
+    st.caption(f"待核对：{review.pending_reports(t.documents)} 份报告的元数据把握不大或互相矛盾（见「数据」页的待核对列表）。")
 
     st.subheader("报告台账：单位 × 年份")
     grid = views.ledger_grid(ui.run(coverage.ledger, flt))

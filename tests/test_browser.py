@@ -244,3 +244,25 @@ def test_uploaded_docx_appears_in_the_document_list(server, page, tmp_path):
     listed = Path(info.value.path()).read_bytes().decode("utf-8-sig")
     assert "街道总结.docx" in listed
     page.screenshot(path=str(ARTIFACTS / "data_after_upload.png"), full_page=True)
+
+
+def test_a_low_confidence_report_is_reviewed_accepted_and_leaves_the_queue(server, page):
+    """The 待核对 list: a report whose site-made title contradicts its heading waits; one click writes the value."""
+    url, base = server
+    name = "0-review.txt"
+    (base / "src" / name).write_text("2019年某区宣传部工作总结及工作计划\n在区委的领导下扎实推进。\n"
+                                     "一、2017年工作亮点\n组织学习12次。\n", encoding="utf-8")
+    open_page(page, url + "/", "总览")          # the stale store is rebuilt with the new report
+    assert page.get_by_text("待核对：1 份报告", exact=False).count() == 1
+    open_page(page, url + "/data", "数据")
+    queue = page.locator(".st-key-dt_review")
+    queue.scroll_into_view_if_needed()
+    queue.get_by_text(name).first.wait_for(timeout=30_000, state="attached")  # grid cells: canvas + hidden cells
+    page.screenshot(path=str(ARTIFACTS / "data_review_queue.png"), full_page=True)
+    page.locator(".st-key-dt_review_accept").get_by_role("button").click()
+    page.wait_for_timeout(800)
+    settle(page)
+    page.get_by_text("没有待核对的报告", exact=False).first.wait_for(timeout=60_000)
+    assert page.locator(".st-key-dt_review").count() == 0
+    rows = (base / "src" / "manifest.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert any(r.startswith(f"{name},") and r.split(",")[5] == "2017" for r in rows), rows

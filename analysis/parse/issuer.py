@@ -5,17 +5,17 @@ or topic), a byline under the title, the subject of an opening clause (``2023年
 place the report calls itself by (``我镇`` … ``xx镇``). Never the superior of ``在区委的正确领导下`` or ``按照市委
 宣传部…``, never an addressee line (``县委宣传部：``), never a bare level (市, 县, 乡镇) or a person (县委常委, 部长).
 
-Matching runs on a Simplified copy of the text with the same offsets (OpenCC t2s character by character), so a
-Traditional report resolves the same way; the unit is given as the report writes it.
+Matching runs on a Simplified copy of the text with the same offsets (``analysis.read.script``), so a Traditional
+report resolves the same way; the unit and the region are given as the report writes them.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from analysis.parse import places
+from analysis.read.script import to_simplified
 
 
 def _words(text: str) -> frozenset[str]:
@@ -83,27 +83,17 @@ class Issuer:
     confidence: dict
 
 
-@functools.lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
 def simplified(text: str) -> str:
-    """The text in Simplified characters, offset for offset (a conversion that changes the length is done per
-    character)."""
-    out = _t2s().convert(text)
-    if len(out) == len(text):
-        return out
-    return "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s().convert(ch)) for ch in text))
+    """The text in Simplified characters, offset for offset (``analysis.read.script.to_simplified``)."""
+    return to_simplified(text)
+
+
+def as_written(name: str, text: str, simple: str) -> str:
+    """A Simplified name in the script the report uses: each character as the report writes it (郑州 → 鄭州)."""
+    if simple == text:
+        return name
+    seen = {s: t for s, t in zip(simple, text, strict=True) if s != t}
+    return "".join(seen.get(ch, ch) for ch in name)
 
 
 def _clean(s: str) -> str:
@@ -241,8 +231,7 @@ def find_region(text: str, simple: str, title: str | None, unit: str | None) -> 
     if township:
         parts.append(township)
     region = "".join(dict.fromkeys(parts))
-    if simple != text:
-        region = _s2t().convert(region) if _t2s().convert(_s2t().convert(region)) == region else region
+    region = as_written(region, text, simple)
     evidence = "、".join(x for x in ((loc.evidence if loc else None), township) if x)
     source = "title" if (title and any(n in simplified(title) for n in evidence.split("、"))) else "body"
     conflict = loc.rival if loc else None
