@@ -450,10 +450,10 @@ def review_queue() -> None:
     st.subheader("待核对")
     queue = review.review_queue(tables().documents)
     if queue.empty:
-        st.caption("没有待核对的报告：年份、时段、单位、层级和地区都有把握，或已在 manifest.csv 中写明。")
+        st.caption("没有待核对的报告：年份、时段、单位、层级和地区都有把握，或已在元数据表中写明。")
         return
     st.caption(f"{queue['file'].nunique()} 份报告有把握不大或互相矛盾的字段，依据列出线索与冲突。"
-               "「接受推断值」把所选报告的推断值写入 manifest.csv；也可先在表中修改推断值，再点「保存修改」。")
+               "「接受推断值」把所选报告的推断值写入元数据表；也可先在表中修改推断值，再点「保存修改」。")
     shown = queue.assign(confidence=queue["confidence"].map(CONFIDENCE_ZH), source=queue["source"].map(review.SOURCE_ZH))
     edited = st.data_editor(shown, hide_index=True, key="dt_review", disabled=[c for c in queue if c != "value"],
                             column_config={**{c: col.label_zh for c, col in review.REVIEW.items()}, "field": None})
