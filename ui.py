@@ -26,7 +26,7 @@ from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import CONFIDENCE_ZH, KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
 from analysis.store.workspace import Workspace, locate, prepare
 from analysis.tables import views
-from analysis.tables.labels import labels_of
+from analysis.tables.labels import labels_of, number_formats
 from analysis.tables.problems import problems_zh
 from analysis.tables.views import escape_markdown, theme_palette
 
@@ -76,11 +76,13 @@ def word_lists() -> dict[str, Path | None]:
                                ("stopwords", "stopwords.txt"))}
 
 
-def build_store(*, force: bool = False, reveal: list[str] | None = None) -> store.BuildResult | None:
+def build_store(*, force: bool = False, reveal: list[str] | None = None,
+                done: str | None = None) -> store.BuildResult | None:
     """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date.
 
     ``reveal``: files just uploaded; when the sidebar's filter hides any of them it is widened to show them (from
-    the next run on) and the sidebar says what was widened."""
+    the next run on) and the sidebar says what was widened. ``done``: a confirmation shown (as a toast) on the
+    next run, after the page reruns."""
     prepare(workspace(), samples=ROOT / "seeds", shipped=ROOT / "analysis" / "resources")   # first start
     src, dst = source_dir(), data_dir()
     words = word_lists()
@@ -96,6 +98,8 @@ def build_store(*, force: bool = False, reveal: list[str] | None = None) -> stor
         bar.progress(1.0, text="解析完成")
         bar.empty()
     load_tables.clear()
+    if done:
+        st.session_state["done_note"] = done
     if reveal:
         widened, note = widen(current_filter(), tables().documents, reveal)
         if note:
@@ -247,14 +251,32 @@ def sidebar_filter(documents: pd.DataFrame) -> Filter:
         chosen[field] = tuple(sb.multiselect(label, opts, key=key, format_func=fmt, placeholder="全部",
                                              disabled=not opts, help=None if opts else "数据中没有此项",
                                              select_all=False))
-    sb.toggle("显示原始次数（默认每万字）", key=WEIGHT_KEY)
+    sb.toggle("显示原始次数（默认每万字）", key=WEIGHT_KEY, bind="query-params")
     note = st.session_state.pop("f_url_note", None)
     if note:
         sb.warning(note)
+    done = st.session_state.pop("done_note", None)
+    if done:
+        st.toast(done, icon="✅")
     flt = Filter(year_from=year_from, year_to=year_to, **chosen)
     _write_url(flt)
     st.session_state["filter"] = flt
     return flt
+
+
+def url_radio(label: str, options: list[str], *, key: str, format_func: Callable[[str], str]) -> str:
+    """A horizontal radio whose choice is kept in the URL (``?key=value``; the first option is left out), so a
+    reload or a shared link shows the same view."""
+    wanted = st.query_params.get(key)
+    if key not in st.session_state and wanted in options:
+        st.session_state[key] = wanted
+    value = st.radio(label, options, format_func=format_func, horizontal=True, key=key)
+    if value == options[0]:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
 
 
 def nothing_selected(title: str) -> bool:
@@ -339,8 +361,14 @@ def chart(fig: go.Figure, title: str, *, key: str, height: int | None = None, se
     """
     fig.update_layout(title=dict(text=title, x=0.0), font=dict(family=FONT, size=13), height=height,
                       legend=dict(title=None), margin=dict(l=90, r=20, t=60, b=80), hoverlabel=dict(font_family=FONT))
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True, title_standoff=12)
+    fig.update_yaxes(automargin=True, title_standoff=12)
+    bars = [t for t in fig.data if t.type == "bar" and t.orientation == "h" and t.y is not None and len(t.y)
+            and isinstance(t.y[0], str)]
+    if bars:      # one label per bar (plotly otherwise labels every second bar of a long list)
+        n = len({v for t in bars for v in t.y})
+        fig.update_yaxes(dtick=1)
+        fig.update_layout(height=max(height or 0, 120 + 22 * n))
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": title, "scale": 2}}
     if not select:
         st.plotly_chart(fig, key=key, config=config, theme=None)
@@ -395,11 +423,20 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
         view = shown.head(SHOW_ROWS)
         notes = {c: st.column_config.Column(help=blank_help) for c in view.columns
                  if blank_help and view[c].isna().any()}
+        notes.update(_number_config(df, shown, columns, extra))
         st.dataframe(view, hide_index=True, height=height or "auto", placeholder="", column_config=notes or None)
         if len(shown) > len(view):
             st.caption(views.export_note(len(view), len(shown), EXCEL_MAX_ROWS))
         downloads(shown, name, key=key)
     return shown
+
+
+def _number_config(df: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, Column] | None,
+                   extra: dict[str, str] | None) -> dict[str, Any]:
+    """Column configs that show shares as percentages and p-values as 4e-31 (by the columns' own names)."""
+    labels = {**(labels_zh(columns) if columns else {}), "file": "文件", **(extra or {})}
+    return {labels.get(c, c): st.column_config.NumberColumn(format=fmt)
+            for c, fmt in number_formats(df.columns).items() if labels.get(c, c) in shown.columns}
 
 
 SHOW_ROWS = 5_000
@@ -433,6 +470,7 @@ def show_export(preview: Preview, fetch: Callable[[], pd.DataFrame], name: str, 
         view = shown_frame(preview.frame, columns=columns, hide=hide, extra=extra)
         labels = {**labels_zh(columns), **(extra or {})}
         config = {labels.get(c, c): st.column_config.TextColumn(alignment="right") for c in right_aligned}
+        config.update(_number_config(preview.frame, view, columns, extra))
         st.dataframe(view, hide_index=True, height=height, placeholder="", column_config=config or None)
         st.caption(views.export_note(len(preview.frame), preview.total, EXCEL_MAX_ROWS))
         if preview.total is not None and preview.total > EXCEL_MAX_ROWS:

@@ -56,7 +56,7 @@ def draw() -> None:
         st.warning(f"{where}：{views.escape_markdown(reason)}")
     if st.button("保存元数据并重新解析", key="dt_meta"):
         manifest.write_manifest(ui.source_dir(), views.manifest_rows(edited, shown, rows))
-        ui.build_store(force=True)
+        ui.build_store(force=True, done="元数据已保存到 manifest.csv，报告已重新解析。")
         st.rerun()
     ui.show_table(t.documents, "报告列表", columns=DOCUMENTS, key="dt_docs_t",
                   hide=tuple(c for c in DOCUMENTS if c.endswith(("_source", "_evidence"))))

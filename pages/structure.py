@@ -9,6 +9,8 @@ from analysis.schema import KIND_ZH
 from analysis.tables import coverage, views
 from analysis.words.themes import section_theme_profile
 
+BARS = 40   # reports drawn in the chart (the table under it lists every one)
+
 
 def draw() -> None:
     st.title("结构")
@@ -18,12 +20,12 @@ def draw() -> None:
     files, names_of = t.documents.set_index("doc_id")["file"], ui.report_labels()
     kc = kc.assign(file=kc["doc_id"].map(files), report=kc["doc_id"].map(names_of), kind_zh=kc["kind"].map(KIND_ZH))
     y, unit = ("chars", "字") if raw else ("share_chars", "占篇幅")
-    fig = px.bar(kc, x="report", y=y, color="kind_zh", category_orders={"kind_zh": list(KIND_ZH.values())},
-                 labels={"report": "报告", y: unit, "kind_zh": "段落类型"}, hover_data={"n_sections": True, "file": True})
-    fig.update_layout(barmode="stack", yaxis_tickformat=None if raw else ".0%")
-    fig.update_xaxes(type="category")
+    shown = kc[kc["doc_id"].isin(kc["doc_id"].drop_duplicates().head(BARS))]     # one readable bar per report
+    fig = px.bar(shown, y="report", x=y, color="kind_zh", orientation="h", hover_data={"n_sections": True, "file": True},
+                 category_orders={"kind_zh": list(KIND_ZH.values())}, labels={"report": "报告", y: unit, "kind_zh": "段落类型"})
+    fig.update_layout(barmode="stack", xaxis_tickformat=None if raw else ".0%", yaxis_autorange="reversed")
     ui.chart(fig, f"各报告的成效、问题、计划篇幅（{unit}）", key="st_kinds")
-    ui.caption(flt)
+    ui.caption(flt, ui.rows_note(shown["doc_id"].nunique(), kc["doc_id"].nunique(), "份报告", "前"))
     ui.show_table(kc.drop(columns=["kind_zh"]), "段落类型篇幅", columns=coverage.KIND_COVERAGE, key="st_kinds_t",
                   extra={"report": "报告"})
 

@@ -12,8 +12,7 @@ def draw() -> None:
     st.title("主题")
     flt, t = ui.current_filter(), ui.tables()
     names, unit = t.codebook.names(), ui.unit_label()
-    by = st.radio("分组", ["year", "unit"], format_func={"year": "按年份", "unit": "按单位"}.get, horizontal=True,
-                  key="th_by")
+    by = ui.url_radio("分组", ["year", "unit"], format_func={"year": "按年份", "unit": "按单位"}.get, key="th_by")
     tf = ui.run(coverage.theme_frequency, flt, by=by, weighting=ui.weighting())
     tf = tf if by == "year" else tf.fillna({"unit": views.NO_UNIT})
     drawn = labels.years_with_gaps(tf, by=["theme_name"], values=["value"]) if by == "year" else tf

@@ -176,6 +176,20 @@ def test_filter_change_shows_in_the_url_and_survives_a_reload(server, page):
     assert "市政府" in units.inner_text()
 
 
+def test_grouping_and_raw_counts_live_in_the_url(server, page):
+    """按单位 and 显示原始次数 were lost on a reload or a shared link."""
+    url, _ = server
+    open_page(page, url + "/themes", "主题")
+    page.get_by_text("按单位", exact=True).click()
+    page.wait_for_url(lambda u: "th_by=unit" in u, timeout=30_000)
+    settle(page)
+    page.goto(page.url + "&f_raw_counts=true")
+    settle(page)
+    page.get_by_role("heading", name="主题", exact=True).wait_for()
+    assert page.get_by_role("radio", name="按单位").is_checked(), page.url
+    assert page.get_by_test_id("stSidebar").locator("input[type=checkbox]").first.is_checked()
+
+
 def test_csv_download_starts_with_the_bom(server, page):
     url, _ = server
     open_page(page, url + "/", "总览")

@@ -365,8 +365,8 @@ def test_report_charts_label_reports_by_unit_year_period_without_collisions(env)
     assert not any(".txt" in y for y in heat["y"])
     at.switch_page("pages/structure.py").run()
     ok(at)
-    bars = {x for trace in _charts(at)[0]["data"] for x in _values(trace["x"])}
-    assert bars == names
+    bars = {x for trace in _charts(at)[0]["data"] for x in _values(trace["y"])}
+    assert bars == names and {trace["orientation"] for trace in _charts(at)[0]["data"]} == {"h"}
 
 
 @pytest.mark.parametrize("path", ["pages/themes.py", "pages/compare.py"])
@@ -386,6 +386,34 @@ def test_sidebar_offers_only_values_within_the_other_fields(env):
     at.multiselect(key="f_levels").set_value(["district"]).run()
     ok(at)
     assert at.multiselect(key="f_units").options == ["区委宣传部"]
+
+
+def test_top_terms_chart_labels_every_bar(env):
+    at = open_page("pages/terms.py")
+    ok(at)
+    spec = next(c for c in _charts(at) if c["layout"]["title"]["text"].startswith("高频词"))
+    bars = _values(spec["data"][0]["y"])
+    assert len(bars) == 30 and spec["layout"]["yaxis"]["dtick"] == 1 and spec["layout"]["height"] >= 22 * 30
+
+
+def test_raw_counts_come_back_from_the_url(env):
+    """显示原始次数 was not kept in the URL (the browser test checks 按单位 and the URL's update)."""
+    at = AppTest.from_file(ENTRY, default_timeout=90)
+    at.query_params["f_raw_counts"] = "true"
+    at.run()
+    ok(at)
+    assert at.toggle(key="f_raw_counts").value is True and "（次）" in " ".join(s.value for s in at.subheader) + \
+        json.dumps([json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")],
+                   ensure_ascii=False)
+
+
+def test_shares_show_as_percentages_and_p_values_in_scientific_notation(env):
+    at = open_page("pages/themes.py")
+    config = {k: v for d in at.dataframe for k, v in json.loads(d.proto.columns).items()}
+    assert config["主题占比"]["type_config"]["format"] == "percent"
+    at.switch_page("pages/shifts.py").run()
+    config = {k: v for d in at.dataframe for k, v in json.loads(d.proto.columns).items()}
+    assert config["P值"]["type_config"]["format"] == "scientific"
 
 
 def test_compare_page_marks_shared_text_and_lists_figures(env):
@@ -440,6 +468,13 @@ def test_an_upload_outside_the_filter_widens_it_and_says_so(env, server_mode):
     assert at.select_slider(key="f_years").value[-1] == 2024
     at.switch_page("pages/overview.py").run()
     assert at.metric[0].value == "6"
+
+
+def test_saving_metadata_confirms_it(env, server_mode):
+    at = open_page("pages/data.py")
+    at.button(key="dt_meta").click().run()
+    ok(at)
+    assert any("元数据已保存" in t.value for t in at.toast)
 
 
 def test_data_page_refuses_a_bad_word_list_and_keeps_the_old(env, downloads, server_mode):

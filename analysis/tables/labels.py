@@ -141,6 +141,19 @@ def kwic_lines(hits: pd.DataFrame, names: pd.Series, by: str = "position") -> pd
     return out[first + [c for c in out.columns if c not in first]]
 
 
+def number_formats(columns) -> dict[str, str]:
+    """How a page shows number columns people misread as raw floats: shares as percentages (0.2213 → 22.13%),
+    p-values in scientific notation (4e-31, never 0.000…0004); by column name."""
+    out = {}
+    for c in columns:
+        name = str(c)
+        if name == "share" or name.startswith("share_") or name.endswith("_share") or name == "share_chars":
+            out[name] = "percent"
+        elif name in ("p", "p_value"):
+            out[name] = "scientific"
+    return out
+
+
 def percent(share: float | None, digits: int = 1) -> str:
     """A share as people read it: ``0.2213`` → ``22.1%`` (empty for a missing value)."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
@@ -155,5 +168,5 @@ def p_value(p: float | None) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-__all__ = ["SEP", "UNKNOWN_UNIT", "UNKNOWN_YEAR", "kwic_lines", "kwic_sorted", "labels_of", "p_value", "percent", "report_labels",
+__all__ = ["SEP", "UNKNOWN_UNIT", "UNKNOWN_YEAR", "kwic_lines", "kwic_sorted", "labels_of", "number_formats", "p_value", "percent", "report_labels",
            "years_with_gaps"]
