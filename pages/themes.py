@@ -29,7 +29,7 @@ def draw() -> None:
     with right:
         fig = px.line(drawn, markers=True, **kw)
         ui.x_axis(fig, drawn, by)
-        picked = picked or ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line", select=True)
+        picked = ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line", select=True) + picked
     ui.caption(flt, "点击柱或点，查看产生该数字的原文。")
     if picked:
         group, theme, hits = picked[0]["customdata"][:3]

@@ -51,7 +51,7 @@ CA_POINTS = {
     "y": Column("float64", "principal coordinate on axis 2", "维度2"),
     "mass": Column("float64", "share of the table's total", "质量"),
     "total": Column("int64", "hits or occurrences behind the point", "次数"),
-    "n_docs": Column("int64", "reports behind a group's point (columns: reports using it)", "报告数"),
+    "n_docs": Column("Int64", "reports behind a group's point (blank for a column)", "报告数"),
 }
 MEASURES = ("jaccard", "dice")
 CA_ROWS = {"unit": "unit", "year": "year", "level": "level", "region": "region"}
