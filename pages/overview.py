@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis.tables import changes, coverage, review, views
+from analysis.tables import changes, coverage, labels, review, views
 
 
 def draw() -> None:
@@ -21,12 +21,13 @@ def draw() -> None:
 
     st.subheader("报告台账：单位 × 年份")
     grid = views.ledger_grid(ui.run(coverage.ledger, flt))
-    drawn = coverage.largest_rows(grid)
+    drawn = labels.every_year(coverage.largest_rows(grid))    # missing years as blank columns, in order
     z = drawn.to_numpy()
-    hover = np.where(np.isnan(z), "无报告（该单位该年份没有报告，不是 0）", np.char.add(np.nan_to_num(z).astype(int)
-                                                                           .astype(str), " 篇"))
+    counts = np.nan_to_num(z).astype(int).astype(str)
+    hover = np.where(np.isnan(z), "无报告（该单位该年份没有报告，不是 0）", np.char.add(counts, " 篇"))
     fig = go.Figure(go.Heatmap(z=z, x=list(drawn.columns), y=list(drawn.index), customdata=hover, zmin=0,
-                               text=np.where(np.isnan(z), "", hover), texttemplate="%{text}", colorscale="Blues",
+                               text=np.where(np.isnan(z), "", counts), colorscale="Blues", textfont=dict(size=13),
+                               texttemplate="%{text}" if drawn.shape[1] <= 30 else "",
                                showscale=False, xgap=2, ygap=2,
                                hovertemplate="%{y}<br>%{x}年<br>报告：%{customdata}<extra></extra>"))
     fig.update_xaxes(type="category", title="年份")

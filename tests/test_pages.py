@@ -416,6 +416,18 @@ def test_shares_show_as_percentages_and_p_values_in_scientific_notation(env):
     assert config["P值"]["type_config"]["format"] == "scientific"
 
 
+def test_ledger_draws_every_year_of_its_range_with_missing_years_blank(env):
+    at = open_page("pages/overview.py")
+    ok(at)
+    heat = _charts(at)[0]["data"][0]
+    assert _values(heat["x"]) == ["2020", "2021", "2022", "2023"]
+    z = heat["z"]
+    if isinstance(z, dict):
+        z = np.array(_values(z), dtype=float).reshape([int(n) for n in str(z["shape"]).split(",")])
+    z = np.array(z, dtype=float)
+    assert np.isnan(z[:, 1]).all() and not np.isnan(z[:, [0, 2, 3]]).all()   # 2021: no report, a blank column
+
+
 def test_compare_page_marks_shared_text_and_lists_figures(env):
     t = tables(env)
     at = open_page("pages/compare.py")

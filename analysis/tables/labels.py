@@ -114,6 +114,16 @@ def years_with_gaps(df: pd.DataFrame, *, year: str = "year", by: Sequence[str] =
     return out.sort_values([*by, year], kind="stable").reset_index(drop=True)
 
 
+def every_year(grid: pd.DataFrame) -> pd.DataFrame:
+    """A unit × year grid (year columns as text) with a column for every year of its range, in order: a year no
+    report covers is a blank column (a gap), not left out so that 2015 sits beside 2023."""
+    years = pd.to_numeric(pd.Index(grid.columns), errors="coerce")
+    if grid.empty or years.isna().all():
+        return grid
+    span = [str(y) for y in range(int(years.min()), int(years.max()) + 1)]
+    return grid.reindex(columns=span)
+
+
 def kwic_sorted(hits: pd.DataFrame, by: str = "position") -> pd.DataFrame:
     """KWIC lines in reading order (``position``), by the left context read from the keyword outwards
     (``left``: the characters nearest the keyword decide first), by the right context (``right``), or by the
@@ -168,5 +178,5 @@ def p_value(p: float | None) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-__all__ = ["SEP", "UNKNOWN_UNIT", "UNKNOWN_YEAR", "kwic_lines", "kwic_sorted", "labels_of", "number_formats", "p_value", "percent", "report_labels",
+__all__ = ["SEP", "UNKNOWN_UNIT", "UNKNOWN_YEAR", "every_year", "kwic_lines", "kwic_sorted", "labels_of", "number_formats", "p_value", "percent", "report_labels",
            "years_with_gaps"]
