@@ -95,3 +95,24 @@ def test_a_named_street_is_appended_to_its_city():
 def test_a_work_unit_competing_for_civilised_unit_status_is_an_organisation():
     meta = infer("2021年创建文明城市情况汇报\n今年上半年以来，我们围绕全市工作，全力争创全省文明单位，科室人员积极参与。")
     assert meta["unit"] is None and meta["unit_level"] == "organisation"
+
+
+def test_a_report_naming_places_all_over_says_no_single_place():
+    national = "支持香港特别行政区发展。成都、西安、武汉、郑州、杭州各地推进。北京冬奥会、上海进博会成功举办。"
+    assert locate(national) is None
+    provincial = "全省推进：杭州市、宁波市、温州市、绍兴市、台州市各有亮点，浙江省委部署。"
+    loc = locate(provincial)
+    assert (loc.province, loc.city, loc.county) == ("浙江省", None, None)
+
+
+def test_special_regions_only_from_the_issuers_own_name():
+    assert locate("全力支持香港特别行政区、澳门特别行政区保持长期繁荣稳定。") is None
+    assert locate("", strong="香港特别行政区政府").province == "香港特别行政区"
+
+
+@pytest.mark.parametrize("text", [
+    "2021年政府工作报告\n过去一年，我们有效处置局部地区疫情，经济稳定恢复。",   # a run of words ending in 区
+    "政府工作报告\n各位代表：现在，我代表国务院，向大会报告政府工作。",        # a bare 政府
+])
+def test_no_unit_from_words_or_a_bare_government(text):
+    assert infer(text)["unit"] is None

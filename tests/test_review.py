@@ -34,6 +34,8 @@ def test_a_conflicting_field_waits_with_its_evidence_and_a_clear_report_does_not
     assert queue[["file", "field", "value", "confidence"]].values.tolist() == [["a_conflict.txt", "year", "2017", "low"]]
     assert "2019" in queue["evidence"].iloc[0]  # the title's contradicting year is shown
     assert review.pending_reports(docs) == 1
+    # the store keeps every field's confidence and the places' columns (the export and the queue read them)
+    assert {f"{f}_confidence" for f in review.FIELDS} | {"province", "city", "county"} <= set(docs.columns)
 
 
 def test_accepting_writes_the_inferred_value_and_the_report_leaves_the_queue(folder, tmp_path):

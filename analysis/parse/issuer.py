@@ -30,7 +30,7 @@ MASK = r"(?:[xX×*＊]+|某+|_+)"
 ADMIN = "省市县区旗州盟镇乡"
 # Issuers that name no one: a bare level or a template's placeholder level (县区, 乡镇), or a person's post.
 BARE = _words("省 市 县 区 镇 乡 旗 街道 乡镇 县区 县市区 市县 区县 社区 村 矿区 全县 全市 全区 全镇 全省 中心 局 委 本局 我局"
-                " 宣传部门 单位 部门 县委 市委 区委 省委 我们")
+                " 宣传部门 单位 部门 县委 市委 区委 省委 我们 政府 人民政府 中央人民政府 国务院 自治区 自治州 自治县")
 PERSON = re.compile(r"常委|书记|部长|主任|局长|镇长|县长|市长|区长|个人|述职|发言|讲话|致辞")
 TOPIC = re.compile(r"关于|上半年|下半年|第[一二三四]季度|[一二三四]季度|宣传思想|宣传工作|宣传文化|意识形态|精神文明建设|年度|年终|乡村"
                    r"|文明城市|创建|工作|全年|落实|新时代|网络|疫情|总结|计划|情况|汇报|报告|综述|范文|材料")
@@ -142,6 +142,8 @@ def find_unit(text: str, simple: str, title: str | None, title_end: int) -> tupl
         unit = m.group(1)
         if not _is_name(unit) or SUPERIOR_BEFORE.search(opening[: m.start(1)].rstrip("我")):
             continue
+        if re.fullmatch(r"[\u4e00-\u9fa5]{4,}[镇乡县区市旗]", unit) and not places.find_places(unit):
+            continue  # a long run of words ending in 区 (有效处置局部地区) is no place
         end = m.end(1)
         more = re.match(rf"(?:{BODY})+", opening[end:])  # *区 + 宣传部
         end += more.end() if more else 0
@@ -202,6 +204,8 @@ def find_level(simple: str, title: str | None, unit: str | None, unit_source: st
     return level, "body", first[level], confidence
 
 
+PLACE_CHARS = 3000
+"""Places are looked for in the report's opening (where it says who and where it is) and in its unit and title."""
 TOWNSHIP = re.compile(r"([\u4e00-\u9fa5]{2,4}?(?:街道|镇|乡))")
 
 
@@ -212,7 +216,7 @@ def find_region(text: str, simple: str, title: str | None, unit: str | None) -> 
     Traditional characters), ending with the issuer's town or street when the unit names a real one.
     """
     strong = " ".join(s for s in (simplified(unit or ""), title_issuer(simplified(title)) if title else "") if s)
-    loc = places.locate(simple, strong=strong)
+    loc = places.locate(simple[:PLACE_CHARS], strong=strong)
     township = None
     if unit:
         m = TOWNSHIP.match(simplified(_clean(unit)))
