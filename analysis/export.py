@@ -48,7 +48,7 @@ from analysis.tables.keyness import (
 )
 from analysis.tables.kwic import KWIC, kwic
 from analysis.tables.reuse import BOILERPLATE, SIMILARITY, boilerplate, similarity
-from analysis.tables.support import GROUP_SUPPORT, SUPPORT, group_support, support
+from analysis.tables.support import GROUP_SUPPORT, SUPPORT, group_support, matched_filters, support
 from analysis.tables.views import Preview
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -220,7 +220,7 @@ def _kwic(tables, flt, *, query=None, top=None, **_):
 
 def _d1(name: str) -> Callable[..., pd.DataFrame]:
     """A table of ``analysis.tables.coverage`` (imported when used)."""
-    def run(tables, flt: Filter, *, codebook=None, by=None, groups=None, **_: Any) -> pd.DataFrame:
+    def run(tables, flt: Filter, *, codebook=None, by=None, groups=None, matched=False, **_: Any) -> pd.DataFrame:
         from analysis.tables import coverage
 
         func = getattr(coverage, name)
@@ -231,6 +231,8 @@ def _d1(name: str) -> Callable[..., pd.DataFrame]:
             kwargs["by"] = by
         if name == "theme_shift" and groups:
             kwargs["groups"] = (_merge(flt, groups[0]), _merge(flt, groups[1]))
+        if matched:
+            kwargs["matched"] = True
         return func(tables, flt, **kwargs)
     return run
 
@@ -285,7 +287,7 @@ EXPORTS: dict[str, ExportSpec] = {
 
 def export_table(name: str, tables, flt: Filter = Filter(), *, query: str | None = None,  # noqa: B008
                  groups: tuple[Filter, Filter] | None = None, codebook=None, top: int | None = None,
-                 by: str | None = None) -> pd.DataFrame:
+                 by: str | None = None, matched: bool = False) -> pd.DataFrame:
     """Compute one table by its export name.
 
     Args:
@@ -298,6 +300,9 @@ def export_table(name: str, tables, flt: Filter = Filter(), *, query: str | None
         codebook: the theme codebook (the shipped one when None).
         top: a limit for the tables that take one (term_shift, rank_shift, distinctive, top_terms, kwic).
         by: the grouping for the tables that take one (distinctive, top_terms, theme_frequency, theme_shift).
+        matched: 同口径: the two groups keep only units with reports on both sides and the same periods
+            (``analysis.tables.support.matched_filters``); theme_shift by year compares each year with the
+            previous one that way.
     Returns:
         the table named by ``name`` (its contract is ``EXPORTS[name].columns``).
 
@@ -315,6 +320,11 @@ def export_table(name: str, tables, flt: Filter = Filter(), *, query: str | None
         from analysis.words.themes import with_themes
 
         tables = with_themes(tables, codebook)
+    if matched and groups:
+        m = matched_filters(tables.documents, _merge(flt, groups[0]), _merge(flt, groups[1]))
+        flt, groups = dataclasses.replace(flt, units=m.units or m.a.units, periods=m.a.periods), (m.a, m.b)
+    if matched and name == "theme_shift" and not groups:
+        return EXPORTS[name].func(tables, flt, codebook=codebook, by=by, matched=True)
     return EXPORTS[name].func(tables, flt, query=query, groups=groups, codebook=codebook, top=top, by=by)
 
 
@@ -680,6 +690,8 @@ def add_export_command(subparsers) -> argparse.ArgumentParser:
                    help="two filters key=value[,value…][;key=value…]; scores are positive where B is higher")
     p.add_argument("--top", type=int, metavar="N", help="a limit (terms per group, rows of kwic …)")
     p.add_argument("--by", choices=BY_VALUES, help="grouping for distinctive, top_terms, theme tables")
+    p.add_argument("--matched", action="store_true",
+                   help="同口径: compare only units with reports in both groups (or years) and the same periods")
     p.add_argument("--codebook", metavar="YAML", help="theme codebook (default: the shipped one)")
     p.add_argument("--data", default="data", metavar="DATA_DIR", help="the data store (default: data)")
     p.add_argument("--out", metavar="FILE", help="output .csv or .xlsx (default: CSV to stdout)")
@@ -728,7 +740,7 @@ def run_export(args: argparse.Namespace) -> int:
         for f in (flt, *(groups or ())):
             validate_filter(f, tables.documents, themes=codebook.ids if codebook else None)
         df = export_table(args.table, tables, flt, query=args.query, groups=groups, codebook=codebook,
-                          top=args.top, by=args.by)
+                          top=args.top, by=args.by, matched=args.matched)
     except ValueError as err:
         return _fail(str(err), 2)
     lang = getattr(args, "lang", "zh")

@@ -55,7 +55,7 @@ def draw() -> None:
         rank_base = ui.replace_filter(base, units=m.a.units, periods=m.a.periods)
         st.caption(m.note_zh())
     names = (f"A 组（{fmt(va)}）", f"B 组（{fmt(vb)}）")
-    for warning in support.comparison_warnings(t.documents, a, b, names=names):
+    for warning in support.comparison_warnings(t.documents, a, b, names=names, matched=matched and dim == "years"):
         st.warning(views.escape_markdown(warning))
     st.caption(support.pair_note(t.documents, a, b, names))
     if min(support.support(t.documents, f)["n_reports"] for f in (a, b)) == 0:

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from analysis.tables import charts, coverage, explore, labels, views
+from analysis.tables import charts, coverage, explore, labels, support, views
 
 
 def draw() -> None:
@@ -18,8 +18,9 @@ def draw() -> None:
     drawn = labels.years_with_gaps(tf, by=["theme_name"], values=["value"]) if by == "year" else tf
     label = {"year": "年份", "unit": "单位"}[by]
     kw = dict(x=by, y="value", color="theme_name", color_discrete_map=ui.palette(),
-              labels={by: label, "value": unit, "theme_name": "主题", "hits": "命中次数", "share": "占比"},
-              hover_data={"hits": True, "share": ":.1%"}, category_orders={"theme_name": list(names.values())},
+              labels={by: label, "value": unit, "theme_name": "主题", "hits": "命中次数", "share": "占比",
+                      "n_reports": "报告数"}, hover_data={"hits": True, "share": ":.1%", "n_reports": True},
+              category_orders={"theme_name": list(names.values())},
               custom_data=[by, "theme", "hits"])
     left, right = st.columns(2)
     with left:
@@ -30,6 +31,8 @@ def draw() -> None:
         fig = px.line(drawn, markers=True, **kw)
         ui.x_axis(fig, drawn, by)
         picked = ui.chart(fig, f"主题走势（{label}，{unit}）", key="th_line", select=True) + picked
+    for warning in support.group_warnings(tf.drop_duplicates(by), by):
+        st.warning(views.escape_markdown(warning))
     ui.caption(flt, "点击柱或点，查看产生该数字的原文。")
     if picked:
         group, theme, hits = picked[0]["customdata"][:3]

@@ -258,7 +258,7 @@ def test_shifts_page_compares_matched_years_by_default(env):
     assert shown(at, "sh_rank_t")["词语"].tolist() == rs["term"].tolist()
     captions = " ".join(c.value for c in at.caption)
     assert "同口径：只比两组都有报告的 1 个单位" in captions and "A 组（2020）：1 份报告、1 个单位" in captions
-    assert any("只有 1 份报告" in w.value for w in at.warning)
+    assert any("只有 1 份可比报告" in w.value for w in at.warning)
     sh = coverage.theme_shift(t, Filter(), by="unit_year", matched=True)
     assert shown(at, "sh_units_t")["同口径"].all() and len(shown(at, "sh_units_t")) == len(sh)
 
@@ -718,3 +718,15 @@ def test_data_page_codebook_audit_lists_the_driving_entry_first(env):
     theory = expected[expected["theme"] == "theory"]
     assert one["词条"].tolist() == theory["entry"].tolist()
     assert one["命中次数"].is_monotonic_decreasing and one["命中次数"].iloc[0] == theory["hits"].max()
+
+
+def test_themes_page_warns_about_years_with_few_reports(env):
+    from analysis.tables import support
+
+    t = tables(env)
+    at = open_page("pages/themes.py")
+    ok(at)
+    tf = coverage.theme_frequency(t, Filter(), by="year")
+    expected = support.group_warnings(tf.drop_duplicates("year"), "year")
+    assert [w.value for w in at.warning] == expected
+    assert "2020（1 份）" in expected[0] and "2022（2 份）" in expected[0]

@@ -172,3 +172,14 @@ def test_overview_changes_compare_like_with_like_and_say_so():
     assert "降至" in theory and "2022年 6 份报告（6 个单位）、2023年 3 份报告（3 个单位）" in theory
     assert any("两组单位重合" in w for w in pooled.warnings) is False and "未按同口径" in pooled.note
     assert latest_changes(with_themes(tiny()), Filter()).sentences == []  # 1 matched report a year: no conclusion
+
+
+def test_exports_compare_like_for_like_on_request():
+    t = with_themes(tiny())
+    groups = (Filter(years=(2022,)), Filter(years=(2023,)))
+    for name in ("term_shift", "rank_shift", "theme_shift"):
+        pooled = export_table(name, t, Filter(), groups=groups)
+        matched = export_table(name, t, Filter(), groups=groups, matched=True)
+        assert (set(pooled["n_reports_a"]), set(matched["n_reports_a"])) == ({2}, {1}), name
+    by_year = export_table("theme_shift", t, Filter(), by="year", matched=True)
+    assert by_year["matched"].all() and _theory(by_year, 2023)["delta_share"] > 0

@@ -56,7 +56,7 @@ def latest_changes(tables: Any, flt: Filter, *, matched: bool = True, n: int = 3
     else:
         note += "未按同口径：两年的全部报告直接相比，单位和时段可能不同。"
     names = (f"{ya}年", f"{yb}年")
-    warnings = comparison_warnings(tables.documents, a, b, names=names, min_reports=min_reports)
+    warnings = comparison_warnings(tables.documents, a, b, names=names, min_reports=min_reports, matched=matched)
     na, nb = support(tables.documents, a)["n_reports"], support(tables.documents, b)["n_reports"]
     if min(na, nb) < min_reports:
         return Changes([], warnings, note + f"每年至少需要 {min_reports} 份可比报告才列出变化（现为 {na} 份与 {nb} 份）。",

@@ -125,12 +125,12 @@ def _mix_text(mix: dict[str, int]) -> str:
 
 
 def comparison_warnings(documents: pd.DataFrame, a: Filter, b: Filter, *, names: tuple[str, str] = ("A 组", "B 组"),
-                        min_reports: int = MIN_REPORTS) -> list[str]:
+                        min_reports: int = MIN_REPORTS, matched: bool = False) -> list[str]:
     """What makes comparing ``a`` with ``b`` unsafe, in Chinese sentences (empty when nothing does).
 
     Checks: each group has at least ``min_reports`` reports; both groups have the same mix of unit levels and of
     periods (as sets: 省级 against 市级, 全年 against 上半年); the units overlap at least ``MIN_OVERLAP`` of the
-    smaller group's units.
+    smaller group's units. ``matched``: the filters are a matched pair (the words say "comparable reports").
 
     Example:
         >>> comparison_warnings(docs, Filter(years=(2025,)), Filter(years=(2026,)), names=("2025年", "2026年"))
@@ -139,10 +139,11 @@ def comparison_warnings(documents: pd.DataFrame, a: Filter, b: Filter, *, names:
     da, db = a.apply(documents), b.apply(documents)
     out = []
     for name, docs in zip(names, (da, db)):
+        what = "可比报告" if matched else "报告"
         if len(docs) == 0:
-            out.append(f"{name}没有报告，无法比较。")
+            out.append(f"{name}没有{what}，无法比较" + ("（两组没有共同单位或相同时段）。" if matched else "。"))
         elif len(docs) < min_reports:
-            out.append(f"{name}只有 {len(docs)} 份报告（少于 {min_reports} 份），差异可能只是个别报告的写法。")
+            out.append(f"{name}只有 {len(docs)} 份{what}（少于 {min_reports} 份），差异可能只是个别报告的写法。")
     if len(da) == 0 or len(db) == 0:
         return out
     for column, label, zh in (("unit_level", "层级", LEVEL_ZH), ("period", "时段", PERIOD_ZH)):
