@@ -11,8 +11,11 @@ BY_ZH = {None: "不分组", "unit": "按单位", "level": "按层级"}
 def draw() -> None:
     st.title("走势")
     flt = ui.current_filter()
+    if "ex_query" not in st.session_state:      # the words live in the address bar (q), so a link opens the view
+        st.session_state["ex_query"] = st.query_params.get("q", "二十大")
     c1, c2 = st.columns([3, 2])
-    query = c1.text_input("词语或短语（多个用空格分隔；“…”表示中间隔几个字，如 讲好…故事）", value="二十大", key="ex_query")
+    query = c1.text_input("词语或短语（多个用空格分隔；“…”表示中间隔几个字，如 讲好…故事）", key="ex_query")
+    st.query_params["q"] = query
     by = c2.radio("第二分组", list(BY_ZH), format_func=BY_ZH.get, horizontal=True, key="ex_by")
     if not query.strip():
         st.info("请输入要查看的词语。")

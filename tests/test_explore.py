@@ -90,3 +90,12 @@ def test_group_with_missing_value_selects_reports_without_it(t):
     assert docs.loc[mask, "doc_id"].tolist() == ["d3"]
     with pytest.raises(ValueError):
         explore.group_mask(docs, {"nonsense": 1})
+
+
+def test_counts_of_recent_queries_are_kept_and_old_ones_let_go(t):
+    first = explore.section_counts(t, explore.query_pattern("宣传"))
+    for i in range(explore.KEPT_PATTERNS):
+        explore.section_counts(t, explore.query_pattern(f"词{i}"))
+    again = explore.section_counts(t, explore.query_pattern("宣传"))
+    assert again is not first and (again == first).all()   # recounted, the same
+    assert explore.section_counts(t, explore.query_pattern("宣传")) is again

@@ -76,3 +76,10 @@ def test_briefing_page_previews_the_briefing(env):
     texts = [x.value for x in at.text]
     assert content.overview in texts and "· " + content.mix_sentence in texts
     assert len(shown(at, "br_reports")) == content.n_reports
+
+
+def test_trend_words_live_in_the_url(env):
+    at = open_page("pages/trend.py")
+    at.text_input(key="ex_query").set_value("文明实践").run()
+    ok(at)
+    assert at.query_params["q"] in ("文明实践", ["文明实践"])
