@@ -76,9 +76,11 @@ def word_lists() -> dict[str, Path | None]:
                                ("stopwords", "stopwords.txt"))}
 
 
-def build_store(*, force: bool = False, reveal: list[str] | None = None,
+def build_store(*, force: bool = False, from_scratch: bool = False, reveal: list[str] | None = None,
                 done: str | None = None) -> store.BuildResult | None:
-    """Build the store when missing or stale (or ``force``), with a progress bar; None when it was up to date.
+    """Build the store when missing or stale (or ``force``; every report again with ``from_scratch``), with a
+    progress bar; None when it was up to date. One build at a time: a session that finds another session building
+    says so and waits for it, then builds only what is still stale (``store.refresh``).
 
     ``reveal``: files just uploaded; when the sidebar's filter hides any of them it is widened to show them (from
     the next run on) and the sidebar says what was widened. ``done``: a confirmation shown (as a toast) on the
@@ -86,14 +88,15 @@ def build_store(*, force: bool = False, reveal: list[str] | None = None,
     prepare(workspace(), samples=ROOT / "seeds", shipped=ROOT / "analysis" / "resources")   # first start
     src, dst = source_dir(), data_dir()
     words = word_lists()
-    if not force and not store.is_stale(src, dst, **words):
+    if not (force or from_scratch) and not store.is_stale(src, dst, **words):
         return None
     from analysis.read.report import list_reports
 
     n = len(list_reports(src)[0]) if src.is_dir() else 0
     bar = st.progress(0.05, text=f"正在读取并解析 {n} 份报告（首次加载分词词典约需 10 秒）…")
+    waiting = lambda: bar.progress(0.05, text="另一位用户正在更新数据仓库，等其完成后继续…")
     try:
-        result = store.build(src, dst, progress=False, **words)
+        result = store.refresh(src, dst, force=force, from_scratch=from_scratch, on_wait=waiting, **words)
     finally:
         bar.progress(1.0, text="解析完成")
         bar.empty()

@@ -91,6 +91,8 @@ def _add_build(sub) -> None:
     p.add_argument("--stopwords", default=None, help="stopword list for the terms (default: the shipped one)")
     p.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="parallel processes (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    p.add_argument("--force", action="store_true",
+                   help="process every report again, whatever the store holds (a rebuild from scratch)")
     p.set_defaults(func=_run_build)
 
 
@@ -100,7 +102,9 @@ def _run_build(args: argparse.Namespace) -> int:
     try:
         result = store.build(args.source, args.out, strict=args.strict, jobs=args.jobs, codebook=args.codebook,
                              userdict=args.userdict, stopwords=args.stopwords,
-                             progress=False if args.no_progress else None)
+                             progress=False if args.no_progress else None, from_scratch=args.force,
+                             on_wait=lambda: print(f"{args.out}: 另一个构建正在写入这个数据仓库，等它结束后继续…",
+                                                   file=sys.stderr, flush=True))
     except ReportLensError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

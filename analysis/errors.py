@@ -58,6 +58,15 @@ class OtherSource(ReportLensError):
             f"（REPORTLENS_DATA 或 --out）。")
 
 
+class StoreBusy(ReportLensError):
+    """Another build holds the store's lock (and the caller chose not to wait)."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
 def value_invalid_msg(name: str, value: object, valid_values: Iterable[object]) -> str:
     """One line naming the parameter, the bad value and the allowed set."""
     valid = ", ".join(repr(v) for v in valid_values)

@@ -6,12 +6,16 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 
-from analysis import cli
+from analysis import cli, store
 from analysis.store.pipeline import INSPECT_KEYS
 
 SUMMARY = re.compile(r"^loaded (\d+), unchanged (\d+), failed (\d+), removed (\d+) in \d+\.\d\d s$", re.MULTILINE)
@@ -54,7 +58,7 @@ def test_build_defaults_are_seeds_and_data(seeds_copy, capsys, monkeypatch):
     monkeypatch.chdir(seeds_copy.parent)
     code, counts, _ = _build(capsys)
     assert (code, counts) == (0, (5, 0, 0, 0))
-    assert (seeds_copy.parent / "data" / "manifest.json").is_file()
+    assert store.version(seeds_copy.parent / "data") is not None
 
 
 BAD_FILES = {
@@ -85,7 +89,7 @@ def test_build_strict_fails_on_any_problem(messy, tmp_path, capsys):
     code, _, err = _build(capsys, messy, "--out", tmp_path / "data", "--strict")
     assert code == 1
     assert "--strict" in err
-    assert not (tmp_path / "data" / "manifest.json").exists()
+    assert store.version(tmp_path / "data") is None
 
 
 def test_build_only_bad_files_fails(tmp_path, capsys):
@@ -220,3 +224,82 @@ def test_build_word_list_options_reach_the_terms(tmp_path, capsys):
     code, _, _ = _build(capsys, src, "--out", tmp_path / "plain")
     plain = set(store.load(tmp_path / "plain").terms["term"].astype(str))
     assert "文明实践站点" not in plain and "舆论" in plain   # the shipped lists give other terms
+
+
+def test_build_force_processes_every_report_again(seeds_copy, tmp_path, capsys):
+    data = tmp_path / "data"
+    _build(capsys, seeds_copy, "--out", data)
+    assert _build(capsys, seeds_copy, "--out", data)[1] == (0, 5, 0, 0)
+    code, counts, _ = _build(capsys, seeds_copy, "--out", data, "--force")
+    assert (code, counts) == (0, (5, 0, 0, 0))
+
+
+def test_build_waits_for_another_build_of_the_same_store_and_says_so(seeds_copy, tmp_path):
+    data = tmp_path / "data"
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", ("import sys; from analysis.store import snapshot\n"
+                                f"with snapshot.lock({str(data)!r}):\n    print('held', flush=True); sys.stdin.read()")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root)
+    assert holder.stdout.readline().strip() == "held"
+    build = subprocess.Popen([sys.executable, "-m", "analysis", "build", str(seeds_copy), "--out", str(data),
+                              "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+    watchdog = threading.Timer(120, build.kill)
+    watchdog.start()
+    try:
+        said = build.stderr.readline()                   # the first thing it says: that it waits
+        assert "另一个构建正在写入这个数据仓库" in said and build.poll() is None
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    out, _ = build.communicate(timeout=120)
+    watchdog.cancel()
+    assert build.returncode == 0 and "loaded 5" in out
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["kill", "term"])
+def test_build_workers_end_when_the_build_is_killed(seeds_copy, tmp_path, signum):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_copy.glob("*.txt"))]
+    for i in range(60):                                   # enough work for the workers to be busy when killed
+        (seeds_copy / f"copy{i:02d}.txt").write_text(texts[i % len(texts)] + f"\n第{i}份。", encoding="utf-8")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    build = subprocess.Popen([sys.executable, "-m", "analysis", "build", str(seeds_copy), "--out",
+                              str(tmp_path / "data"), "--jobs", "2", "--no-progress"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline and build.poll() is None:
+        time.sleep(0.05)
+        workers = _children(build.pid)
+    assert len(workers) >= 2, "the build started no workers"
+    os.kill(build.pid, signum)
+    build.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert not left, "workers outlived the killed build"

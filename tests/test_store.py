@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -99,7 +100,14 @@ def src(tmp_path) -> Path:
 
 
 def _snapshot(dst: Path) -> dict[str, tuple[int, bytes]]:
-    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(dst.iterdir())}
+    """Every file of the store (the lock file aside) with its modification time and bytes."""
+    return {p.relative_to(dst).as_posix(): (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(dst.rglob("*"))
+            if p.is_file() and p.name != ".build.lock"}
+
+
+def _at(dst: Path, name: str) -> Path:
+    """A file of the store's current snapshot."""
+    return store.snapshot_dir(dst) / name
 
 
 # ---------------------------------------------------------------------------------------------------- build
@@ -109,17 +117,21 @@ def test_build_writes_every_table_and_manifest_last(src, tmp_path, calls):
     dst = tmp_path / "data"
     result = store.build(src, dst)
     assert (result.loaded, result.unchanged, result.failed, result.removed, result.wrote) == (3, 0, 0, 0, True)
-    names = sorted(p.name for p in dst.iterdir())
+    assert sorted(p.name for p in dst.iterdir()) == [".build.lock", "CURRENT", "snapshots"]
+    folder = store.snapshot_dir(dst)
+    assert [p.name for p in (dst / "snapshots").iterdir()] == [folder.name]
+    names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([f"{t}.parquet" for t in store.TABLE_NAMES] + ["manifest.json"])
-    mtimes = {p.name: p.stat().st_mtime_ns for p in dst.iterdir()}
+    mtimes = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert mtimes["manifest.json"] == max(mtimes.values())
+    assert (dst / "CURRENT").stat().st_mtime_ns >= mtimes["manifest.json"]
     tables = store.load(dst)
     for name in store.TABLE_NAMES:
         schema.assert_table(getattr(tables, name), store.CONTRACTS[name], name)
     assert tables.documents["file"].tolist() == ["a.txt", "b.txt", "c.txt"]
     assert len(tables.sections) == 6
     assert tables.version == store.version(dst)
-    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(_at(dst, "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema_version"] == schema.SCHEMA_VERSION
     assert manifest["pipeline_version"] == store.PIPELINE_VERSION
     assert manifest["dictionary_hash"] == "dict-1"
@@ -160,7 +172,7 @@ def test_build_incremental_equals_fresh_build(src, tmp_path, calls):
     store.build(src, tmp_path / "inc")
     store.build(src, tmp_path / "fresh")
     for name in store.TABLE_NAMES:
-        assert (tmp_path / "inc" / f"{name}.parquet").read_bytes() == (tmp_path / "fresh" / f"{name}.parquet")\
+        assert _at(tmp_path / "inc", f"{name}.parquet").read_bytes() == _at(tmp_path / "fresh", f"{name}.parquet")\
             .read_bytes(), name
     assert store.version(tmp_path / "inc") == store.version(tmp_path / "fresh")
 
@@ -356,13 +368,13 @@ def test_build_incremental_always_equals_fresh(tmp_path_factory, monkeypatch, ro
             else:
                 (src / name).write_text(text, encoding="utf-8")
         store.build(src, base / "inc")
-        assert not [p for p in (base / "inc").iterdir() if p.is_dir()]      # the written pieces are removed
+        assert [p.name for p in (base / "inc").iterdir() if p.is_dir()] == ["snapshots"]  # no pieces left
         fresh = base / f"fresh{i}"
         monkeypatch.setattr(store, "Pieces", real_pieces)
         store.build(src, fresh)
         monkeypatch.setattr(store, "Pieces", lambda folder: real_pieces(folder, budget))
         for name in store.TABLE_NAMES:
-            assert (base / "inc" / f"{name}.parquet").read_bytes() == (fresh / f"{name}.parquet").read_bytes()
+            assert _at(base / "inc", f"{name}.parquet").read_bytes() == _at(fresh, f"{name}.parquet").read_bytes()
         assert store.version(base / "inc") == store.version(fresh)
 
 
@@ -386,9 +398,10 @@ def test_build_writing_reports_to_disk_gives_the_same_store(src, tmp_path, monke
     store.build(src, tmp_path / "disk", jobs=jobs)
     assert seen and all(spilled and on_disk for spilled, on_disk in seen)
     for name in store.TABLE_NAMES:
-        assert (tmp_path / "disk" / f"{name}.parquet").read_bytes() == (tmp_path / "held" / f"{name}.parquet")\
+        assert _at(tmp_path / "disk", f"{name}.parquet").read_bytes() == _at(tmp_path / "held", f"{name}.parquet")\
             .read_bytes(), name
-    assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == sorted(p.name for p in (tmp_path / "held").iterdir())
+    assert sorted(p.name for p in store.snapshot_dir(tmp_path / "disk").iterdir()) == sorted(
+        p.name for p in store.snapshot_dir(tmp_path / "held").iterdir())
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a dead build's folder is kept on Windows")
@@ -407,7 +420,7 @@ def test_a_killed_builds_pieces_are_removed_by_the_next_build_that_needs_the_dis
     monkeypatch.setattr(pieces, "SPILL_BUDGET", 0)
     store.build(src, dst)
     assert not left.exists() and running.exists()
-    assert sorted(p.name for p in dst.iterdir() if p.is_dir()) == [running.name]
+    assert sorted(p.name for p in dst.iterdir() if p.is_dir()) == [running.name, "snapshots"]
 
 
 def _sorted_dictionary_reference(values: list) -> pa.DictionaryArray:
@@ -502,8 +515,11 @@ def test_load_missing_store(tmp_path):
 def test_load_corrupt_manifest(src, tmp_path, calls):
     dst = tmp_path / "data"
     store.build(src, dst)
-    (dst / "manifest.json").write_text("{not json", encoding="utf-8")
+    _at(dst, "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(StoreCorrupt, match="manifest"):
+        store.load(dst)
+    (dst / "CURRENT").write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="CURRENT: unreadable pointer"):
         store.load(dst)
     assert store.version(dst) is None
 
@@ -511,7 +527,7 @@ def test_load_corrupt_manifest(src, tmp_path, calls):
 def test_load_table_changed_by_hand(src, tmp_path, calls):
     dst = tmp_path / "data"
     store.build(src, dst)
-    (dst / "terms.parquet").write_bytes(b"garbage")
+    _at(dst, "terms.parquet").write_bytes(b"garbage")
     with pytest.raises(StoreCorrupt, match=r"terms\.parquet: does not match manifest"):
         store.load(dst)
 
@@ -519,11 +535,11 @@ def test_load_table_changed_by_hand(src, tmp_path, calls):
 def test_load_missing_columns_named(src, tmp_path, calls):
     dst = tmp_path / "data"
     store.build(src, dst)
-    path = dst / "sections.parquet"
+    path = _at(dst, "sections.parquet")
     pq.write_table(pq.read_table(path).drop_columns(["heading", "kind"]), path)
-    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(_at(dst, "manifest.json").read_text(encoding="utf-8"))
     manifest["tables"]["sections"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    (dst / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _at(dst, "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(StoreCorrupt, match="sections: missing columns heading, kind"):
         store.load(dst)
 
@@ -531,9 +547,9 @@ def test_load_missing_columns_named(src, tmp_path, calls):
 def test_load_other_schema_version(src, tmp_path, calls):
     dst = tmp_path / "data"
     store.build(src, dst)
-    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(_at(dst, "manifest.json").read_text(encoding="utf-8"))
     manifest["schema_version"] = schema.SCHEMA_VERSION + 1
-    (dst / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _at(dst, "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(StoreCorrupt, match="schema version"):
         store.load(dst)
 
@@ -550,7 +566,7 @@ def test_load_dtypes_follow_the_contract(src, tmp_path, calls):
 def test_build_corrupt_store_is_rebuilt(src, tmp_path, calls):
     dst = tmp_path / "data"
     store.build(src, dst)
-    (dst / "sections.parquet").write_bytes(b"garbage")
+    _at(dst, "sections.parquet").write_bytes(b"garbage")
     calls.clear()
     result = store.build(src, dst)
     assert result.loaded == 3 and result.wrote
@@ -656,7 +672,7 @@ def test_codebook_change_makes_the_store_stale_and_recodes(src, tmp_path, calls)
 def test_noop_build_reads_no_table_and_touch_only_rewrites_the_manifest(src, tmp_path, calls, monkeypatch):
     dst = tmp_path / "data"
     store.build(src, dst)
-    tables_before = {p.name: p.read_bytes() for p in dst.glob("*.parquet")}
+    tables_before = {p.name: p.read_bytes() for p in store.snapshot_dir(dst).glob("*.parquet")}
 
     def no_read(*args, **kwargs):
         raise AssertionError("a no-change build read the tables")
@@ -667,7 +683,7 @@ def test_noop_build_reads_no_table_and_touch_only_rewrites_the_manifest(src, tmp
     os.utime(src / "a.txt", ns=(1_000_000_000, 1_000_000_000))  # touched, same bytes
     result = store.build(src, dst)
     assert calls == [] and (result.loaded, result.unchanged) == (0, 3)
-    assert {p.name: p.read_bytes() for p in dst.glob("*.parquet")} == tables_before
+    assert {p.name: p.read_bytes() for p in store.snapshot_dir(dst).glob("*.parquet")} == tables_before
     assert not store.is_stale(src, dst)
 
 
@@ -683,7 +699,7 @@ def test_terms_load_as_categoricals_that_sort_and_group_like_strings(src, tmp_pa
     assert terms.sort_values("term")["term"].astype(str).tolist() == plain.sort_values("term")["term"].tolist()
     grouped = terms.groupby("term", observed=True)["count"].sum()
     assert grouped.index.astype(str).tolist() == plain.groupby("term")["count"].sum().index.tolist()
-    assert pq.read_metadata(dst / "terms.parquet").num_row_groups == 1
+    assert pq.read_metadata(_at(dst, "terms.parquet")).num_row_groups == 1
 
 
 def test_terms_count_loads_narrow_and_sums_like_the_stored_int64(src, tmp_path, calls):
@@ -691,7 +707,7 @@ def test_terms_count_loads_narrow_and_sums_like_the_stored_int64(src, tmp_path, 
     (src / "d.txt").write_text("一、乙甲乙甲\n丙\n甲乙", encoding="utf-8")
     store.build(src, dst)
     terms = store.load(dst).terms
-    stored = pq.read_table(dst / "terms.parquet").column("count").to_numpy()
+    stored = pq.read_table(_at(dst, "terms.parquet")).column("count").to_numpy()
     assert str(terms["count"].dtype) == store.NARROW["terms"]["count"]
     assert terms["count"].to_numpy().tolist() == stored.tolist()
     assert int(terms["count"].sum()) == int(stored.sum())
@@ -701,9 +717,9 @@ def test_plain_tables_are_cut_into_row_groups_that_load_in_order(monkeypatch, sr
     monkeypatch.setattr(pieces, "ROW_GROUP_ROWS", 2)
     dst = tmp_path / "data"
     store.build(src, dst)
-    assert pq.read_metadata(dst / "sections.parquet").num_row_groups > 1
+    assert pq.read_metadata(_at(dst, "sections.parquet")).num_row_groups > 1
     sections = store.load(dst).sections
-    assert sections.to_dict("records") == pq.read_table(dst / "sections.parquet").to_pandas().astype(
+    assert sections.to_dict("records") == pq.read_table(_at(dst, "sections.parquet")).to_pandas().astype(
         {c: sections[c].dtype for c in sections.columns}).to_dict("records")
 
 
@@ -716,7 +732,7 @@ def test_version_and_staleness_follow_a_rebuild_at_once(src, tmp_path, calls):
     assert store.is_stale(src, dst)
     store.build(src, dst)
     assert store.version(dst) != first
-    assert store.version(dst) == json.loads((dst / "manifest.json").read_text(encoding="utf-8"))["version"]
+    assert store.version(dst) == json.loads(_at(dst, "manifest.json").read_text(encoding="utf-8"))["version"]
     assert not store.is_stale(src, dst)
 
 
@@ -762,10 +778,10 @@ def test_build_uses_the_given_word_lists_and_an_edit_makes_the_store_stale(tmp_p
 def test_load_leaves_the_terms_table_on_disk_until_it_is_asked_for(seed_store):
     tables = store.load(seed_store)
     assert not tables.terms_file.loaded
-    assert tables.terms_file.num_rows == pq.read_metadata(seed_store / "terms.parquet").num_rows > 0
+    assert tables.terms_file.num_rows == pq.read_metadata(_at(seed_store, "terms.parquet")).num_rows > 0
     terms = tables.terms
     assert tables.terms_file.loaded and tables.terms is terms           # read once
-    stored = pq.read_table(seed_store / "terms.parquet").to_pandas()
+    stored = pq.read_table(_at(seed_store, "terms.parquet")).to_pandas()
     assert terms.astype({c: str for c in store.CATEGORIES["terms"]}).astype({"count": "int64"}).equals(
         stored.astype({c: str for c in store.CATEGORIES["terms"]}))
 
@@ -796,7 +812,7 @@ def test_a_terms_file_replaced_after_the_load_is_refused_naming_it(src, tmp_path
     dst = tmp_path / "data"
     store.build(src, dst)
     tables = store.load(dst)
-    path = dst / "terms.parquet"
+    path = _at(dst, "terms.parquet")
     copy = tmp_path / "copy.parquet"
     copy.write_bytes(path.read_bytes())
     os.replace(copy, path)                                       # same bytes, another file: as a build replaces it
@@ -810,15 +826,15 @@ def test_a_terms_file_replaced_after_the_load_is_refused_naming_it(src, tmp_path
 def _terms_with_two_dictionaries(dst: Path) -> None:
     """Rewrite the store's terms as two row groups whose dictionaries differ (as another writer may), with the
     manifest's digest updated."""
-    path = dst / "terms.parquet"
+    path = _at(dst, "terms.parquet")
     table = pq.read_table(path)
     half = len(table) // 2
     with pq.ParquetWriter(path, table.schema) as writer:
         for part in (table.slice(0, half), table.slice(half)):
             writer.write_table(part)                             # each row group its own dictionary
-    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(_at(dst, "manifest.json").read_text(encoding="utf-8"))
     manifest["tables"]["terms"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    (dst / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _at(dst, "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def test_a_terms_file_with_two_dictionaries_is_read_whole_where_batches_would_mix_them(seeds_dir, tmp_path):
@@ -844,3 +860,126 @@ def test_a_terms_file_with_two_dictionaries_is_read_whole_where_batches_would_mi
     flt = Filter(kinds=("achievements",))
     pd.testing.assert_frame_equal(export.export_table("terms", again, flt).astype({"count": "int64"}),
                                   export.export_table("terms", plain, flt).astype({"count": "int64"}))
+
+
+# ---------------------------------------------------------------------------------------------------- commits, lock
+
+
+def _hold_lock_in_another_process(dst: Path):
+    """A child process that holds the store's lock until its stdin closes; returns it once it holds the lock."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from analysis.store import snapshot\n"
+            f"with snapshot.lock({str(dst)!r}):\n    print('held', flush=True); sys.stdin.read()\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parents[1])
+    assert child.stdout.readline().strip() == "held"
+    return child
+
+
+def test_a_second_build_waits_for_the_first_or_says_the_store_is_busy(src, tmp_path, calls):
+    import threading
+
+    from analysis.errors import StoreBusy
+
+    dst = tmp_path / "data"
+    holder = _hold_lock_in_another_process(dst)
+    try:
+        with pytest.raises(StoreBusy, match="另一个构建正在写入这个数据仓库"):
+            store.build(src, dst, wait=False)
+        assert store.version(dst) is None and calls == []
+        waited, done = [], threading.Event()
+        worker = threading.Thread(target=lambda: (store.build(src, dst, on_wait=lambda: waited.append(1)),
+                                                  done.set()))
+        worker.start()
+        assert not done.wait(0.5) and waited == [1]           # waiting for the other build
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    worker.join(30)
+    assert done.is_set() and store.load(dst).documents["file"].tolist() == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_sessions_that_find_the_same_stale_store_share_one_build(src, tmp_path, calls):
+    import threading
+
+    dst = tmp_path / "data"
+    results = []
+    start = threading.Barrier(4)
+
+    def session():
+        start.wait()
+        results.append(store.refresh(src, dst))
+
+    threads = [threading.Thread(target=session) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(calls) == ["a.txt", "b.txt", "c.txt"]     # each report processed once
+    assert sum(r is not None for r in results) == 1
+    assert not store.is_stale(src, dst)
+
+
+def test_from_scratch_processes_every_report_again(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    before = store.load(dst)
+    calls.clear()
+    result = store.build(src, dst, from_scratch=True)
+    assert sorted(calls) == ["a.txt", "b.txt", "c.txt"] and result.loaded == 3
+    pd.testing.assert_frame_equal(store.load(dst).documents, before.documents)
+
+
+def _legacy(dst: Path) -> None:
+    """Turn the store into the earlier layout: tables and manifest.json in the folder itself, no pointer."""
+    folder = store.snapshot_dir(dst)
+    for path in folder.iterdir():
+        os.replace(path, dst / path.name)
+    shutil.rmtree(dst / "snapshots")
+    (dst / "CURRENT").unlink()
+
+
+def test_a_store_of_the_earlier_layout_loads_and_the_next_build_moves_it_into_a_snapshot(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    want = store.load(dst)
+    _legacy(dst)
+    (dst / ".terms.parquet.k2j4x9.tmp").write_bytes(b"x" * 1000)     # a killed build's temporary file
+    assert store.snapshot_dir(dst) == dst
+    old = store.load(dst)
+    pd.testing.assert_frame_equal(old.sections, want.sections)
+    assert store.version(dst) == want.version and not store.is_stale(src, dst)
+    terms = old.terms_file
+    calls.clear()
+    result = store.build(src, dst)
+    assert calls == [] and result.wrote                      # nothing processed again; the layout changed
+    assert sorted(p.name for p in dst.iterdir()) == [".build.lock", "CURRENT", "snapshots"]
+    pd.testing.assert_frame_equal(store.load(dst).sections, want.sections)
+    assert len(terms.frame()) == len(want.terms)             # the loaded store's terms: the same file, moved
+
+
+def test_the_next_build_removes_what_killed_builds_left(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    current = store.snapshot_dir(dst)
+    dead = dst / "snapshots" / "20260101T000000-deadbeef"            # a killed build's half-written snapshot
+    dead.mkdir()
+    (dead / "terms.parquet").write_bytes(b"x" * 1000)
+    for name in (".CURRENT.abcd1234.tmp", ".sections.parquet.zz81.tmp", ".manifest.json.q1.tmp"):
+        (dst / name).write_bytes(b"x")
+    (src / "a.txt").write_text("一、又改了", encoding="utf-8")
+    store.build(src, dst)
+    assert sorted(p.name for p in dst.iterdir()) == [".build.lock", "CURRENT", "snapshots"]
+    assert [p.name for p in (dst / "snapshots").iterdir()] == [store.snapshot_dir(dst).name]
+    assert store.snapshot_dir(dst) != current
+
+
+def test_a_touch_only_build_keeps_the_loaded_terms_readable(src, tmp_path, calls):
+    dst = tmp_path / "data"
+    store.build(src, dst)
+    tables = store.load(dst)
+    os.utime(src / "a.txt", ns=(1_000_000_000, 1_000_000_000))
+    assert store.build(src, dst).wrote
+    assert len(tables.terms) == len(store.load(dst).terms)  # the same file, linked into the new snapshot

@@ -21,9 +21,12 @@ from analysis.store.core import (
     check_source,
     is_stale,
     load,
+    refresh,
+    snapshot_dir,
     source_record,
     version,
 )
+from analysis.store.snapshot import lock
 
 __all__ = [
     "CATEGORIES",
@@ -45,6 +48,9 @@ __all__ = [
     "check_source",
     "is_stale",
     "load",
+    "lock",
+    "refresh",
+    "snapshot_dir",
     "source_record",
     "version",
 ]

@@ -1,8 +1,10 @@
-"""The data store: every table as Parquet in one folder, plus ``manifest.json`` that says what they were built from.
+"""The data store: every table as Parquet in one snapshot folder, plus ``manifest.json`` that says what they were
+built from, and a pointer (``CURRENT``) to the snapshot that is the store (``analysis.store.snapshot``).
 
-``build(src, dst)`` is incremental (only new or changed reports are processed), crash-safe (tables are written to
-temporary files and ``os.replace``d; ``manifest.json`` last) and writes nothing when nothing changed.
-``version(dst)`` reads only the manifest, so it is a cheap cache key; ``load(dst)`` returns the tables.
+``build(src, dst)`` is incremental (only new or changed reports are processed), crash-safe (a new snapshot is
+written and synced, then the pointer is switched with one ``os.replace``), takes the store's lock (one build at a
+time) and writes nothing when nothing changed. ``version(dst)`` reads only the pointer, so it is a cheap cache key;
+``load(dst)`` returns the tables.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import stat
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,9 @@ from analysis import schema
 from analysis.errors import MixedDictionaries, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
 from analysis.parse.segment import get_segmenter
 from analysis.read.report import list_reports
+from analysis.store import snapshot
 from analysis.store.manifest import MANIFEST_NAME, read_manifest
-from analysis.store.pieces import Pieces, parquet_bytes, string_codes, write_parquet
+from analysis.store.pieces import Pieces, parquet_bytes, remove_stale, string_codes, write_parquet
 from analysis.store.pipeline import ReportTables, process_file
 from analysis.words.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
 
@@ -103,8 +105,11 @@ class TermsFile:
     size and modification time), so a build that replaced it since is a StoreCorrupt, never a mix of two stores.
     """
 
-    def __init__(self, path: Path, digest: str | None, identity: tuple[int, int, int], num_rows: int):
+    def __init__(self, path: Path, digest: str | None, identity: tuple[int, int, int], num_rows: int,
+                 store: Path | None = None):
         self.path, self.digest, self.identity, self.num_rows = path, digest, identity, num_rows
+        self.store = store
+        """The store folder: when a build replaced the snapshot but kept this file (a hard link), it is found there."""
         self._frame: pd.DataFrame | None = None
         self._lock = threading.Lock()
 
@@ -181,8 +186,15 @@ class TermsFile:
             yield from parquet.iter_batches(batch_size=PLAIN_BATCH_ROWS, columns=columns)
 
     def _check(self) -> None:
-        if _identity(self.path) != self.identity:
-            raise StoreCorrupt(str(self.path), "replaced since the store was loaded (a build ran); load it again")
+        if _same_file(self.path, self.identity):
+            return
+        if self.store is not None:          # the snapshot was replaced: the new one may hold this very file
+            with contextlib.suppress(StoreCorrupt):
+                folder = snapshot.current(self.store)
+                if folder is not None and _same_file(folder / self.path.name, self.identity):
+                    self.path = folder / self.path.name
+                    return
+        raise StoreCorrupt(str(self.path), "replaced since the store was loaded (a build ran); load it again")
 
 
 # ---------------------------------------------------------------------------------------------------- build
@@ -190,7 +202,8 @@ class TermsFile:
 
 def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, strict: bool = False,
           jobs: int = 1, codebook: str | Path | None = None, userdict: str | Path | None = None,
-          stopwords: str | Path | None = None) -> BuildResult:
+          stopwords: str | Path | None = None, from_scratch: bool = False, wait: bool = True,
+          on_wait: Callable[[], object] | None = None) -> BuildResult:
     """Build (or bring up to date) the store in ``dst`` from the reports in ``src``.
 
     A report is processed again only when its bytes, its manifest.csv row, the dictionaries, the codebook or
@@ -208,6 +221,9 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         codebook: the codebook YAML the ``theme_hits`` table is coded with; None for the shipped one.
         userdict: the jieba user dictionary the terms are segmented with; None for the shipped one.
         stopwords: the stopword list; None for the shipped one.
+        from_scratch: process every report again, whatever the store holds.
+        wait: when another build holds the store's lock, wait for it (``on_wait()`` is called first); False
+            raises StoreBusy instead.
     Returns:
         a BuildResult (its ``problems`` is a PROBLEMS table).
 
@@ -216,12 +232,27 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         >>> result.loaded + result.unchanged
         5
     """
-    started = time.perf_counter()
     src, dst = Path(src), Path(dst)
     if not src.is_dir():
         raise UnreadableReport(str(src), "no such folder")
+    with snapshot.lock(dst, wait=wait, on_wait=on_wait):
+        return _build(src, dst, progress=progress, strict=strict, jobs=jobs, codebook=codebook, userdict=userdict,
+                      stopwords=stopwords, from_scratch=from_scratch)
+
+
+def _build(src: Path, dst: Path, *, progress: bool | None, strict: bool, jobs: int, codebook: str | Path | None,
+           userdict: str | Path | None, stopwords: str | Path | None, from_scratch: bool) -> BuildResult:
+    """``build`` holding the store's lock."""
+    started = time.perf_counter()
+    clean(dst)
     stamp = _stamp(src, dst)
-    old = previous = _read_manifest_json(dst)
+    try:
+        folder = snapshot.current(dst)
+    except StoreCorrupt:
+        folder = None
+    old = previous = _read_manifest_json(folder)
+    if from_scratch:
+        old = None
     segmenter = get_segmenter(userdict, stopwords=stopwords)
     book = load_codebook(codebook)
     settings = {"schema_version": schema.SCHEMA_VERSION, "pipeline_version": PIPELINE_VERSION,
@@ -244,10 +275,11 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
 
     entries, todo = _plan(src, rel_paths, manifest_rows, old)
     if old is not None and not todo and set(entries) == set(old.get("files") or {}):
-        unchanged = _unchanged(dst, old, entries, problems, settings=settings, stamp=stamp, started=started)
+        unchanged = _unchanged(dst, folder, old, entries, problems, settings=settings, stamp=stamp,
+                               started=started)
         if unchanged is not None:
             return unchanged
-    old_tables = _old_tables(dst, old)
+    old_tables = _old_tables(folder, old)
     if old_tables is None and old is not None:
         old = None
         entries, todo = _plan(src, rel_paths, manifest_rows, old)
@@ -264,7 +296,8 @@ def build(src: str | Path, dst: str | Path, *, progress: bool | None = None, str
         if not (strict and problems):
             parts = {name: functools.partial(_parts, name, layout, pieces, old_tables) for name in REPORT_TABLES}
             parts["problems"] = lambda: iter([_to_arrow(problems_df, schema.PROBLEMS)])
-            wrote = _commit(dst, parts, settings=settings, entries=entries, stamp=stamp)
+            wrote = _commit(dst, parts, folder=folder, old=previous, settings=settings, entries=entries,
+                            stamp=stamp)
     return BuildResult(loaded=loaded, unchanged=unchanged, failed=failed, removed=removed,
                        seconds=time.perf_counter() - started, problems=problems_df, wrote=wrote)
 
@@ -391,7 +424,8 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
             ctx = multiprocessing.get_context("fork" if forking else "spawn")
             with concurrent.futures.ProcessPoolExecutor(
                     max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                    initargs=(process_file, (lambda: segmenter) if forking else segmenter_factory, codebook)) as pool:
+                    initargs=(process_file, (lambda: segmenter) if forking else segmenter_factory, codebook,
+                              os.getpid())) as pool:
                 futures = {pool.submit(_process_chunk, chunk_tasks): rels for rels, chunk_tasks in chunks}
                 for future in concurrent.futures.as_completed(futures):
                     rels = futures.pop(future)    # the future holds its result: let both go once kept
@@ -425,9 +459,41 @@ def _progress_bar() -> type:
 _WORKER: dict = {}
 
 
-def _init_worker(func: Callable, segmenter_factory: Callable, codebook: Codebook) -> None:
-    """Pool initializer: the pipeline function, one segmenter and the codebook for this worker process."""
+def _init_worker(func: Callable, segmenter_factory: Callable, codebook: Codebook, parent: int | None = None) -> None:
+    """Pool initializer: the pipeline function, one segmenter and the codebook for this worker process, which ends
+    when the build's process ``parent`` ends (``_die_with_parent``)."""
+    if parent is not None:
+        _die_with_parent(parent)
     _WORKER.update(func=func, segmenter=segmenter_factory(), codebook=codebook)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process ``parent`` ends, however it ends (kill -9, SIGTERM, a crash): a worker left
+    behind holds its memory (hundreds of MB with its dictionaries) and waits forever on a queue nobody writes.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread
+    polls the parent's id. Either way a parent already gone before this ran ends the worker at once."""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:
+                    os._exit(1)
+                return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="reportlens-parent-watch").start()
 
 
 def _process_chunk(tasks: list[tuple]) -> list[tuple]:
@@ -462,106 +528,133 @@ def _process_one(func: Callable, task: tuple, *, segmenter, codebook: Codebook) 
 # ---------------------------------------------------------------------------------------------------- writing
 
 
-def _commit(dst: Path, parts: dict[str, Callable[[], Iterator[pa.Table]]], *, settings: dict, entries: dict,
-            stamp: str) -> bool:
-    """Write each table from its parts to a temporary file, then put in place those whose bytes changed, then
-    manifest.json; returns whether any file was written. Two tables are written at a time (Arrow frees the GIL)."""
-    dst.mkdir(parents=True, exist_ok=True)
-    temps: dict[str, str] = {}
+def _commit(dst: Path, parts: dict[str, Callable[[], Iterator[pa.Table]]], *, folder: Path | None,
+            old: dict | None, settings: dict, entries: dict, stamp: str) -> bool:
+    """Write each table from its parts into a new snapshot folder (two at a time: Arrow frees the GIL), then publish
+    it (``_publish``); returns whether the store changed. ``folder`` and ``old`` are the current snapshot and its
+    manifest (None when there is none)."""
+    new = snapshot.new_snapshot(dst)
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-            futures = {name: pool.submit(_write_temp, dst, name, parts[name]) for name in TABLE_ORDER}
+            futures = {name: pool.submit(_write_new, new, name, parts[name]) for name in TABLE_ORDER}
         failures = [f.exception() for f in futures.values() if f.exception() is not None]
-        temps.update((name, f.result()) for name, f in futures.items() if f.exception() is None)
         if failures:
             raise failures[0]
-        digests = {name: _file_digest(Path(tmp)) for name, tmp in temps.items()}
-        changed = {f"{name}.parquet": temps[name] for name in TABLE_NAMES
-                   if _file_digest(dst / f"{name}.parquet") != digests[name]}
-        if changed:
-            _replace_temps(dst, changed)
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
-    return _write_manifest(dst, settings=settings, entries=entries, digests=digests, stamp=stamp) or bool(changed)
+        digests = {name: futures[name].result() for name in TABLE_NAMES}
+        return _publish(dst, new, folder=folder, old=old, digests=digests, settings=settings, entries=entries,
+                        stamp=stamp)
+    except BaseException:
+        _discard(dst, new)
+        raise
+
+
+def _discard(dst: Path, new: Path) -> None:
+    """Remove the snapshot folder ``new`` of a build that failed, unless it became the store."""
+    with contextlib.suppress(StoreCorrupt):
+        if snapshot.current(dst) == new:
+            return
+    shutil.rmtree(new, ignore_errors=True)
 
 
 TABLE_ORDER = ("terms", "sections", "theme_hits", "figures", "redactions", "documents", "problems")
 """The order tables are written in: the biggest first, so the two longest writes overlap."""
 
 
-def _write_temp(dst: Path, name: str, parts: Callable[[], Iterator[pa.Table]]) -> str:
-    """Table ``name`` written from ``parts()`` to a new temporary file in ``dst``; its path."""
-    return _temp_file(dst, f"{name}.parquet", lambda fh: _write_table(fh, name, parts()))
-
-
-def _temp_file(dst: Path, name: str, write: Callable[[BinaryIO], object]) -> str:
-    """A new temporary file in ``dst`` for ``name``, filled by ``write(binary file)`` and synced to disk; its path
-    (removed again when ``write`` fails)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=dst)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
+def _write_new(folder: Path, name: str, parts: Callable[[], Iterator[pa.Table]]) -> str:
+    """Table ``name`` written from ``parts()`` into the new snapshot ``folder``; its SHA-256."""
+    path = folder / f"{name}.parquet"
+    snapshot.write_file(path, lambda fh: _write_table(fh, name, parts()))
+    return _file_digest(path)
 
 
 def _write_table(fh, name: str, parts: Iterator[pa.Table]) -> None:
     write_parquet(fh, parts, _arrow_schema(CONTRACTS[name]), CATEGORIES.get(name, ()))
 
 
-def _write_manifest(dst: Path, *, settings: dict, entries: dict, digests: dict, stamp: str) -> bool:
-    """Write manifest.json unless it already says exactly this; returns whether it was written."""
+def _manifest_text(*, settings: dict, entries: dict, digests: dict, stamp: str) -> tuple[str, dict]:
+    """manifest.json's text and its head (``HEAD_KEYS``, which the pointer repeats)."""
     manifest = {**settings, "files": entries, "tables": digests}
     content = {k: v for k, v in manifest.items() if k not in ("source", "source_from_store")}   # not where it is
     manifest["version"] = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False)
                                          .encode("utf-8")).hexdigest()[:16]
     manifest["stamp"] = stamp
     text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
-    manifest_path = dst / MANIFEST_JSON
-    if manifest_path.is_file() and manifest_path.read_text(encoding="utf-8") == text:
+    return text, {k: manifest[k] for k in HEAD_KEYS}
+
+
+def _publish(dst: Path, new: Path, *, folder: Path | None, old: dict | None, digests: dict, settings: dict,
+             entries: dict, stamp: str) -> bool:
+    """Complete the snapshot ``new`` and make it the store; False (and ``new`` removed) when it would say exactly
+    what the current one says.
+
+    Tables missing from ``new`` or equal to the current snapshot's are hard links to the current one's files (the
+    same file: a loaded store's terms stay readable). Then manifest.json is written, the folder synced, the pointer
+    switched, and what the previous builds left removed.
+    """
+    text, head = _manifest_text(settings=settings, entries=entries, digests=digests, stamp=stamp)
+    old_digests = (old or {}).get("tables") or {}
+    same = {name for name in TABLE_NAMES if folder is not None and old_digests.get(name) == digests[name]
+            and _file_digest(folder / f"{name}.parquet") == digests[name]}
+    if (folder is not None and folder != dst and same == set(TABLE_NAMES)
+            and _read_text(folder / MANIFEST_JSON) == text):
+        shutil.rmtree(new, ignore_errors=True)
         return False
-    _replace_all(dst, {MANIFEST_JSON: text.encode("utf-8")})
+    for name in TABLE_NAMES:
+        path = new / f"{name}.parquet"
+        if name in same:
+            if path.exists():
+                snapshot.remove_file(path)
+            snapshot.link_file(folder / f"{name}.parquet", path)
+        elif not path.exists():
+            raise StoreCorrupt(str(path), "a table of the new store was not written")
+    snapshot.write_file(new / MANIFEST_JSON, lambda fh: fh.write(text.encode("utf-8")))
+    snapshot.sync_dir(new)
+    snapshot.sync_dir(new.parent)
+    snapshot.switch(dst, new, head)
+    clean(dst)
     return True
 
 
-def _unchanged(dst: Path, old: dict, entries: dict, problems: list, *, settings: dict, stamp: str,
-               started: float) -> BuildResult | None:
+def clean(dst: Path) -> list[Path]:
+    """Remove what earlier builds left in the store folder ``dst``: replaced or half-written snapshots, temporary
+    files, an earlier layout's files once a snapshot is the store, and the pieces of killed builds. Hold the lock."""
+    if not dst.is_dir():
+        return []
+    return snapshot.clean(dst, tuple(f"{name}.parquet" for name in TABLE_NAMES)) + remove_stale(dst)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _unchanged(dst: Path, folder: Path | None, old: dict, entries: dict, problems: list, *, settings: dict,
+               stamp: str, started: float) -> BuildResult | None:
     """The build when no report needs processing and the file set is the same: no table is read or written (only
-    manifest.json when a file was touched); None when the problems table would change (then build as usual)."""
+    a new manifest.json, beside links to the same tables, when a file was touched); None when the problems table
+    would change (then build as usual)."""
     problems = problems + [(rel, stage, reason) for rel, e in entries.items() for stage, reason in e["problems"]]
     problems_df = _problems_frame(problems)
     digest = hashlib.sha256(parquet_bytes(_to_arrow(problems_df, CONTRACTS["problems"]))).hexdigest()
-    if digest != old["tables"].get("problems"):
+    if folder is None or digest != old["tables"].get("problems"):
         return None
-    if any(_file_digest(dst / f"{name}.parquet") != old["tables"].get(name) for name in TABLE_NAMES):
+    if any(_file_digest(folder / f"{name}.parquet") != old["tables"].get(name) for name in TABLE_NAMES):
         return None  # a table was changed by hand or a build was cut short: build as usual
-    wrote = _write_manifest(dst, settings=settings, entries=entries, digests=old["tables"], stamp=stamp)
+    text, _ = _manifest_text(settings=settings, entries=entries, digests=old["tables"], stamp=stamp)
+    wrote = False
+    if folder == dst or _read_text(folder / MANIFEST_JSON) != text:
+        new = snapshot.new_snapshot(dst)
+        try:
+            wrote = _publish(dst, new, folder=folder, old=old, digests=old["tables"], settings=settings,
+                             entries=entries, stamp=stamp)
+        except BaseException:
+            _discard(dst, new)
+            raise
     return BuildResult(loaded=0, unchanged=sum(e["status"] == "loaded" for e in entries.values()),
                        failed=len({p for p, stage, _ in problems if stage != "manifest"}), removed=0,
                        seconds=time.perf_counter() - started, problems=problems_df, wrote=wrote)
-
-
-def _replace_all(dst: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name first, then ``os.replace`` them in turn; a failure replaces none."""
-    temps: dict[str, str] = {}
-    try:
-        for name, blob in files.items():
-            temps[name] = _temp_file(dst, name, lambda fh, blob=blob: fh.write(blob))
-        _replace_temps(dst, temps)
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
-
-
-def _replace_temps(dst: Path, temps: dict[str, str]) -> None:
-    """``os.replace`` each written temporary file over its name in ``dst``, in turn."""
-    for name, tmp in temps.items():
-        os.replace(tmp, dst / name)
 
 
 def _file_digest(path: Path) -> str | None:
@@ -658,7 +751,7 @@ def _problems_frame(problems: list[tuple[str, str, str]]) -> pd.DataFrame:
 
 
 def version(dst: str | Path) -> str | None:
-    """The store's version digest from ``manifest.json`` alone; None when there is no readable store.
+    """The store's version digest from its pointer alone; None when there is no readable store.
 
     Example:
         >>> version("data")
@@ -673,21 +766,40 @@ _HEADS: dict[tuple, dict] = {}
 
 
 def _manifest_head(dst: Path) -> dict:
-    """The manifest's ``HEAD_KEYS`` ({} when there is no readable manifest), kept by the file's identity: the
-    dashboard asks on every rerun, and at national scale manifest.json (one entry per report) takes tens of
-    milliseconds to parse. A build replaces the file (a new inode and mtime), so a cached head is never stale."""
-    path = dst / MANIFEST_JSON
+    """The manifest's ``HEAD_KEYS`` ({} when there is no readable store), from the pointer ``CURRENT`` that repeats
+    them (a store of the earlier layout: from its manifest.json), kept by the file's identity: the dashboard asks
+    on every rerun, and at national scale manifest.json (one entry per report) takes tens of milliseconds to
+    parse. A build replaces the file (a new inode and mtime), so a cached head is never stale."""
+    path = dst / snapshot.POINTER
+    if not path.exists():
+        path = dst / MANIFEST_JSON
     try:
         info = path.stat()
     except OSError:
         return {}
     key = (str(path.resolve()), info.st_ino, info.st_mtime_ns, info.st_size)
     if key not in _HEADS:
-        manifest = _read_manifest_json(dst) or {}
+        if path.name == snapshot.POINTER:
+            try:
+                head = snapshot.read_pointer(dst) or {}
+            except StoreCorrupt:
+                head = {}
+        else:
+            head = _read_manifest_json(dst) or {}
         if len(_HEADS) > 8:
             _HEADS.clear()
-        _HEADS[key] = {k: manifest[k] for k in HEAD_KEYS if k in manifest}
+        _HEADS[key] = {k: head[k] for k in HEAD_KEYS if k in head}
     return _HEADS[key]
+
+
+def snapshot_dir(dst: str | Path) -> Path | None:
+    """The folder holding the store's tables and manifest.json (the snapshot the pointer names; ``dst`` itself
+    for a store of the earlier layout); None when there is no store."""
+    return snapshot.current(Path(dst))
+
+
+LOAD_ATTEMPTS = 3
+"""Times ``load`` tries when a build switches the store while it reads (the previous snapshot is then removed)."""
 
 
 def load(dst: str | Path) -> Tables:
@@ -705,20 +817,36 @@ def load(dst: str | Path) -> Tables:
         >>> tables.documents[["file", "year"]].head(2)
     """
     dst = Path(dst)
-    manifest_path = dst / MANIFEST_JSON
+    for attempt in range(LOAD_ATTEMPTS):
+        folder = snapshot.current(dst)
+        if folder is None:
+            raise StoreCorrupt(str(dst / MANIFEST_JSON), "no store here; run `python -m analysis build SOURCE --out "
+                                                         "DIR`")
+        try:
+            return _load_snapshot(dst, folder)
+        except StoreCorrupt:
+            with contextlib.suppress(StoreCorrupt):
+                if attempt + 1 < LOAD_ATTEMPTS and snapshot.current(dst) != folder:
+                    continue  # a build switched the store while it was read: read the new one
+            raise
+    raise AssertionError("unreachable")
+
+
+def _load_snapshot(dst: Path, folder: Path) -> Tables:
+    manifest_path = folder / MANIFEST_JSON
     if not manifest_path.is_file():
-        raise StoreCorrupt(str(manifest_path), "no store here; run `python -m analysis build SOURCE --out DIR`")
-    manifest = _read_manifest_json(dst)
+        raise StoreCorrupt(str(manifest_path), "the store's manifest is missing; rebuild the store")
+    manifest = _read_manifest_json(folder)
     if manifest is None or not isinstance(manifest.get("tables"), dict) or "version" not in manifest:
         raise StoreCorrupt(str(manifest_path), "unreadable manifest; rebuild the store")
     if manifest.get("schema_version") != schema.SCHEMA_VERSION:
         raise StoreCorrupt(str(manifest_path), f"schema version {manifest.get('schema_version')!r}, "
                                                f"this ReportLens reads {schema.SCHEMA_VERSION}; rebuild the store")
     def one(name: str) -> pd.DataFrame | TermsFile:
-        path, digest = dst / f"{name}.parquet", manifest["tables"].get(name)
-        return _terms_file(path, digest) if name == "terms" else _load_frame(path, digest, name)
+        path, digest = folder / f"{name}.parquet", manifest["tables"].get(name)
+        return _terms_file(path, digest, dst) if name == "terms" else _load_frame(path, digest, name)
 
-    big_first = sorted(TABLE_NAMES, key=lambda n: -_size(dst / f"{n}.parquet"))
+    big_first = sorted(TABLE_NAMES, key=lambda n: -_size(folder / f"{n}.parquet"))
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Parquet frees the GIL
         frames = dict(zip(big_first, pool.map(one, big_first)))
     pa.default_memory_pool().release_unused()  # hand the decoding buffers back to the system
@@ -726,14 +854,14 @@ def load(dst: str | Path) -> Tables:
     return Tables(**frames, version=manifest["version"], codebook_hash=manifest.get("codebook_hash"))
 
 
-def _terms_file(path: Path, digest: str | None) -> TermsFile:
+def _terms_file(path: Path, digest: str | None, store: Path | None = None) -> TermsFile:
     """The terms table checked (digest, columns) but not read; StoreCorrupt when it changes while checked."""
     before = _identity(path)
     with _parquet_file(path, digest) as parquet:
         rows = parquet.metadata.num_rows
     if _identity(path) != before:
         raise StoreCorrupt(str(path), "replaced while the store was loaded (a build ran); load it again")
-    return TermsFile(path, digest, before, rows)
+    return TermsFile(path, digest, before, rows, store)
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
@@ -743,6 +871,13 @@ def _identity(path: Path) -> tuple[int, int, int]:
     except OSError as err:
         raise StoreCorrupt(str(path), f"cannot read the table ({type(err).__name__}); rebuild the store") from None
     return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _same_file(path: Path, identity: tuple[int, int, int]) -> bool:
+    try:
+        return _identity(path) == identity
+    except StoreCorrupt:
+        return False
 
 
 CATEGORIES = {"terms": ("doc_id", "section_id", "term")}
@@ -809,20 +944,24 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _read_manifest_json(dst: Path) -> dict | None:
+def _read_manifest_json(folder: Path | None) -> dict | None:
+    """The manifest.json in ``folder`` (a snapshot, or a store of the earlier layout); None when unreadable."""
+    if folder is None:
+        return None
     try:
-        data = json.loads((dst / MANIFEST_JSON).read_text(encoding="utf-8"))
+        data = json.loads((folder / MANIFEST_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
 
 
-def _old_tables(dst: Path, old: dict | None) -> dict[str, pa.Table] | None:
+def _old_tables(folder: Path | None, old: dict | None) -> dict[str, pa.Table] | None:
     """The existing report tables, or None when there are none or they cannot be trusted (then all is rebuilt)."""
-    if old is None or not isinstance(old.get("tables"), dict) or not isinstance(old.get("files"), dict):
+    if folder is None or old is None or not isinstance(old.get("tables"), dict) \
+            or not isinstance(old.get("files"), dict):
         return None
     try:
-        return {name: _single_chunk(_read_table(dst / f"{name}.parquet", old["tables"].get(name),
+        return {name: _single_chunk(_read_table(folder / f"{name}.parquet", old["tables"].get(name),
                                                 categories=CATEGORIES.get(name, ())))
                 for name in REPORT_TABLES}
     except ReportLensError:
@@ -874,6 +1013,24 @@ def check_source(src: str | Path, dst: str | Path, manifest: dict | None = None)
 
 
 # ---------------------------------------------------------------------------------------------------- staleness
+
+
+def refresh(src: str | Path, dst: str | Path, *, codebook: str | Path | None = None,
+            userdict: str | Path | None = None, stopwords: str | Path | None = None, force: bool = False,
+            from_scratch: bool = False, on_wait: Callable[[], object] | None = None,
+            progress: bool | None = False) -> BuildResult | None:
+    """Build the store when it is stale (``is_stale``), or always with ``force`` or ``from_scratch``; None when it
+    was up to date. Staleness is checked again once the lock is held, so callers that find the same stale store
+    at once (the dashboard's sessions) share one build: the others wait (``on_wait()`` is called first) and build
+    nothing unless something changed meanwhile, or they asked for ``force``/``from_scratch``."""
+    words = {"codebook": codebook, "userdict": userdict, "stopwords": stopwords}
+    if not (force or from_scratch) and not is_stale(src, dst, **words):
+        return None
+    with snapshot.lock(dst, on_wait=on_wait):
+        if not (force or from_scratch) and not is_stale(src, dst, **words):
+            return None
+        return build(src, dst, progress=progress, from_scratch=from_scratch, **words)
+
 
 
 def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = None,
