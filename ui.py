@@ -112,6 +112,16 @@ def build_store(*, force: bool = False, from_scratch: bool = False, reveal: list
     return result
 
 
+def rebuild_button() -> None:
+    """The data page's rebuild: every report processed again (after "数据仓库损坏或版本不符"), one build at a time."""
+    if st.button("重新构建数据仓库", key="dt_rebuild", help="重新解析全部报告；数据仓库损坏或版本不符时使用"):
+        result = build_store(from_scratch=True)
+        st.session_state["dt_rebuilt"] = result.loaded if result is not None else 0
+        st.rerun()
+    if "dt_rebuilt" in st.session_state:
+        st.success(f"已重新构建：载入 {st.session_state.pop('dt_rebuilt')} 份报告。")
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_tables(store_dir: str, version: str) -> store.Tables:
     """Every table of the store (cached on the store's version). A resource, not data: cached data is pickled and

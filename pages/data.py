@@ -34,19 +34,9 @@ def upload() -> None:
             st.success(f"解析完成：新载入 {result.loaded} 份，未变 {result.unchanged} 份，失败 {result.failed} 份。")
 
 
-def rebuild() -> None:
-    """Rebuild the store from every report (after "数据仓库损坏或版本不符"); one build at a time (the store's lock)."""
-    if st.button("重新构建数据仓库", key="dt_rebuild", help="重新解析全部报告；数据仓库损坏或版本不符时使用"):
-        result = ui.build_store(from_scratch=True)
-        st.session_state["dt_rebuilt"] = result.loaded if result is not None else 0
-        st.rerun()
-    if "dt_rebuilt" in st.session_state:
-        st.success(f"已重新构建：载入 {st.session_state.pop('dt_rebuilt')} 份报告。")
-
-
 def draw() -> None:
     st.title("数据")
-    rebuild()
+    ui.rebuild_button()
     upload()
     t = ui.tables()
     st.subheader("未能载入的文件")

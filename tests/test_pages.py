@@ -640,14 +640,14 @@ def test_a_store_of_another_folder_is_never_rebuilt_from_the_workspace(home, bui
     """REPORTLENS_DATA alone pointing at a store built elsewhere: an error naming both folders, the store kept."""
     shutil.copytree(built / "src", tmp_path / "theirs")
     store.build(tmp_path / "theirs", tmp_path / "their_store")
-    before = {p.name: p.read_bytes() for p in (tmp_path / "their_store").iterdir()}
+    before = {p: p.read_bytes() for p in (tmp_path / "their_store").rglob("*") if p.is_file()}
     monkeypatch.setenv("REPORTLENS_DATA", str(tmp_path / "their_store"))
     at = AppTest.from_file(ENTRY, default_timeout=90).run()
     assert not at.exception
     message = at.error[0].value.replace("\\", "")
     assert str((tmp_path / "theirs").resolve()) in message and str((home / "reports").resolve()) in message
     assert "REPORTLENS_SOURCE" in message
-    assert {p.name: p.read_bytes() for p in (tmp_path / "their_store").iterdir()} == before
+    assert {p: p.read_bytes() for p in (tmp_path / "their_store").rglob("*") if p.is_file()} == before
 
 
 def test_env_vars_keep_tests_out_of_the_repo(env):

@@ -579,7 +579,7 @@ def _manifest_text(*, settings: dict, entries: dict, digests: dict, stamp: str) 
                                          .encode("utf-8")).hexdigest()[:16]
     manifest["stamp"] = stamp
     text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
-    return text, {k: manifest[k] for k in HEAD_KEYS}
+    return text, {k: manifest[k] for k in HEAD_KEYS if k in manifest}
 
 
 def _publish(dst: Path, new: Path, *, folder: Path | None, old: dict | None, digests: dict, settings: dict,
@@ -997,7 +997,10 @@ def check_source(src: str | Path, dst: str | Path, manifest: dict | None = None)
         manifest: the store's manifest.json as read (read from ``dst`` when None).
     """
     dst = Path(dst)
-    manifest = (_read_manifest_json(dst) if manifest is None else manifest) or {}
+    if manifest is None:
+        with contextlib.suppress(StoreCorrupt):
+            manifest = _read_manifest_json(snapshot.current(dst))
+    manifest = manifest or {}
     if not manifest:
         return
     recorded = manifest.get("source")
@@ -1030,7 +1033,6 @@ def refresh(src: str | Path, dst: str | Path, *, codebook: str | Path | None = N
         if not (force or from_scratch) and not is_stale(src, dst, **words):
             return None
         return build(src, dst, progress=progress, from_scratch=from_scratch, **words)
-
 
 
 def is_stale(src: str | Path, dst: str | Path, *, codebook: str | Path | None = None,
