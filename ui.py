@@ -25,7 +25,7 @@ from analysis.query.facets import empty_note, facet_options, widen
 from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import CONFIDENCE_ZH, KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
 from analysis.store.workspace import Workspace, locate, prepare
-from analysis.tables import views
+from analysis.tables import charts, views
 from analysis.tables.labels import labels_of, number_formats
 from analysis.tables.problems import problems_zh
 from analysis.tables.views import escape_markdown, theme_palette
@@ -333,7 +333,7 @@ def caption(flt: Filter | None = None, extra: str = "") -> None:
     """The filter in words under a chart or table."""
     flt = flt or current_filter()
     names = tables().codebook.names()
-    st.caption(f"筛选：{flt.describe_zh(theme_names=names)}" + (f"　{extra}" if extra else ""))
+    st.caption(f"筛选：{escape_markdown(flt.describe_zh(theme_names=names))}" + (f"　{extra}" if extra else ""))
 
 
 # ------------------------------------------------------------------------------------------------ drawing
@@ -383,10 +383,11 @@ def chart(fig: go.Figure, title: str, *, key: str, height: int | None = None, se
         fig.update_yaxes(dtick=1)
         fig.update_layout(height=max(height or 0, 120 + 22 * n))
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": title, "scale": 2}}
+    safe = charts.unmarked(fig.to_plotly_json())    # labels are user strings: no plotly markup but line breaks
     if not select:
-        st.plotly_chart(fig, key=key, config=config, theme=None)
+        st.plotly_chart(safe, key=key, config=config, theme=None)
         return []
-    event = st.plotly_chart(fig, key=key, config=config, theme=None, on_select="rerun", selection_mode="points")
+    event = st.plotly_chart(safe, key=key, config=config, theme=None, on_select="rerun", selection_mode="points")
     return list(getattr(getattr(event, "selection", None), "points", None) or [])
 
 

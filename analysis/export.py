@@ -14,6 +14,7 @@ import dataclasses
 import io
 import math
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -395,8 +396,8 @@ def cli_command(name: str, flt: Filter = Filter(), *, query: str | None = None, 
                 out: str | None = None, top: int | None = None, by: str | None = None) -> str:
     """The ``python -m analysis export`` command line that writes the table ``name`` under ``flt`` to a file.
 
-    The dashboard shows it when a table is too long to download (``EXCEL_MAX_ROWS``). Values that are not plain
-    words are put in double quotes (understood by both cmd.exe and POSIX shells).
+    The dashboard shows it when a table is too long to download (``EXCEL_MAX_ROWS``). Every value is quoted for a
+    POSIX shell (``shlex.quote``): it may hold ``$()``, backticks, quotes or line breaks.
 
     Example:
         >>> cli_command("terms", Filter(year_from=2020, year_to=2023, levels=("county",)))
@@ -424,9 +425,9 @@ def cli_command(name: str, flt: Filter = Filter(), *, query: str | None = None, 
 
 
 def _quote(value: str) -> str:
-    if value and all(c.isalnum() or c in "._,:/=-" for c in value):
-        return value
-    return '"' + value.replace('"', '\\"') + '"'
+    """``value`` as one word of a POSIX shell, whatever it holds (``$()``, backticks, quotes, line breaks): unit
+    names and queries come from reports and users, and the line is pasted into a terminal."""
+    return shlex.quote(value)
 
 
 def labels_for(name: str) -> dict[str, str]:

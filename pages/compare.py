@@ -56,7 +56,7 @@ def draw() -> None:
     st.subheader("数字")
     for doc, col in zip(chosen, st.columns(len(chosen)), strict=True):
         with col:
-            st.caption(f"{names_of[doc]}（{files[doc]}）")
+            st.caption(views.escape_markdown(f"{names_of[doc]}（{files[doc]}）"))
             figs = views.doc_slice(t.figures, [doc])
             ui.show_table(figs[["text", "value", "measure", "object", "approx"]], f"数字_{names_of[doc]}",
                           columns=FIGURES, key=f"cp_fig_{doc}", height=260)

@@ -71,7 +71,7 @@ def draw() -> None:
                              "color": ""})
     fig.update_traces(textposition="top center")
     ui.chart(fig, f"词语对比：{fmt(va)} → {fmt(vb)}（Z 值）", key="sh_scatter", height=520)
-    ui.caption(flt, f"A 组：{a.describe_zh()}；B 组：{b.describe_zh()}")
+    ui.caption(flt, views.escape_markdown(f"A 组：{a.describe_zh()}；B 组：{b.describe_zh()}"))
     ui.show_table(shown.drop(columns=["freq"]), "词语变化", columns=keyness.TERM_SHIFT, key="sh_ts_t", height=300)
     new, gone = st.columns(2)
     with new:

@@ -56,7 +56,7 @@ def draw() -> None:
                                hovertemplate="%{customdata}<br>%{x}：%{z:.0%}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     ui.chart(fig, "一级段落的主题构成（占比）", key="st_heat", height=160 + 36 * len(top))
-    ui.caption(flt, f"报告：{names_of[doc]}（{files[doc]}）")
+    ui.caption(flt, "报告：" + views.escape_markdown(f"{names_of[doc]}（{files[doc]}）"))
     ui.show_table(grid.assign(段落=[f"{p} {h}" for p, h in zip(top["path"], top["heading"], strict=True)]),
                   "段落主题构成", key="st_heat_t")
 

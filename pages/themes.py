@@ -71,7 +71,7 @@ def draw() -> None:
     theme = c2.selectbox("主题", list(names), format_func=names.get, key="th_theme")
     if doc:
         passages = views.theme_passages(t.sections, doc, theme, t.codebook)
-        st.caption(f"{names_of[doc]}（{files[doc]}）· {names[theme]}：{len(passages)} 处")
+        st.caption(views.escape_markdown(f"{names_of[doc]}（{files[doc]}）· {names[theme]}：{len(passages)} 处"))
         ui.show_table(passages, "主题原文", columns=views.PASSAGES, key="th_kwic_t")
 
 

@@ -545,3 +545,20 @@ def test_every_export_writes_unique_headers(seed_tables, name):
     df = export_table(name, seed_tables, Filter(), query="宣传", groups=_PREVIEW_GROUPS)
     header = export_csv(df.head(1), labels=labels_for(name)).decode("utf-8-sig").splitlines()[0].split(",")
     assert len(set(header)) == len(header), header
+
+
+@pytest.mark.parametrize("unit", ["宣传部$(touch pwned)", "宣传部`touch pwned`", "宣传部\"; touch pwned; \"",
+                                  "宣传部'$(touch pwned)'", "宣传部\ntouch pwned", "宣传部$HOME\\", "-rf *"])
+def test_cli_command_quotes_every_value_for_the_shell(tmp_path, unit):
+    """Pasted into a shell, the suggested command passes each value as it is and runs nothing else."""
+    import shlex
+    import subprocess
+
+    line = export_module.cli_command("terms", Filter(units=(unit,)), query=unit, data=tmp_path / "d $(x)")
+    argv = shlex.split(line)
+    assert argv[argv.index("--unit") + 1] == Filter(units=(unit,)).to_query()["unit"]
+    assert argv[argv.index("--query") + 1] == unit
+    echo = "printf '%s\\0' " + line.removeprefix("python ")             # the same words, printed by the shell
+    out = subprocess.run(["bash", "-c", echo], cwd=tmp_path, capture_output=True, check=True).stdout
+    assert out.decode().split("\0")[:-1] == argv[1:]
+    assert not (tmp_path / "pwned").exists()

@@ -148,3 +148,33 @@ def test_seeds_manifest_titles_are_in_the_text(seeds_dir, file):
     rows, _ = read_manifest(seeds_dir)
     head = "".join((seeds_dir / file).read_text(encoding="utf-8").split()[:3])
     assert head.startswith(rows[file]["title"])
+
+
+def test_a_stray_quote_in_a_long_manifest_is_reported_on_its_line_and_the_other_rows_load(tmp_path):
+    lines = [HEADER] + [f"r{i}.txt,标题{i},单位{i},,,2021,annual" for i in range(3000)]
+    lines[1500] = 'r1499.txt,"标题1499,单位1499,,,2021,annual'          # a quote never closed
+    _write(tmp_path, "\n".join(lines) + "\n")
+    rows, problems = read_manifest(tmp_path)
+    assert len(rows) == 2999 and "r1499.txt" not in rows and rows["r1500.txt"]["unit"] == "单位1500"
+    assert [where for where, _ in problems] == ["manifest.csv:1501"]
+    assert "引号" in problems[0][1]
+
+
+def test_a_short_unterminated_quote_no_longer_swallows_the_next_row(tmp_path):
+    _write(tmp_path, f'{HEADER}\na.txt,"区委,区委宣传部,,,2022,annual\nb.txt,乙,乙单位,,,2023,annual\n')
+    rows, problems = read_manifest(tmp_path)
+    assert set(rows) == {"b.txt"} and rows["b.txt"]["year"] == 2023
+    assert [where for where, _ in problems] == ["manifest.csv:2"]
+
+
+@pytest.mark.parametrize("line", ['a.txt,"x"y,,,,,', "a.txt," + "长" * 200_000 + ",,,,,", 'a.txt,"x\x00",,,,,'])
+def test_any_broken_manifest_line_is_a_problem_never_an_exception(tmp_path, line):
+    _write(tmp_path, f"{HEADER}\n{line}\nb.txt,乙,,,,,\n")
+    rows, problems = read_manifest(tmp_path)
+    assert "b.txt" in rows and [where for where, _ in problems] == ["manifest.csv:2"]
+
+
+def test_write_manifest_keeps_each_row_on_one_line(tmp_path):
+    write_manifest(tmp_path, [{"file": "a.txt", "title": "上半年\n工作总结", "unit": '区委"宣传部"'}])
+    rows, problems = read_manifest(tmp_path)
+    assert problems == [] and rows["a.txt"]["title"] == "上半年 工作总结" and rows["a.txt"]["unit"] == '区委"宣传部"'

@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -983,3 +984,26 @@ def test_a_touch_only_build_keeps_the_loaded_terms_readable(src, tmp_path, calls
     os.utime(src / "a.txt", ns=(1_000_000_000, 1_000_000_000))
     assert store.build(src, dst).wrote
     assert len(tables.terms) == len(store.load(dst).terms)  # the same file, linked into the new snapshot
+
+
+# ---------------------------------------------------------------------------------------------------- bad names
+
+
+@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin", reason="needs a file system that keeps raw bytes")
+def test_a_file_name_that_is_not_utf8_is_a_problem_naming_it_and_the_rest_loads(seeds_copy, tmp_path):
+    root = os.fsencode(seeds_copy)
+    gbk = "报告二〇二三.txt".encode("gb18030")                   # as a Windows zip unpacks on Linux
+    with open(os.path.join(root, gbk), "wb") as fh:
+        fh.write((seeds_copy / "001_375888be8f029476.txt").read_bytes() + b"x")
+    os.mkdir(os.path.join(root, "子目录".encode("gb18030")))
+    with open(os.path.join(root, "子目录".encode("gb18030"), b"a.txt"), "wb") as fh:
+        fh.write("一、工作".encode())
+    dst = tmp_path / "data"
+    result = store.build(seeds_copy, dst, progress=False)
+    assert result.loaded == 5
+    bad = result.problems[result.problems["path"].str.contains("\ufffd")]
+    assert len(bad) == 2, result.problems
+    assert all("不是有效的 UTF-8" in reason for reason in bad["reason"])
+    assert any("报告二〇二三.txt" in reason for reason in bad["reason"])     # the name read as GBK, as a hint
+    assert not store.is_stale(seeds_copy, dst)
+    assert len(store.load(dst).documents) == 5

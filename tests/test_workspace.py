@@ -10,7 +10,7 @@ import pytest
 
 from analysis.errors import OtherSource
 from analysis.store import workspace
-from analysis.store.core import MANIFEST_JSON, build, is_stale
+from analysis.store.core import MANIFEST_JSON, build, is_stale, snapshot_dir
 from tests.test_store import _snapshot, calls, src  # noqa: F401 - fixtures: the fake pipeline, a report folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_a_store_records_its_folder_and_refuses_another(src, tmp_path, calls):  # noqa: F811
     dst = tmp_path / "store"
     build(src, dst, progress=False)
-    assert json.loads((dst / MANIFEST_JSON).read_text(encoding="utf-8"))["source"] == str(src.resolve())
+    assert json.loads((snapshot_dir(dst) / MANIFEST_JSON).read_text(encoding="utf-8"))["source"] == str(src.resolve())
     other = tmp_path / "other"
     other.mkdir()
     (other / "x.txt").write_text("一、另一份", encoding="utf-8")
@@ -46,17 +46,17 @@ def test_a_workspace_moved_as_a_whole_still_builds(src, tmp_path, calls):  # noq
 def test_a_store_recording_no_folder_is_refused_when_most_reports_are_missing(src, tmp_path, calls):  # noqa: F811
     dst = tmp_path / "store"
     build(src, dst, progress=False)
-    manifest = json.loads((dst / MANIFEST_JSON).read_text(encoding="utf-8"))
+    manifest = json.loads((snapshot_dir(dst) / MANIFEST_JSON).read_text(encoding="utf-8"))
     for key in ("source", "source_from_store"):
         del manifest[key]
-    (dst / MANIFEST_JSON).write_text(json.dumps(manifest), encoding="utf-8")
+    (snapshot_dir(dst) / MANIFEST_JSON).write_text(json.dumps(manifest), encoding="utf-8")
     other = tmp_path / "other"
     other.mkdir()
     shutil.copy(src / "a.txt", other / "a.txt")       # one of its three reports
     with pytest.raises(OtherSource):
         build(other, dst, progress=False)
     assert build(src, dst, progress=False).unchanged == 3    # its own folder: built, and now recorded
-    assert json.loads((dst / MANIFEST_JSON).read_text(encoding="utf-8"))["source"] == str(src.resolve())
+    assert json.loads((snapshot_dir(dst) / MANIFEST_JSON).read_text(encoding="utf-8"))["source"] == str(src.resolve())
 
 
 def test_locate_puts_every_folder_in_the_home_unless_a_variable_moves_it(tmp_path):

@@ -399,6 +399,34 @@ def _read_bytes(p: Path, *, name: str, max_bytes: int) -> bytes:
     return data
 
 
+def _encodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(name: str) -> str:
+    """A file name as it can be shown and stored: bytes that are not UTF-8 (kept by Python as surrogates) become
+    U+FFFD replacement characters."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def bad_name_reason(name: str, is_dir: bool = False) -> str:
+    """Why a file (or folder) whose name is not valid UTF-8 is not loaded, with the name read as GBK when that
+    reads (the usual cause: a zip made on Chinese Windows, unpacked on Linux)."""
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        guess = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        guess = None
+    what = "文件夹" if is_dir else "文件"
+    hint = f"按 GBK 读作“{guess}”，" if guess and guess.isprintable() else ""
+    return (f"{what}名不是有效的 UTF-8 编码（多见于在中文 Windows 上打包、在 Linux 上解压的压缩包），未载入"
+            f"{'其中的文件' if is_dir else ''}：{hint}请改名后重新构建")
+
+
 def list_reports(folder: str | os.PathLike) -> tuple[list[Path], list[tuple[str, str]]]:
     """Every report file below ``folder``, and the files that cannot be reports, with the reason.
 
@@ -410,7 +438,8 @@ def list_reports(folder: str | os.PathLike) -> tuple[list[Path], list[tuple[str,
         folder: the source folder.
     Returns:
         (report paths, [(path, reason), …]); reasons: "unsupported file type …", "symlink leads outside the
-        source folder", "broken symlink", "not a regular file".
+        source folder", "broken symlink", "not a regular file", a name that is not UTF-8 (``bad_name_reason``;
+        the path shown with replacement characters).
     """
     root = Path(folder)
     real_root = root.resolve()
@@ -428,6 +457,10 @@ def list_reports(folder: str | os.PathLike) -> tuple[list[Path], list[tuple[str,
                 continue
             rel_path = f"{rel}/{entry.name}" if rel else entry.name
             p = directory / entry.name
+            if not _encodable(entry.name):
+                shown = shown_name(rel_path)
+                problems.append((shown, shown, bad_name_reason(entry.name, entry.is_dir())))
+                continue
             if entry.is_symlink():
                 try:
                     target = p.resolve(strict=True)

@@ -1087,7 +1087,7 @@ def _stamp(src: Path, dst: Path) -> str:
             if stat.S_ISREG(info.st_mode):
                 found.append(((*parts, name), info.st_size, info.st_mtime_ns))
     for parts, size, mtime in sorted(found):
-        h.update(f"{'/'.join(parts)}\0{size}\0{mtime}\n".encode())
+        h.update(f"{'/'.join(parts)}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))  # any file name
     return h.hexdigest()[:16]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -46,15 +47,21 @@ def read_manifest(folder: str | Path) -> tuple[dict[str, dict], list[tuple[str, 
         text = _decode(path.read_bytes())
     except (OSError, UnicodeDecodeError) as err:
         return {}, [(MANIFEST_NAME, f"cannot read the manifest ({type(err).__name__}): save it as UTF-8 CSV")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    if "file" not in header:
-        return {}, [(f"{MANIFEST_NAME}:1", "no 'file' column; columns are: " + ", ".join(MANIFEST_COLUMNS))]
+    lines = _LINE_BREAK.split(text)
+    header_cells, header_problem = _cells(lines[0] if lines else "")
+    header = [h.strip() for h in header_cells or []]
+    if header_problem or "file" not in header:
+        return {}, [(f"{MANIFEST_NAME}:1", header_problem or "no 'file' column; columns are: "
+                     + ", ".join(MANIFEST_COLUMNS))]
     problems = [(f"{MANIFEST_NAME}:1", f"unknown column {h!r} ignored; columns are: " + ", ".join(MANIFEST_COLUMNS))
                 for h in header if h and h not in MANIFEST_COLUMNS]
     rows: dict[str, dict] = {}
-    for cells in reader:
-        where = f"{MANIFEST_NAME}:{reader.line_num}"
+    for number, line in enumerate(lines[1:], start=2):
+        where = f"{MANIFEST_NAME}:{number}"
+        cells, problem = _cells(line)
+        if problem:
+            problems.append((where, problem))
+            continue
         if not any(c.strip() for c in cells):
             continue
         raw = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h in MANIFEST_COLUMNS}
@@ -67,6 +74,24 @@ def read_manifest(folder: str | Path) -> tuple[dict[str, dict], list[tuple[str, 
         else:
             rows[row["file"]] = row
     return rows, problems
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+MAX_LINE_CHARS = 20_000
+"""A manifest row longer than this is refused (its cells hold a title, a unit, a place: a few hundred characters)."""
+
+
+def _cells(line: str) -> tuple[list[str] | None, str | None]:
+    """One physical line of the manifest as cells, or the reason it is refused: every row is one line (a quote
+    left open must not swallow the rows after it, as a CSV reader would, up to its field limit)."""
+    if len(line) > MAX_LINE_CHARS:
+        return None, f"本行过长（{len(line):,} 个字符，上限 {MAX_LINE_CHARS:,}），已忽略：是否有未闭合的引号？"
+    if "\x00" in line:
+        return None, "本行含 NUL 字符，已忽略：请用 Excel 或文本编辑器重新保存为 CSV"
+    try:
+        return next(csv.reader([line], strict=True), []), None
+    except csv.Error as err:
+        return None, f"引号不成对（{err}），本行已忽略：单元格内的引号要写成两个（\"\"），单元格不能换行"
 
 
 def write_manifest(folder: str | Path, rows: Mapping[str, Mapping] | Iterable[Mapping]) -> Path:
@@ -91,7 +116,8 @@ def write_manifest(folder: str | Path, rows: Mapping[str, Mapping] | Iterable[Ma
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(MANIFEST_COLUMNS)
     for row in items:
-        writer.writerow(["" if row.get(c) is None else str(row.get(c)) for c in MANIFEST_COLUMNS])
+        writer.writerow(["" if row.get(c) is None else " ".join(_LINE_BREAK.split(str(row.get(c))))
+                         for c in MANIFEST_COLUMNS])                     # every row on one line
     target = folder / MANIFEST_NAME
     fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=folder)
     try:

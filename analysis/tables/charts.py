@@ -7,6 +7,7 @@ the network's (term, count, sections, reports, community), the map's (label, tot
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,26 @@ MAX_SERIES = 10
 def esc(value) -> str:
     """A user string as plotly text (plotly reads a few HTML tags in labels): shown as written, never as markup."""
     return html.escape(str(value))
+
+
+_TAG_START = re.compile(r"<(?!br\s*/?>|/?extra>)", re.IGNORECASE)
+
+
+def unmarked(figure):
+    """A plotly figure's JSON (``fig.to_plotly_json()``) with no markup left in its strings but line breaks:
+    plotly reads ``<a href>``, ``<b>``, ``<span style>`` … in every label, tick, legend entry, hover text and
+    template, and labels are unit, theme and file names (plotly express writes them into the hover templates too).
+    Each ``<`` that does not open ``<br>`` or a template's ``<extra>`` becomes ``&lt;`` (shown as ``<``).
+    Idempotent, and leaves text made with ``esc`` as it is."""
+    if isinstance(figure, str):
+        return _TAG_START.sub("&lt;", figure)
+    if isinstance(figure, dict):
+        return {k: unmarked(v) for k, v in figure.items()}
+    if isinstance(figure, (list, tuple)):
+        return [unmarked(v) for v in figure]
+    if isinstance(figure, np.ndarray) and figure.dtype == object:
+        return np.array([unmarked(v) for v in figure.ravel()], dtype=object).reshape(figure.shape)
+    return figure
 
 
 def trend_figure(trend: pd.DataFrame, value: str, unit: str) -> tuple[go.Figure, int, int]:

@@ -628,8 +628,13 @@ def export_note(shown: int, total: int | None, cap: int) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` with Markdown syntax characters backslash-escaped, for messages that show file names."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    """``text`` to be shown as itself inside Markdown (captions, subheaders, messages): every ASCII punctuation
+    character backslash-escaped, as CommonMark reads any of them, so a unit, theme or file name never becomes a
+    link, an image, emphasis, code, a heading, a list, HTML, LaTeX, a colour or an autolink."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", str(text))
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 __all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Preview", "Saved", "aligned_sections", "corpus_counts", "doc_rows",
