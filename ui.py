@@ -122,6 +122,34 @@ def rebuild_button() -> None:
         st.success(f"已重新构建：载入 {st.session_state.pop('dt_rebuilt')} 份报告。")
 
 
+def edit_metadata(shown: pd.DataFrame, existing: dict[str, dict], *, column_config: dict) -> None:
+    """The data page's metadata editor and its save button.
+
+    Unsaved edits are kept by file (``views.pending_edits``), so another session adding or removing a report does
+    not drop them or move them to another row; on save every cell is checked on the server
+    (``views.manifest_edits``) and what was refused is said, in Chinese, after the rebuild.
+    """
+    from analysis.store.manifest import write_manifest
+
+    pending = views.pending_edits(st.session_state.get("dt_editor_files"), st.session_state.get("dt_editor"),
+                                  st.session_state.get("dt_pending", {}))
+    st.session_state["dt_pending"] = pending
+    frame = views.with_edits(shown, pending)
+    st.session_state["dt_editor_files"] = frame["file"].tolist()
+    edited = st.data_editor(frame.set_axis(frame["file"].tolist()), hide_index=True, key="dt_editor",
+                            disabled=["file"], placeholder="", column_config=column_config)  # rows keyed by file
+    if st.button("保存元数据并重新解析", key="dt_meta"):
+        rows, refused = views.manifest_edits(edited.reset_index(drop=True), shown, existing)
+        write_manifest(source_dir(), rows)
+        for key in ("dt_pending", "dt_editor_files", "dt_editor"):
+            st.session_state.pop(key, None)
+        st.session_state["dt_refused"] = refused
+        build_store(force=True, done="元数据已保存到 manifest.csv，报告已重新解析。")
+        st.rerun()
+    for text in st.session_state.pop("dt_refused", []):
+        st.error(escape_markdown(text))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_tables(store_dir: str, version: str) -> store.Tables:
     """Every table of the store (cached on the store's version). A resource, not data: cached data is pickled and

@@ -16,16 +16,17 @@ STATUS_ZH = {"saved": "已保存", "same": "已存在（内容相同）", "kept_
 
 def upload() -> None:
     st.subheader("上传报告")
-    files = st.file_uploader("选择 .txt / .docx / .pdf 文件（可多选，每个不超过 20 MB）", type=["txt", "docx", "pdf"],
-                             accept_multiple_files=True, key="dt_files")
+    files = st.file_uploader("选择 .txt / .docx / .pdf 文件（可多选，每个不超过 20 MB）", accept_multiple_files=True,
+                             key="dt_files")   # no type=: Streamlit would raise on an odd name; save_upload says why
     clicked = st.button("保存并解析", key="dt_save", type="primary")
     if clicked and not files:
         st.warning("请先选择文件，并等上传完成后再点击。")
     if clicked and files:
-        saved = [views.save_upload(ui.source_dir(), f.name, f.getvalue()) for f in files]
-        result = ui.build_store(force=True, reveal=[s.name for s in saved if s.status in ("saved", "kept_beside")])
+        saved = views.save_uploads(ui.source_dir(), [(f.name, f.getvalue()) for f in files])
         st.session_state["dt_last"] = (pd.DataFrame([(s.name, STATUS_ZH[s.status], s.reason) for s in saved],
-                                                    columns=["文件", "结果", "原因"]), result)
+                                                    columns=["文件", "结果", "原因"]), None)   # shown even if the build fails
+        st.session_state["dt_last"] = (st.session_state["dt_last"][0], ui.build_store(
+            force=True, reveal=[s.name for s in saved if s.status in ("saved", "kept_beside")]))
         st.rerun()
     if "dt_last" in st.session_state:
         saved, result = st.session_state["dt_last"]
@@ -48,17 +49,13 @@ def draw() -> None:
     st.subheader("报告列表与元数据")
     rows, problems = manifest.read_manifest(ui.source_dir())
     shown = views.manifest_frame(t.documents, rows)
-    edited = st.data_editor(shown, hide_index=True, key="dt_editor", disabled=["file"], placeholder="", column_config={
+    ui.edit_metadata(shown, rows, column_config={
         "file": "文件", "title": "标题", "unit": "单位", "region": "地区",
         "unit_level": st.column_config.SelectboxColumn("层级", options=list(LEVELS), format_func=LEVEL_ZH.get),
         "year": st.column_config.NumberColumn("年份", min_value=1949, max_value=2100, step=1, format="%d"),
         "period": st.column_config.SelectboxColumn("时段", options=list(PERIODS), format_func=PERIOD_ZH.get)})
     for where, reason in problems:
         st.warning(f"{where}：{views.escape_markdown(reason)}")
-    if st.button("保存元数据并重新解析", key="dt_meta"):
-        manifest.write_manifest(ui.source_dir(), views.manifest_rows(edited, shown, rows))
-        ui.build_store(force=True, done="元数据已保存到 manifest.csv，报告已重新解析。")
-        st.rerun()
     ui.show_table(t.documents, "报告列表", columns=DOCUMENTS, key="dt_docs_t",
                   hide=tuple(c for c in DOCUMENTS if c.endswith(("_source", "_evidence"))))
     ui.review_queue()
@@ -87,8 +84,7 @@ def draw() -> None:
         c1, c2 = st.columns([1, 3])
         c1.download_button(f"下载{label}", path.read_bytes(), file_name=path.name, key=f"dt_dl_{kind}",
                            on_click="ignore")
-        new = c2.file_uploader(f"替换{label}（先校验，不合格则保留原文件）", type=[path.suffix.lstrip(".")],
-                               key=f"dt_up_{kind}")
+        new = c2.file_uploader(f"替换{label}（先校验，不合格则保留原文件）", key=f"dt_up_{kind}")
         if c2.button(f"校验并替换{label}", key=f"dt_rep_{kind}") and new is not None:
             try:
                 views.replace_resource(kind, new.getvalue(), ui.resources_dir(), name=new.name)

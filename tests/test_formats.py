@@ -334,3 +334,38 @@ def test_pdf_text_encrypted():
     pdf.set_encryption(owner_password="owner", user_password="user", encryption_method=EncryptionMethod.RC4)
     with pytest.raises(UnreadableReport, match=r"^enc\.pdf: encrypted PDF"):
         pdf_text(bytes(pdf.output()), path="enc.pdf")
+
+
+# ---------------------------------------------------------------------------------------------------- size limits
+
+
+def test_a_docx_whose_text_part_is_too_big_is_refused_before_it_is_parsed(monkeypatch, tmp_path):
+    from analysis.read import formats, report
+
+    body = "".join(f"<w:p><w:r><w:t>第{i}段：宣传思想文化工作</w:t></w:r></w:p>" for i in range(2000))
+    data = make_docx(body)
+    monkeypatch.setattr(formats, "MAX_DOCUMENT_PART", 50_000)
+    parsed = []
+    monkeypatch.setattr(formats, "_parse_xml", lambda *a: parsed.append(a) or None)
+    path = tmp_path / "big.docx"
+    path.write_bytes(data)
+    with pytest.raises(UnreadableReport, match="正文部分过大"):
+        report.read_report(path)
+    assert parsed == []
+
+
+@pytest.mark.parametrize("ext", [".txt", ".docx"])
+def test_a_report_with_more_text_than_the_limit_is_refused_naming_the_limit(monkeypatch, tmp_path, ext):
+    from analysis.read import report
+
+    text = "一、工作情况。" + "宣传思想文化工作取得新成效。" * 3000
+    monkeypatch.setattr(report, "MAX_CHARS", 40_000)
+    path = tmp_path / f"long{ext}"
+    path.write_bytes(text.encode() if ext == ".txt" else make_docx(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"))
+    with pytest.raises(UnreadableReport, match=r"报告过长：42,007 个字符（上限 40,000）"):
+        report.read_report(path)
+    monkeypatch.setattr(report, "MAX_CHARS", 10_000)
+    with pytest.raises(UnreadableReport, match=r"报告过长：(至少 )?\d"):
+        report.read_report(path)
+    monkeypatch.setattr(report, "MAX_CHARS", 50_000)
+    assert len(report.read_report(path).text) == len(text)

@@ -62,3 +62,28 @@ def test_a_figure_made_safe_holds_no_markup_from_its_labels_and_keeps_its_own_li
     assert safe["data"][0]["x"] == safe["layout"]["xaxis"]["categoryarray"]        # categories still match
     assert charts.unmarked(safe) == safe                                           # idempotent
     assert charts.unmarked({"text": charts.esc("<b>x</b>")}) == {"text": charts.esc("<b>x</b>")}
+
+
+def test_tables_offer_only_the_apps_formula_safe_downloads():
+    """Streamlit's own table toolbar writes cells as they are (``=HYPERLINK(…)``, ``@SUM``, ``+cmd|…``): it is
+    switched off for every table and the metadata editor; each table has the app's CSV/Excel downloads instead."""
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import config
+
+    path = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["client"]["disableDataExport"] is True
+    assert "client.disableDataExport" in config._config_options_template      # an option this Streamlit reads
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"点\")", "@SUM(1,1)*cmd|' /C calc'!A0", "+cmd|' /C calc'!A0",
+                                  "-2+3", "\t=1", "\r=1"])
+def test_the_apps_csv_download_is_formula_safe(cell):
+    import pandas as pd
+
+    from analysis.export import export_csv
+
+    text = export_csv(pd.DataFrame({"单位": [cell]})).decode("utf-8-sig")
+    value = text.splitlines()[1].strip('"')
+    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value

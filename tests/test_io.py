@@ -378,3 +378,25 @@ def test_list_reports_nested_manifest_is_a_problem(tmp_path):
 
 def test_supported_extensions():
     assert SUPPORTED == (".txt", ".docx", ".pdf")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(tmp_path, codec):
+    """Notepad's "Unicode" without its byte-order mark: NUL bytes alternate with the ASCII characters."""
+    path = tmp_path / "report.txt"
+    path.write_bytes(SAMPLE.encode(codec))
+    raw = read_report(path)
+    assert raw.text == CLEAN and raw.encoding == codec
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_or_any_ascii_is_read(codec):
+    text = "一、工作情况。二、存在问题。三、下一步工作打算。理论武装走深走实，宣传思想文化工作全面加强。" * 3
+    assert decode_bytes(text.encode(codec)) == (text, codec)
+
+
+@pytest.mark.parametrize("data", [bytes(range(256)) * 8, b"\x00\x01" * 200, "工作总结".encode() + b"\x00\x00abc",
+                                  "abc\n".encode("utf-16-le") + b"\x00\xd8" + b"\x00\x00" * 5])
+def test_binary_with_nul_bytes_is_still_refused(data):
+    with pytest.raises(UnreadableReport, match="binary file|neither"):
+        decode_bytes(data)

@@ -84,3 +84,41 @@ def test_unit_and_theme_names_reach_every_page_as_text(env):
             spec = json.loads(chart.proto.spec)
             strings = json.dumps({k: v for k, v in spec.items() if k != "config"}, ensure_ascii=False)
             assert "<a " not in strings and "<b>" not in strings, (path, strings[:300])
+
+
+@pytest.mark.usefixtures("server_mode")
+def test_an_upload_batch_with_odd_names_gives_every_file_a_result(env):
+    from tests.test_pages import REPORT
+
+    at = open_page("pages/data.py")
+    long_name = "关于" + "宣传思想文化工作" * 25 + "的总结.txt"
+    at.file_uploader(key="dt_files").set_value([("好.txt", REPORT.encode(), "text/plain"),
+                                                (long_name, REPORT.encode() + b"1", "text/plain"),
+                                                ("坏\x00名.txt", REPORT.encode() + b"2", "text/plain"),
+                                                ("说明.exe", b"MZ", "application/octet-stream")])
+    at.button(key="dt_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    results = shown(at, "dt_saved")
+    assert results["结果"].tolist() == ["已保存", "已保存", "已保存", "拒收"]
+    assert len(store.load(env / "data").documents) == 8
+
+
+@pytest.mark.usefixtures("server_mode")
+def test_metadata_edits_are_checked_on_the_server_and_kept_by_file(env):
+    from analysis.store.manifest import read_manifest
+
+    before, _ = read_manifest(env / "src")
+    files = sorted(store.load(env / "data").documents["file"])
+    at = open_page("pages/data.py")
+    at.session_state["dt_pending"] = {files[0]: {"unit": "第一行\n![x](http://x)"}, files[1]: {"unit": "新的单位"}}
+    at.run()
+    ok(at)
+    (env / "src" / "0_新报告.txt").write_text(pages.REPORT, encoding="utf-8")   # another session adds a report
+    at.run()
+    at.button(key="dt_meta").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    after, _ = read_manifest(env / "src")
+    assert after[files[1]]["unit"] == "新的单位"                              # the pending edit kept its file
+    assert after.get(files[0], {}).get("unit") == before.get(files[0], {}).get("unit")
+    said = [e.value.replace("\\", "") for e in at.error]
+    assert any(files[0] in text and "含换行" in text for text in said), said

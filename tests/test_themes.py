@@ -265,3 +265,21 @@ def test_with_themes_adds_hits_and_keeps_other_tables():
     with pytest.raises(AttributeError):
         _ = themed.figures
     assert with_themes(themed).base is base
+
+
+# ---------------------------------------------------------------------------------------------------- limits
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("version: 1\nthemes: " + "[" * 50_000 + "]" * 50_000 + "\n", "嵌套过深"),
+    ("version: 1\nthemes:\n  - id: a\n    name: 甲\n    keywords: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n", "嵌套过深"),
+    ("version: 1\nthemes:\n" + "".join(f"  - id: t{i}\n    name: 主题{i}\n    keywords: [词{i}甲, 词{i}乙]\n"
+                                       for i in range(40_000)), "过大"),
+    ("version: 1\nthemes:\n  - id: a\n    name: 甲\n    keywords: [" + ", ".join(f"词{i}" for i in range(6000))
+     + "]\n", "关键词过多"),
+])
+def test_a_codebook_too_big_or_too_deep_is_refused_with_a_reason(tmp_path, text, reason):
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadCodebook, match=reason):
+        load_codebook(path)

@@ -278,3 +278,93 @@ def test_doc_slice_equals_isin_selection(ids, wanted, grouped):
 ])
 def test_export_note_says_how_long_the_table_is_and_what_the_download_holds(shown, total, want):
     assert views.export_note(shown, total, 1_048_575) == want
+
+
+# ---------------------------------------------------------------------------------------------------- upload names
+
+
+def test_a_long_chinese_upload_name_is_cut_to_what_the_file_system_takes(tmp_path):
+    name = "关于" + "宣传思想文化工作" * 25 + "的总结.txt"                     # 205 characters, 613 bytes
+    saved = views.save_upload(tmp_path, name, "一、工作".encode())
+    assert saved.status == "saved" and saved.name.endswith(".txt")
+    assert len(saved.name.encode("utf-8")) <= views.MAX_NAME_BYTES and (tmp_path / saved.name).is_file()
+    again = views.save_upload(tmp_path, name, "一、不同".encode())          # the same long name: beside it
+    assert again.status == "kept_beside" and len(again.name.encode("utf-8")) <= 255
+
+
+def test_a_dangling_symlink_of_the_same_name_is_not_overwritten_and_the_file_is_kept_beside(tmp_path):
+    (tmp_path / "r.txt").symlink_to(tmp_path / "nowhere.txt")
+    saved = views.save_upload(tmp_path, "r.txt", b"new")
+    assert saved == views.Saved("r_2.txt", "kept_beside") and (tmp_path / "r_2.txt").read_bytes() == b"new"
+    assert (tmp_path / "r.txt").is_symlink() and not (tmp_path / "nowhere.txt").exists()
+
+
+@pytest.mark.parametrize("name", ["a\x00b.txt", "\x00.txt", "报告\x00\x00.txt", "a\ud800.txt", "a" * 300 + ".txt"])
+def test_odd_upload_names_are_saved_under_a_safe_name(tmp_path, name):
+    saved = views.save_upload(tmp_path, name, b"x")
+    assert saved.status == "saved" and "\x00" not in saved.name and (tmp_path / saved.name).read_bytes() == b"x"
+    saved.name.encode("utf-8")
+
+
+def test_every_file_of_a_batch_gets_its_own_result_even_when_one_fails(tmp_path, monkeypatch):
+    real = views._atomic_write
+
+    def failing(target, data, **kw):
+        if target.name.startswith("坏"):
+            raise OSError(28, "No space left on device")
+        return real(target, data, **kw)
+
+    monkeypatch.setattr(views, "_atomic_write", failing)
+    results = views.save_uploads(tmp_path, [("好.txt", b"a"), ("坏.txt", b"b"), ("也好.txt", b"c")])
+    assert [(r.name, r.status) for r in results] == [("好.txt", "saved"), ("坏.txt", "refused"), ("也好.txt", "saved")]
+    assert "No space left on device" in results[1].reason
+
+
+# ---------------------------------------------------------------------------------------------------- metadata edits
+
+
+def _editor_frames():
+    shown = pd.DataFrame({"file": ["a.txt", "b.txt"], "title": [None, "乙"], "unit": ["甲单位", None],
+                          "unit_level": [None, "city"], "region": [None, None],
+                          "year": pd.array([2021, None], dtype="Int64"), "period": [None, "H1"]})
+    return shown, shown.copy()
+
+
+@pytest.mark.parametrize("year,reason", [(2020.7, "整数"), (-1, "1949"), (0, "1949"), (1800, "1949"), ("abc", "整数"),
+                                         (2101, "2100")])
+def test_a_bad_year_in_the_editor_is_refused_with_a_reason_and_the_old_value_kept(year, reason):
+    shown, edited = _editor_frames()
+    edited["year"] = edited["year"].astype(object)
+    edited.loc[0, "year"] = year
+    edited.loc[1, "unit"] = "新单位"
+    rows, refused = views.manifest_edits(edited, shown, {"a.txt": {"year": 2019}})
+    assert {r["file"]: r.get("year") for r in rows}["a.txt"] == 2019          # the manifest's value stays
+    assert {r["file"]: r.get("unit") for r in rows}["b.txt"] == "新单位"      # the good edit is saved
+    assert len(refused) == 1 and "a.txt" in refused[0] and "年份" in refused[0] and reason in refused[0]
+
+
+@pytest.mark.parametrize("column,value", [("unit_level", "galaxy"), ("period", "Q9"), ("unit", "甲\n乙"),
+                                          ("title", "长" * 301)])
+def test_other_bad_cells_are_refused_too(column, value):
+    shown, edited = _editor_frames()
+    edited.loc[0, column] = value
+    rows, refused = views.manifest_edits(edited, shown, {})
+    assert all(r.get(column) != value for r in rows) and len(refused) == 1 and "a.txt" in refused[0]
+
+
+def test_a_good_edit_is_saved_as_it_was_typed():
+    shown, edited = _editor_frames()
+    edited["year"] = edited["year"].astype(object)
+    edited.loc[1, "year"] = 2023.0
+    edited.loc[1, "unit_level"] = "county"
+    rows, refused = views.manifest_edits(edited, shown, {})
+    assert refused == [] and {r["file"]: (r["year"], r["unit_level"]) for r in rows}["b.txt"] == (2023, "county")
+
+
+def test_pending_edits_follow_their_file_when_the_report_list_changes():
+    shown, _ = _editor_frames()
+    pending = views.pending_edits(["a.txt", "b.txt"], {"edited_rows": {1: {"unit": "乙单位"}}}, {})
+    grown = pd.concat([shown.iloc[:1], shown.iloc[:1].assign(file="aa.txt"), shown.iloc[1:]], ignore_index=True)
+    frame = views.with_edits(grown, pending)
+    assert frame.set_index("file").loc["b.txt", "unit"] == "乙单位"
+    assert frame.set_index("file").loc["aa.txt", "unit"] == "甲单位"

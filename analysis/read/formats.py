@@ -25,6 +25,9 @@ STYLES_PART = "word/styles.xml"
 
 # Zip-bomb guards for the parts that are read.
 MAX_UNCOMPRESSED = 200_000_000
+MAX_DOCUMENT_PART = 20_000_000
+"""The largest word/document.xml parsed (a 300-page report's is a few MB): the XML tree of a part takes about ten
+times its size, so a 190 MB part (45 million characters, under the expansion ratio) held 2 GB."""
 MAX_RATIO = 200
 RATIO_FLOOR = 1_000_000  # parts smaller than this may compress as well as they like
 
@@ -113,6 +116,10 @@ def _guard_sizes(archive: zipfile.ZipFile, parts: list[str]) -> None:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _Unreadable(f"refused: {name} expands {info.file_size // max(info.compress_size, 1)}-fold "
                               f"(more than {MAX_RATIO}); a zip bomb?")
+    document = archive.getinfo(DOCUMENT_PART) if DOCUMENT_PART in parts else None
+    if document is not None and document.file_size > MAX_DOCUMENT_PART:
+        raise _Unreadable(f"文档正文部分过大（{DOCUMENT_PART} 展开后 {document.file_size:,} 字节，上限 "
+                          f"{MAX_DOCUMENT_PART:,}）：请拆分后再载入")
     if total > MAX_UNCOMPRESSED:
         raise _Unreadable(f"refused: the document parts expand to {total:,} bytes (more than "
                           f"{MAX_UNCOMPRESSED:,}); a zip bomb?")

@@ -11,6 +11,7 @@ import math
 import os
 import re
 import tempfile
+import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -406,15 +407,20 @@ class Saved(NamedTuple):
     reason: str = ""
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ud800-\udfff]')
+MAX_NAME_BYTES = 200
+"""Longest uploaded file name kept, in UTF-8 bytes (file systems take 255 bytes, not characters: a Chinese
+character takes three), with room for a ``_N`` suffix."""
 
 
-def safe_filename(name: str, *, max_chars: int = 120) -> str:
-    """A plain base name for an uploaded file: no folders, no control or reserved characters, no leading dots.
+def safe_filename(name: str, *, max_chars: int = 120, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A plain base name for an uploaded file: no folders, no control, reserved or unpaired surrogate characters,
+    no leading dots, at most ``max_chars`` characters and ``max_bytes`` UTF-8 bytes (the extension is kept).
 
     Args:
         name: the name the browser sent (may hold a path such as ``../../x.txt`` or ``C:\\a\\b.txt``).
-        max_chars: longest result (the extension is kept).
+        max_chars: longest result in characters.
+        max_bytes: longest result in UTF-8 bytes.
     Returns:
         the safe name; "report" + extension when nothing is left.
     """
@@ -422,12 +428,17 @@ def safe_filename(name: str, *, max_chars: int = 120) -> str:
     base = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
     stem, ext = os.path.splitext(base)
     ext = ext.lower()
+    if len(ext.encode("utf-8")) > 16:          # not an extension anyone uses: keep it in the stem (then refused)
+        stem, ext = base, ""
     stem = stem.strip(" ._") or "report"
-    return stem[: max(1, max_chars - len(ext))] + ext
+    stem = stem[: max(1, max_chars - len(ext))]
+    room = max(1, max_bytes - len(ext.encode("utf-8")))
+    stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" ._") or "report"
+    return stem + ext
 
 
 def save_upload(folder: str | Path, name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Saved:
-    """Save one uploaded report into ``folder`` without ever overwriting a different existing file.
+    """Save one uploaded report into ``folder`` without ever overwriting a different existing file (or a link).
 
     Args:
         folder: the source folder.
@@ -436,8 +447,8 @@ def save_upload(folder: str | Path, name: str, data: bytes, *, max_bytes: int = 
         max_bytes: larger files are refused.
     Returns:
         Saved(name written or refused, status, reason): "saved"; "same" when an identical file is there;
-        "kept_beside" when a different file had the name (the new one gets a ``_2``… suffix); "refused" with the
-        reason (type or size).
+        "kept_beside" when a different file, a folder or a link had the name (the new one gets a ``_2``…
+        suffix); "refused" with the reason (type, size, or the file system's error in Chinese).
     """
     safe = safe_filename(name)
     ext = os.path.splitext(safe)[1]
@@ -448,16 +459,30 @@ def save_upload(folder: str | Path, name: str, data: bytes, *, max_bytes: int = 
     if not data:
         return Saved(safe, "refused", "文件为空")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     stem = os.path.splitext(safe)[0]
     candidate, n, status = safe, 1, "saved"
-    while (folder / candidate).exists():
-        if (folder / candidate).is_file() and (folder / candidate).read_bytes() == data:
-            return Saved(candidate, "same")
-        n += 1
-        candidate, status = f"{stem}_{n}{ext}", "kept_beside"
-    _atomic_write(folder / candidate, data, exclusive=True)
-    return Saved(candidate, status)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            target = folder / candidate
+            if not os.path.lexists(target):         # a dangling link "does not exist" but holds the name
+                try:
+                    _atomic_write(target, data, exclusive=True)
+                    return Saved(candidate, status)
+                except FileExistsError:             # a file appeared meanwhile: never overwrite
+                    pass
+            elif target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+                return Saved(candidate, "same")
+            n += 1
+            candidate, status = f"{stem}_{n}{ext}", "kept_beside"
+    except OSError as err:
+        return Saved(candidate, "refused", f"无法保存：{err.strerror or type(err).__name__}")
+
+
+def save_uploads(folder: str | Path, files: Iterable[tuple[str, bytes]], **kwargs) -> list[Saved]:
+    """``save_upload`` for each (name, bytes) of a batch: every file gets its own result, whatever happens to
+    the others."""
+    return [save_upload(folder, name, data, **kwargs) for name, data in files]
 
 
 def _atomic_write(target: Path, data: bytes, *, exclusive: bool = False) -> None:
@@ -558,7 +583,8 @@ def manifest_frame(documents: pd.DataFrame, rows: dict[str, dict]) -> pd.DataFra
     return df.sort_values("file", kind="stable").reset_index(drop=True)
 
 
-def manifest_rows(edited: pd.DataFrame, shown: pd.DataFrame, existing: dict[str, dict]) -> list[dict]:
+def manifest_rows(edited: pd.DataFrame, shown: pd.DataFrame, existing: dict[str, dict], *,
+                  typed: bool = True) -> list[dict]:
     """Rows for ``write_manifest`` after editing: a cell the user changed is written, other cells keep what the
     manifest already said (so inferred values are not frozen into the manifest unless edited).
 
@@ -566,6 +592,7 @@ def manifest_rows(edited: pd.DataFrame, shown: pd.DataFrame, existing: dict[str,
         edited: the frame after ``st.data_editor``.
         shown: the frame given to the editor (``manifest_frame``).
         existing: the manifest's rows (``read_manifest(folder)[0]``).
+        typed: years as int (False: as edited, for ``manifest_edits`` to check).
     Returns:
         one dict per file that has any value, in file order.
     """
@@ -582,11 +609,114 @@ def manifest_rows(edited: pd.DataFrame, shown: pd.DataFrame, existing: dict[str,
                 continue
             value, was = _none(value), _none(old.get(col))
             row[col] = value if value != was else _none(given.get(col))
-            if col == "year" and row[col] is not None:
+            if typed and col == "year" and row[col] is not None:
                 row[col] = int(row[col])
         if any(v is not None for k, v in row.items() if k != "file"):
             rows.append(row)
     return rows
+
+
+MAX_CELL_CHARS = 300
+"""Longest title, unit or region the metadata editor saves."""
+
+
+def manifest_edits(edited: pd.DataFrame, shown: pd.DataFrame,
+                   existing: dict[str, dict]) -> tuple[list[dict], list[str]]:
+    """``manifest_rows`` checked on the server before anything is written: a year must be a whole year in the
+    manifest's range, a level or period one of its codes, a title, unit or region one line of at most
+    ``MAX_CELL_CHARS``. A refused cell keeps what the manifest said; each refusal is a Chinese sentence naming the
+    file, the column, the value and why.
+
+    Returns:
+        (rows for ``write_manifest``, refusals).
+    """
+    from analysis.schema import LEVELS, PERIODS
+    from analysis.store.manifest import YEAR_RANGE
+
+    lo, hi = YEAR_RANGE
+    rows = manifest_rows(edited, shown, existing, typed=False)
+    refused = []
+    labels = {"title": "标题", "unit": "单位", "region": "地区", "unit_level": "层级", "year": "年份", "period": "时段"}
+    for row in rows:
+        given = existing.get(row["file"], {})
+        for col, value in list(row.items()):
+            if col == "file" or value is None or value == given.get(col):
+                continue
+            why = None
+            if col == "year":
+                year = _whole_number(value)
+                if year is None:
+                    why = f"须为整数年份（{lo}–{hi}）"
+                elif not lo <= year <= hi:
+                    why = f"须在 {lo}–{hi} 之间"
+                else:
+                    row[col] = year
+            elif col in ("unit_level", "period"):
+                options = LEVELS if col == "unit_level" else PERIODS
+                if value not in options:
+                    why = "须为下拉列表中的一项"
+            else:
+                text = str(value)
+                if len(text) > MAX_CELL_CHARS:
+                    why = f"过长（{len(text)} 个字符，上限 {MAX_CELL_CHARS}）"
+                elif any(unicodedata.category(c).startswith("C") for c in text):
+                    why = "含换行或控制字符"
+                else:
+                    row[col] = text.strip()
+            if why:
+                row[col] = given.get(col)
+                shown_value = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+                refused.append(f"{row['file']}：{labels[col]}“{shown_value}”未保存，{why}；保留原值。")
+    rows = [r for r in rows if any(v is not None for k, v in r.items() if k != "file")]
+    return rows, refused
+
+
+def _whole_number(value) -> int | None:
+    """``value`` as a whole number (2023, 2023.0, "2023"); None for anything else (2020.7, "abc", True)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if math.isfinite(number) and number.is_integer() else None
+
+
+def pending_edits(files: Sequence[str] | None, state: object, pending: dict[str, dict]) -> dict[str, dict]:
+    """The metadata editor's unsaved edits by file: ``pending`` updated with the editor's ``state`` (its
+    ``edited_rows``: row position → changes) read against ``files``, the files of the rows it showed. Kept by
+    file, an edit survives a change of the report list (the editor's rows are positions, and it starts afresh
+    when its rows change)."""
+    pending = {file: dict(changes) for file, changes in pending.items()}
+    edited_rows = state.get("edited_rows") if isinstance(state, dict) else None
+    if files is None or not isinstance(edited_rows, dict):
+        return pending
+    for position, changes in edited_rows.items():
+        try:
+            file = files[int(position)]
+        except (ValueError, IndexError):
+            continue
+        if isinstance(changes, dict):
+            pending.setdefault(file, {}).update(changes)
+    return pending
+
+
+def with_edits(shown: pd.DataFrame, pending: dict[str, dict]) -> pd.DataFrame:
+    """The editor's frame with the pending edits of its files put in (columns it has only)."""
+    frame = shown.copy()
+    where = {file: i for i, file in enumerate(frame["file"])}
+    for file, changes in pending.items():
+        if file in where:
+            for col, value in changes.items():
+                if col in frame.columns and col != "file":
+                    if col == "year":
+                        value = _whole_number(value) if value is not None else None
+                        if value is None and changes.get(col) is not None:
+                            continue
+                    frame.iloc[where[file], frame.columns.get_loc(col)] = value
+    return frame
 
 
 def _none(value):
@@ -638,6 +768,7 @@ _MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 __all__ = ["OUTLINE", "PALETTE", "PASSAGES", "Preview", "Saved", "aligned_sections", "corpus_counts", "doc_rows",
-           "doc_slice", "escape_markdown", "export_note", "find_cjk_font", "ledger_grid", "manifest_frame",
-           "manifest_rows", "mark_spans", "outline_rows", "replace_resource", "safe_filename", "save_upload", "short_label", "spans_in",
-           "term_shift_sentences", "theme_palette", "theme_passages", "theme_shift_sentences", "validate_resource"]
+           "doc_slice", "escape_markdown", "export_note", "find_cjk_font", "ledger_grid", "manifest_edits",
+           "manifest_frame", "manifest_rows", "mark_spans", "outline_rows", "pending_edits", "replace_resource",
+           "safe_filename", "save_upload", "save_uploads", "short_label", "spans_in", "term_shift_sentences",
+           "theme_palette", "theme_passages", "theme_shift_sentences", "validate_resource", "with_edits"]
