@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from analysis.tables import coverage, keyness, views
 TITLE = "宣传思想文化工作报告简报"
 HEADINGS = ("一、范围", "二、概况", "三、主题构成", "四、年度变化", "五、各单位特色词", "附录：所用报告清单")
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+_KALEIDO = threading.Lock()
 DISTINCTIVE_UNITS = 12
 """Units listed in the distinctive terms section (those with most reports)."""
 
@@ -177,7 +179,7 @@ def render_charts(figs: dict[str, Any]) -> tuple[dict[str, bytes], str]:
         import kaleido
 
         out = {}
-        with warnings.catch_warnings():
+        with _KALEIDO, warnings.catch_warnings():   # one browser session at a time in a process (the dashboard)
             warnings.simplefilter("ignore")   # plotly notes that its options are ignored by a running server
             kaleido.start_sync_server(silence_warnings=True)
             try:
