@@ -343,16 +343,19 @@ class _Matcher(NamedTuple):
     cues: dict[str, re.Pattern]
     strong: frozenset[str]
     min_hits: int
+    exclude_len: int = 0  # the longest text an exclusion can match
 
     def spans(self, clean: str):
         """(start, end, strong) of each of this theme's matches that counts: not inside an exclusion, and a
         cue keyword only with one of its cues in the same clause."""
         if self.pattern is None:
             return
-        covered = _covered(clean, self.exclude) if self.exclude else None
+        excl, reach = self.exclude, self.exclude_len
         for m in self.pattern.finditer(clean):
             start, end = m.span()
-            if covered is not None and 1 in covered[start:end]:
+            # an exclusion overlapping the match starts at most ``reach`` characters before it: look only there
+            if excl is not None and any(e.start(1) < end and start < e.end(1)
+                                        for e in excl.finditer(clean, max(0, start - reach), end + reach)):
                 continue
             word = m.group()
             cue = self.cues.get(word)
@@ -368,13 +371,17 @@ class _Matcher(NamedTuple):
 _CLAUSE_RE = re.compile(f"[{re.escape(CLAUSE_END)}]")
 
 
+CLAUSE_REACH = 200  # a cue is looked for at most this far from its keyword (a clause is rarely longer)
+
+
 def _clause_start(text: str, pos: int) -> int:
-    return max(text.rfind(ch, 0, pos) for ch in CLAUSE_END) + 1
+    lo = max(0, pos - CLAUSE_REACH)
+    return max(lo, max(text.rfind(ch, lo, pos) for ch in CLAUSE_END) + 1)
 
 
 def _clause_end(text: str, pos: int) -> int:
-    m = _CLAUSE_RE.search(text, pos)
-    return m.start() if m else len(text)
+    m = _CLAUSE_RE.search(text, pos, pos + CLAUSE_REACH)
+    return m.start() if m else min(len(text), pos + CLAUSE_REACH)
 
 
 @functools.lru_cache(maxsize=16)
@@ -384,22 +391,22 @@ def _matchers(codebook: Codebook) -> tuple[_Matcher, ...]:
         excl = _theme_regex(list(t.exclude))
         cues = {word: re.compile("|".join(re.escape(c) for c in sorted(words, key=len, reverse=True)))
                 for word, words in t.cues}
+        reach = max((len(e.replace(GAP, "")) + 12 * e.count(GAP) for e in t.exclude), default=0)
         out.append(_Matcher(t.id, _theme_regex(list(t.keywords) + list(t.phrases) + list(t.strong) + list(cues)),
                             re.compile(f"(?=({excl.pattern}))") if excl else None, cues, frozenset(t.strong),
-                            t.min_hits))
+                            t.min_hits, reach))
     return tuple(out)
 
 
 LIST_THEMES = 3  # a clause naming this many themes is a list of work areas: its matches are no evidence
 
 
-def _spans(clean: str, codebook: Codebook) -> list[tuple[int, int, int, bool]]:
+def _spans(clean: str, matchers: tuple[_Matcher, ...]) -> list[tuple[int, int, int, bool]]:
     """(matcher index, start, end, strong) of every match that counts, by position; matches in a clause that
     names ``LIST_THEMES`` or more themes ("理论武装、舆论引导、精神文明创建和文化建设") are dropped. The text is matched in
     Simplified script (offsets unchanged), so the codebook finds its words in Traditional reports too."""
     clean = to_simplified(clean)
-    found = sorted((start, k, end, strong) for k, m in enumerate(_matchers(codebook))
-                   for start, end, strong in m.spans(clean))
+    found = sorted((start, k, end, strong) for k, m in enumerate(matchers) for start, end, strong in m.spans(clean))
     if len({k for _, k, _, _ in found}) < LIST_THEMES:
         return [(k, start, end, strong) for start, k, end, strong in found]
     bounds = [m.start() for m in _CLAUSE_RE.finditer(clean)]
@@ -423,7 +430,7 @@ def match_themes(text: str, codebook: Codebook, *, blanked: bool = False) -> lis
     """
     clean = text if blanked else blank_masks(text)
     matchers = _matchers(codebook)
-    return [(matchers[k].theme, start, end) for k, start, end, _ in sorted(_spans(clean, codebook))]
+    return [(matchers[k].theme, start, end) for k, start, end, _ in sorted(_spans(clean, matchers))]
 
 
 def section_themes(text: str, heading: str | None, codebook: Codebook | None = None) -> list[str]:
@@ -439,7 +446,7 @@ def section_themes(text: str, heading: str | None, codebook: Codebook | None = N
     text = text if isinstance(text, str) else ""
     h0 = text.find(heading) if heading else -1
     h1 = h0 + len(heading) if h0 >= 0 else -1
-    return [codebook.ids[k] for k in _section_counts(blank_masks(text), h0, h1, codebook)]
+    return [codebook.ids[k] for k in _section_counts(blank_masks(text), h0, h1, _matchers(codebook))]
 
 
 def section_matches(text: str, heading: str | None, codebook: Codebook) -> list[tuple[str, int, int, str, bool]]:
@@ -451,10 +458,11 @@ def section_matches(text: str, heading: str | None, codebook: Codebook) -> list[
     h0 = text.find(heading) if heading else -1
     h1 = h0 + len(heading) if h0 >= 0 else -1
     clean = blank_masks(text)
-    counted = _section_counts(clean, h0, h1, codebook)
     matchers = _matchers(codebook)
+    spans = _spans(clean, matchers)
+    counted = _counted(spans, h0, h1, matchers)
     return [(matchers[k].theme, start, end, _entry(codebook.themes[k], to_simplified(clean[start:end])), k in counted)
-            for k, start, end, _ in sorted(_spans(clean, codebook))]
+            for k, start, end, _ in sorted(spans)]
 
 
 def _entry(theme: Theme, matched: str) -> str:
@@ -472,25 +480,19 @@ def _gapped(phrase: str) -> re.Pattern:
     return re.compile(GAP_RE.join(re.escape(p) for p in phrase.split(GAP) if p))
 
 
-def _section_counts(clean: str, h0: int, h1: int, codebook: Codebook) -> dict[int, tuple[int, int]]:
+def _section_counts(clean: str, h0: int, h1: int, matchers: tuple[_Matcher, ...]) -> dict[int, tuple[int, int]]:
     """{matcher index: (heading hits, body hits)} of the themes whose evidence reaches the minimum."""
+    return _counted(_spans(clean, matchers), h0, h1, matchers)
+
+
+def _counted(spans: list[tuple[int, int, int, bool]], h0: int, h1: int,
+             matchers: tuple[_Matcher, ...]) -> dict[int, tuple[int, int]]:
     counts: dict[int, list[int]] = {}
-    for k, start, _, strong in _spans(clean, codebook):
+    for k, start, _, strong in spans:
         slot = counts.setdefault(k, [0, 0, 0])
         slot[0 if h0 <= start < h1 else 1] += 1
         slot[2] |= strong
-    matchers = _matchers(codebook)
     return {k: (h, b) for k, (h, b, strong) in sorted(counts.items()) if matchers[k].counts(h, b, bool(strong))}
-
-
-def _covered(text: str, excl: re.Pattern) -> bytearray | None:
-    """1 at each position inside an exclusion phrase (exclusions may overlap each other), else None."""
-    covered = None
-    for m in excl.finditer(text):
-        if covered is None:
-            covered = bytearray(len(text))
-        covered[m.start(1):m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
-    return covered
 
 
 def code_sections(sections: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
@@ -528,11 +530,12 @@ def theme_hit_columns(sections: Iterable[tuple], codebook: Codebook) -> dict[str
         "body_hits": [...]}.
     """
     cols: dict[str, list] = {c: [] for c in THEME_HITS}
+    matchers = _matchers(codebook)
     for doc_id, section_id, heading, text in sections:
         text = text if isinstance(text, str) else ""
         h0 = text.find(heading) if isinstance(heading, str) and heading else -1
         h1 = h0 + len(heading) if h0 >= 0 else -1
-        for k, (h, b) in _section_counts(blank_masks(text), h0, h1, codebook).items():
+        for k, (h, b) in _section_counts(blank_masks(text), h0, h1, matchers).items():
             for c, v in zip(THEME_HITS, (doc_id, section_id, codebook.ids[k], h + b, h, b)):
                 cols[c].append(v)
     return cols
@@ -558,7 +561,7 @@ def document_theme_columns(doc_id: str, sections: list[tuple[str, int, int, str 
         heads.append((h0, h0 + len(heading) if h0 >= 0 else -1))
     counts: list[dict[str, list[int]]] = [{} for _ in sections]
     matchers = _matchers(codebook)
-    for k, pos, _, strong in _spans(clean, codebook):
+    for k, pos, _, strong in _spans(clean, matchers):
         i = max(bisect.bisect_right(starts, pos) - 1, 0)
         slot = counts[i].setdefault(k, [0, 0, 0])
         slot[0 if heads[i][0] <= pos < heads[i][1] else 1] += 1
