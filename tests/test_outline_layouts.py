@@ -107,6 +107,19 @@ def test_run_in_unnumbered_heads_at_paragraph_starts(script):
     assert heads(text, 2) == expected
 
 
+def test_sentence_opening_a_section_before_its_numbered_list_is_no_head():
+    text = "导语。\n一、工作情况\n坚持围绕中心。全镇正文内容。\n（一）理论武装。正文。\n（二）新闻宣传。正文。\n二、存在问题\n不足。"
+    assert heads(text, 2) == ["（一）理论武装", "（二）新闻宣传"]
+
+
+def test_run_in_heads_below_a_numbered_heading_hold_their_items_and_close_at_the_next_number():
+    text = ("导语。\n一、工作情况\n（一）理论武装。正文。\n加强组织领导。一是成立小组。二是分解责任。\n强化阵地管理。正文。\n"
+            "（二）新闻宣传。正文。")
+    assert heads(text, 2) == ["（一）理论武装", "（二）新闻宣传"]
+    assert heads(text, 3) == ["加强组织领导", "强化阵地管理"]
+    assert heads(text, 4) == ["一是成立小组", "二是分解责任"]
+
+
 def test_run_in_head_after_a_heading_on_a_one_line_report():
     body = "深入贯彻落实部署，精心谋划推动，形成浓厚氛围。" * 8
     text = f"工作总结 导语介绍全年工作情况。 一、全年工作总结 聚焦主线主题，抓实学习教育。{body} 二、存在问题 基础薄弱。"

@@ -43,7 +43,7 @@ ORDINAL_GROUP = {"cn_paren": "cp", "num_paren": "np", "circled": "ci", "cn_di": 
                  "cn_dun": "cu", "num": "nu", "bracket": "br", "dash": "da"}
 # Usual importance: a marker closes open levels of strictly less important types (higher rank).
 RANK = {"plain": 0, "bracket": 1, "cn_dun": 1, "cn_paren": 2, "circled": 2, "cn_di": 3, "cn_shi": 3,
-        "num": 3, "dash": 4, "num_paren": 4, "runin": 2}
+        "num": 3, "dash": 4, "num_paren": 4, "runin": 2.5}
 # Which markers may stand where: at a line start, after a sentence end or colon, after a space run.
 AFTER_SPACE = {"cn_dun", "cn_paren", "circled", "bracket"}
 SENTENCE_END = "。；！？!?;"
@@ -114,6 +114,10 @@ def outline_records(text: str, *, doc_id: str = "doc") -> list[dict]:
     wrapped = looks_hard_wrapped(text)
     cands = _candidates(text, title_end, wrapped)
     nodes = _build_tree(cands)
+    intro = _intro_sentences(nodes)
+    if intro:
+        cands = [c for c in cands if id(c) not in intro]
+        nodes = _build_tree(cands)
     lead = _lead_sentence(text, nodes, title_end)
     if lead is not None:
         nodes = _build_tree(sorted([*cands, lead], key=lambda n: n.start))
@@ -394,6 +398,8 @@ def _build_tree(cands: list[_Node]) -> list[_Node]:
     """Accept the candidates that continue or open a list; nest by first appearance, close by rank."""
     stack: list[_Node] = []
     accepted: list[_Node] = []
+    for c in cands:  # a tree may be built again from the same candidates
+        c.parent, c.children, c.level, c.restart = None, [], 0, False
     top_types = _top_candidates(cands)
     for c in cands:
         where = c.where
@@ -427,6 +433,18 @@ def _build_tree(cands: list[_Node]) -> list[_Node]:
         stack.append(c)
         accepted.append(c)
     return accepted
+
+
+def _intro_sentences(nodes: list[_Node]) -> set[int]:
+    """Run-in heads that only open their section: the first child, childless, and the next node a numbered heading
+    at their level (一、工作情况 / 坚持围绕中心。正文 / （一）…): the sentence introduces the list, it heads nothing."""
+    out = set()
+    for node, nxt in itertools.pairwise(nodes):
+        first = node.parent is None or node.parent.children[0] is node
+        if (node.kind == "runin" and first and not node.children and nxt.level == node.level
+                and nxt.kind not in UNNUMBERED and RANK[nxt.kind] < RANK["runin"]):
+            out.add(id(node))
+    return out
 
 
 LEAD_MAX = 120
