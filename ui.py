@@ -100,6 +100,7 @@ def build_store(*, force: bool = False, from_scratch: bool = False, reveal: list
     finally:
         bar.progress(1.0, text="解析完成")
         bar.empty()
+        store.release_memory()       # a large upload's parse must not stay in the server's memory
     load_tables.clear()
     if done:
         st.session_state["done_note"] = done

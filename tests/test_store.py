@@ -1007,3 +1007,31 @@ def test_a_file_name_that_is_not_utf8_is_a_problem_naming_it_and_the_rest_loads(
     assert any("报告二〇二三.txt" in reason for reason in bad["reason"])     # the name read as GBK, as a hint
     assert not store.is_stale(seeds_copy, dst)
     assert len(store.load(dst).documents) == 5
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and trims glibc's heap")
+def test_release_memory_hands_a_large_reports_parse_back_to_the_system(seeds_copy, tmp_path):
+    """The dashboard parses uploads in the server process: what a large report took must not stay there."""
+    import subprocess
+
+    code = f"""
+import sys
+from pathlib import Path
+from analysis import store
+def rss():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS")) // 1024
+src = Path({str(seeds_copy)!r})
+store.build(src, {str(tmp_path / "data")!r}, progress=False)
+before = rss()
+base = (src / "001_375888be8f029476.txt").read_text(encoding="utf-8")
+(src / "big.txt").write_text("\\n".join(base + f"第{{i}}次。" for i in range(100)), encoding="utf-8")
+assert store.build(src, {str(tmp_path / "data")!r}, progress=False).loaded == 1
+grown = rss()
+store.release_memory()
+print(before, grown, rss())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    before, grown, after = map(int, out)
+    assert grown - before > 20, "the large report took too little memory to tell"
+    assert after - before < (grown - before) / 2, (before, grown, after)

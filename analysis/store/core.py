@@ -1015,6 +1015,20 @@ def check_source(src: str | Path, dst: str | Path, manifest: dict | None = None)
                           here["source"])
 
 
+def release_memory() -> None:
+    """Hand the memory a build or a parse freed back to the system: Python's and Arrow's freed blocks stay in the
+    process otherwise (a server that parsed a large upload kept 1.3 GB). Call it after a build in a long-lived
+    process (the dashboard)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 # ---------------------------------------------------------------------------------------------------- staleness
 
 
