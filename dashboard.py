@@ -31,6 +31,7 @@ except Exception as err:  # noqa: BLE001 - any failure here is shown in Chinese;
     ui.show_error(err)
     if nav.title != "数据":
         st.stop()
-if nav.title != "数据" and ui.nothing_selected(nav.title):   # the filter matches no report: say so, draw nothing
+title = getattr(nav, "title", "数据")     # a page run outside a session (a spawned process importing __main__) has none
+if title != "数据" and ui.nothing_selected(title):   # the filter matches no report: say so, draw nothing
     st.stop()
 nav.run()

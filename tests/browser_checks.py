@@ -56,6 +56,13 @@ CHART_LABELS_JS = r"""
 }))
 """
 
+CUT_BUTTONS_JS = r"""
+() => [...document.querySelectorAll("[data-testid='stDownloadButton'] button, [data-testid='stButton'] button")]
+  .filter(b => b.getClientRects().length && b.scrollWidth > b.clientWidth + 1)
+  .map(b => b.innerText)
+"""
+"""Buttons whose label does not fit (drawn cut, as "下…")."""
+
 ALLOWED_WORDS = {"CSV", "Excel", "PNG", "SVG", "PDF", "DOCX", "TXT", "YAML", "XLSX", "UTF", "BOM", "MB", "KB",
                  "TF", "IDF", "Word", "csv", "xlsx", "txt", "docx", "pdf", "yaml", "png", "svg"}
 """File formats, units of size and measure names that have no Chinese name (the rest must be Chinese)."""

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from bench.browser import start_server, stop_server
-from tests.browser_checks import CHART_LABELS_JS, VISIBLE_TEXT_JS, corpus, data_words, english_words, label_collisions
+from tests.browser_checks import (
+    CHART_LABELS_JS,
+    CUT_BUTTONS_JS,
+    VISIBLE_TEXT_JS,
+    corpus,
+    data_words,
+    english_words,
+    label_collisions,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -157,6 +165,7 @@ def test_every_page_on_a_large_store_is_chinese_and_its_labels_never_collide(big
         if english:
             problems.append(f"{title}: English on the page {english}")
         problems += [f"{title}: {c}" for c in label_collisions(page.evaluate(CHART_LABELS_JS))]
+        problems += [f"{title}: button label cut: {b}" for b in page.evaluate(CUT_BUTTONS_JS)]
     assert not problems, "\n".join(problems)
 
 

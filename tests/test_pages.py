@@ -347,6 +347,7 @@ def test_year_charts_order_years_as_numbers_and_leave_missing_years_as_gaps(env,
     ok(at)
     spec = _charts(at)[index]
     assert spec["layout"]["xaxis"]["type"] == "linear"
+    assert spec["layout"]["yaxis"]["title"]["standoff"] >= 10     # the rotated title clears the tick labels
     for x in _year_traces(spec):
         assert all(isinstance(v, int) for v in x) and x == sorted(x)
     if spec["data"][0]["type"] == "scatter":       # lines: the missing year is drawn as a break
