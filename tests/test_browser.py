@@ -201,6 +201,16 @@ def test_grouping_and_raw_counts_live_in_the_url(server, page):
     assert page.get_by_test_id("stSidebar").locator("input[type=checkbox]").first.is_checked()
 
 
+def test_download_buttons_keep_their_whole_label_in_narrow_columns(server, page):
+    """Side by side in 对读's columns the buttons read "下…" / "下."."""
+    url, _ = server
+    page.set_viewport_size({"width": 900, "height": 1600})
+    open_page(page, url + "/compare", "对读")
+    assert page.locator("[data-testid='stDownloadButton']").count() > 2
+    assert page.evaluate(CUT_BUTTONS_JS) == []
+    page.screenshot(path=str(ARTIFACTS / "compare_narrow.png"), full_page=False)
+
+
 def test_csv_download_starts_with_the_bom(server, page):
     url, _ = server
     open_page(page, url + "/", "总览")
