@@ -52,10 +52,11 @@ def _rss_mb(pid: int) -> float:
 
 async def _session(browser, url: str, paths: list[str], timings: dict[str, list[float]], errors: list[str]) -> None:
     context = await browser.new_context(viewport={"width": 1440, "height": 1200})
+    context.set_default_timeout(600_000)
     page = await context.new_page()
     for path in paths:
         started = time.perf_counter()
-        await page.goto(f"{url}/{path}")
+        await page.goto(f"{url}/{path}", wait_until="commit", timeout=600_000)
         await page.wait_for_selector("[data-testid='stApp']", timeout=600_000)
         await page.wait_for_selector(IDLE, timeout=600_000)
         timings.setdefault(path or "overview", []).append(time.perf_counter() - started)
