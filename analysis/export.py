@@ -442,11 +442,12 @@ BOOL_ZH = {True: "是", False: "否"}
 LANGS = ("zh", "en")
 MARKER_ZH = {"cn_dun": "一、", "cn_paren": "（一）", "cn_shi": "一是", "cn_di": "第一，", "num": "1.", "num_paren": "(1)",
              "circled": "㈠", "bracket": "【】", "plain": "无序号", "preamble": "导语"}
-SOURCE_ZH = {"manifest": "清单", "title": "标题", "heading": "一级标题", "calendar": "政治日历", "body": "正文"}
+SOURCE_ZH = schema.SOURCE_ZH
 CODES_ZH: dict[str, dict[str, str]] = {
     "kind": {**schema.KIND_ZH, "numeric": "数字遮盖", "name": "名称遮盖"}, "period": schema.PERIOD_ZH,
     "next_period": schema.PERIOD_ZH, "unit_level": schema.LEVEL_ZH, "marker_type": MARKER_ZH,
     **{f"{f}_source": SOURCE_ZH for f in ("title", "unit", "unit_level", "region", "year", "period")},
+    **{f"{f}_confidence": schema.CONFIDENCE_ZH for f in ("year", "period", "unit", "unit_level", "region")},
 }
 """Coded columns as the UI and the Chinese exports write them (district → 区级, annual → 全年, preamble → 导语)."""
 

@@ -21,6 +21,7 @@ LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "distric
 PERIOD_ZH = {"H1": "上半年", "H2": "下半年", "Q1": "一季度", "Q2": "二季度", "Q3": "三季度",
              "Q4": "四季度", "Q1-Q3": "前三季度", "annual": "全年"}
 CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
+SOURCE_ZH = {"manifest": "清单", "title": "标题", "heading": "小标题", "calendar": "政治日历", "body": "正文"}
 KIND_ZH = {"preamble": "导语", "achievements": "工作成效", "problems": "问题不足",
            "plans": "工作计划", "other": "其他"}
 

@@ -182,6 +182,7 @@ def test_a_plenum_held_late_in_a_year_dates_that_years_annual_report_and_the_nex
 @pytest.mark.parametrize("text,year", [
     ("某县宣传工作总结\n深入开展保持共产党员先进性教育活动。", 2005),
     ("某县宣传工作总结\n围绕“四个全面”战略布局开展专题学习。", 2015),
+    ("某县宣传工作总结\n开展社会主义荣辱观（八荣八耻）主题教育。", 2006),
     ("二○○九年宣传工作总结\n一、工作情况\n正文。", 2009),
 ])
 def test_calendar_markers_and_chinese_numeral_years(text, year):

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import schema
 from analysis.errors import ReportLensError
 from analysis.schema import Column
 from analysis.store import manifest
 
 FIELDS = ("year", "period", "unit", "unit_level", "region")
 FIELD_ZH = {"year": "年份", "period": "时段", "unit": "单位", "unit_level": "层级", "region": "地区"}
-SOURCE_ZH = {"title": "标题", "heading": "小标题", "calendar": "政治日历", "body": "正文", "manifest": "人工"}
+SOURCE_ZH = schema.SOURCE_ZH
 
 REVIEW = {
     "file": Column("str", "the report file", "文件"),
