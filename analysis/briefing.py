@@ -334,7 +334,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run_briefing(args: argparse.Namespace) -> int:
     """Run ``briefing``: 0 on success, 2 for a bad filter or option, 1 when the store cannot be read."""
-    from analysis.export import filter_from_args
+    from analysis.export import _fail, filter_from_args
     from analysis.query.filters import validate_filter
 
     try:
@@ -358,11 +358,6 @@ def run_briefing(args: argparse.Namespace) -> int:
     print(f"briefing: {content.n_reports} reports, {content.n_units} units, charts by {content.chart_engine or '-'}"
           f" → {path}", file=sys.stderr)
     return 0
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
 
 
 __all__ = ["HEADINGS", "TITLE", "BriefingContent", "briefing", "briefing_docx", "figures", "register",

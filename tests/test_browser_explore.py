@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.browser import start_server, stop_server
+from tests import test_browser
 from tests.test_browser import ARTIFACTS, CHROMIUM, open_page, settle
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,7 @@ if not Path(CHROMIUM).is_file():
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = 150
 COUNT = re.compile(r"原文 (\d+) 处（点击的数字：(\d+)）")
+browser, page = test_browser.browser, test_browser.page   # Chromium and a fresh page, as the other browser tests
 
 
 @pytest.fixture(scope="module")
@@ -40,27 +42,6 @@ def server(tmp_path_factory, shared_dir):
         yield url, base
     finally:
         stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1600}, accept_downloads=True, locale="zh-CN")
-    pg = context.new_page()
-    try:
-        yield pg
-    finally:
-        context.close()
 
 
 def click_point(pg, chart_key: str, want, *, selector: str = ".scatterlayer .trace") -> list:
