@@ -148,37 +148,33 @@ def _kill_everywhere(source: Path, base: Path | None, tmp_path: Path, before: di
     return tried, intact
 
 
-def test_a_build_killed_at_any_file_event_leaves_the_previous_or_the_new_store(src, tmp_path, calls):  # noqa: F811
+def _changed(folder: Path, base: Path) -> None:
+    (folder / "a.txt").write_text("一、改过\n新内容", encoding="utf-8")       # changed, added, removed
+    (folder / "d.txt").write_text("四、丁\n内容4", encoding="utf-8")
+    (folder / "c.txt").unlink()
+
+
+def _touched(folder: Path, base: Path) -> None:
+    os.utime(folder / "b.txt", ns=(1_000_000_000, 1_000_000_000))       # same bytes: only the manifest changes
+
+
+def _earlier_layout(folder: Path, base: Path) -> None:
+    from tests.test_store import _legacy
+
+    _legacy(base)                                      # the store as the previous version wrote it: no snapshot
+
+
+@pytest.mark.parametrize("change", [_changed, _touched, _earlier_layout], ids=["changed", "touched", "earlier-layout"])
+def test_a_build_killed_at_any_file_event_leaves_the_previous_or_the_new_store(src, tmp_path, calls,  # noqa: F811
+                                                                               change):
     base = tmp_path / "base"
     store.build(src, base)
     before = _frames(base)
-    (src / "a.txt").write_text("一、改过\n新内容", encoding="utf-8")       # changed, added, removed
-    (src / "d.txt").write_text("四、丁\n内容4", encoding="utf-8")
-    (src / "c.txt").unlink()
+    change(src, base)
     tried, intact = _kill_everywhere(src, base, tmp_path, before)
     assert tried == intact > 10
 
 
 def test_a_first_build_killed_at_any_file_event_leaves_no_store_or_the_whole_store(src, tmp_path, calls):  # noqa: F811
     tried, intact = _kill_everywhere(src, None, tmp_path, None)
-    assert tried == intact > 10
-
-
-def test_a_touch_only_build_killed_at_any_event_leaves_the_previous_or_new_store(src, tmp_path, calls):  # noqa: F811
-    base = tmp_path / "base"
-    store.build(src, base)
-    before = _frames(base)
-    os.utime(src / "b.txt", ns=(1_000_000_000, 1_000_000_000))       # same bytes: only the manifest changes
-    tried, intact = _kill_everywhere(src, base, tmp_path, before)
-    assert tried == intact > 0
-
-
-def test_moving_a_store_of_the_earlier_layout_killed_at_any_event_leaves_it_readable(src, tmp_path, calls):  # noqa: F811
-    from tests.test_store import _legacy
-
-    base = tmp_path / "base"
-    store.build(src, base)
-    before = _frames(base)
-    _legacy(base)                                                      # tables and manifest.json in the folder
-    tried, intact = _kill_everywhere(src, base, tmp_path, before)
     assert tried == intact > 10
