@@ -292,21 +292,10 @@ def _table(doc: Any, df: pd.DataFrame) -> None:
 
 def write_briefing(tables: Any, flt: Filter, path: str | Path) -> tuple[Path, BriefingContent]:
     """Write the briefing of ``flt`` to ``path`` (a temporary file first, then renamed: never half written)."""
-    import os
-    import tempfile
+    from analysis.export import write_bytes_atomically
 
     content = briefing(tables, flt)
-    data = briefing_docx(content)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".briefing-", suffix=".docx", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    path = write_bytes_atomically(briefing_docx(content), path)
     return path, content
 
 

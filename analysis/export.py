@@ -654,6 +654,17 @@ def write_export(df: pd.DataFrame, path: str | Path, *, labels: dict[str, str] |
     if suffix not in FORMATS:
         raise ValueError(value_invalid_msg("output extension", suffix or path.name, FORMATS))
     data = export_csv(df, labels=labels, lang=lang) if suffix == ".csv" else export_xlsx(df, labels=labels, lang=lang)
+    return write_bytes_atomically(data, path)
+
+
+def write_bytes_atomically(data: bytes, path: str | Path) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it into place: the file
+    is either the old one or the whole new one, never half written.
+
+    Returns:
+        the path written.
+    """
+    path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
