@@ -51,11 +51,11 @@ def word_cloud(flt) -> None:
 def draw() -> None:
     st.title("词语")
     flt = ui.current_filter()
-    top = st.slider("显示前 N 个词", 10, 100, 30, step=5, key="tm_top")
     word_cloud(flt)
     ui.caption(flt, "已去除停用词、遮盖符和数字。")
 
     weighting = ui.weighting()
+    top = st.slider("高频词图显示前 N 个词", 10, 100, 30, step=5, key="tm_top")   # the cloud has its own count
     tt = ui.run(keyness.top_terms, flt, top=int(top), weighting=weighting)
     value, unit = ("count", "次") if weighting == "count" else ("per_10k", "次/每万字")
     fig = px.bar(tt, x=value, y="term", orientation="h", labels={value: unit, "term": "词语", "n_docs": "报告数"},

@@ -731,3 +731,18 @@ def test_themes_page_warns_about_years_with_few_reports(env):
     expected = support.group_warnings(tf.drop_duplicates("year"), "year")
     assert [w.value for w in at.warning] == expected
     assert "2020（1 份）" in expected[0] and "2022（2 份）" in expected[0]
+
+
+def test_terms_page_each_word_count_sits_with_the_chart_it_drives(env, downloads):
+    """The cloud's count sits among the cloud's controls; the top-terms count comes after the cloud and drives the
+    bar chart (a count above the cloud that does not drive it read as if it did)."""
+    at = open_page("pages/terms.py")
+    ok(at)
+    keys = [getattr(e, "key", None) for e in at.main.slider]
+    assert keys.index("tm_cloud_n") < keys.index("tm_top")
+    if at.image:
+        at.slider(key="tm_cloud_n").set_value(50).run()
+        assert len(made(downloads["词云词频.csv"]).decode("utf-8-sig").splitlines()) - 1 <= 50
+    at.slider(key="tm_top").set_value(10).run()
+    assert len(shown(at, "tm_top_t")) == 10
+    assert "高频词" in at.slider(key="tm_top").label
