@@ -206,7 +206,7 @@ def test_download_buttons_keep_their_whole_label_in_narrow_columns(server, page)
     url, _ = server
     page.set_viewport_size({"width": 900, "height": 1600})
     open_page(page, url + "/compare", "对读")
-    assert page.locator("[data-testid='stDownloadButton']").count() > 2
+    page.locator("[data-testid='stDownloadButton']").nth(2).wait_for(timeout=60_000)   # drawn below the fold last
     assert page.evaluate(CUT_BUTTONS_JS) == []
     page.screenshot(path=str(ARTIFACTS / "compare_narrow.png"), full_page=False)
 
