@@ -144,18 +144,14 @@ def _parse_row(raw: dict[str, str]) -> tuple[dict, list[str]]:
     problems: list[str] = []
     if row["file"]:
         row["file"] = row["file"].replace("\\", "/").removeprefix("./")
-    if row["unit_level"]:
-        level = _LEVEL_FROM_ZH.get(row["unit_level"], row["unit_level"])
-        if level not in schema.LEVELS:
-            problems.append(value_invalid_msg("unit_level", row["unit_level"], schema.LEVELS))
-            level = None
-        row["unit_level"] = level
-    if row["period"]:
-        period = _PERIOD_FROM_ZH.get(row["period"], row["period"])
-        if period not in schema.PERIODS:
-            problems.append(value_invalid_msg("period", row["period"], schema.PERIODS))
-            period = None
-        row["period"] = period
+    for field, from_zh, allowed in (("unit_level", _LEVEL_FROM_ZH, schema.LEVELS),
+                                    ("period", _PERIOD_FROM_ZH, schema.PERIODS)):
+        if row[field]:
+            code = from_zh.get(row[field], row[field])   # a Chinese label (区级, 上半年) or the code itself
+            if code not in allowed:
+                problems.append(value_invalid_msg(field, row[field], allowed))
+                code = None
+            row[field] = code
     if row["year"]:
         year = _parse_year(row["year"])
         if year is None:
