@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import streamlit as st
 
 from analysis import export, store
 from analysis.errors import BadCodebook, OtherSource, ReportLensError, StoreCorrupt, UnreadableReport
-from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx
+from analysis.export import EXCEL_MAX_ROWS, Preview, export_csv, export_xlsx, outline_columns
 from analysis.query.facets import empty_note, facet_options, widen
 from analysis.query.filters import FILTER_KEYS, Filter
 from analysis.schema import CONFIDENCE_ZH, KIND_ZH, KINDS, LEVEL_ZH, PERIOD_ZH, PROBLEMS, Column, labels_zh
@@ -470,8 +470,13 @@ def show_table(df: pd.DataFrame, name: str, *, columns: dict[str, Column] | None
         st.dataframe(view, hide_index=True, height=height or "auto", placeholder="", column_config=notes or None)
         if len(shown) > len(view):
             st.caption(views.export_note(len(view), len(shown), EXCEL_MAX_ROWS))
-        downloads(shown, name, key=key)
+        downloads(shown, name, key=key, paths=_paths(columns, extra))
     return shown
+
+
+def _paths(columns: dict[str, Column] | None, extra: dict[str, str] | None) -> list[str]:
+    """The headers of a shown table's outline-path columns (its CSV writes them as 2·3·1)."""
+    return outline_columns(columns, {**labels_zh(columns), **(extra or {})}) if columns else []
 
 
 def _number_config(df: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, Column] | None,
@@ -487,13 +492,14 @@ SHOW_ROWS = 5_000
 has hundreds of thousands)."""
 
 
-def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str) -> None:
+def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str, paths: Collection[str] = ()) -> None:
     """CSV (UTF-8 with BOM, formula-safe) and .xlsx download buttons for ``df`` as shown, or for the table a
     function gives. Both files are made when their button is clicked, not on every rerun (a CSV of a table by
-    report at national scale takes about a second; an .xlsx of thousands of rows several)."""
+    report at national scale takes about a second; an .xlsx of thousands of rows several). ``paths``: the columns
+    holding outline paths (the CSV writes 1.10 as 1·10, which Excel keeps as text; the workbook as written)."""
     fetch = df if callable(df) else (lambda: df)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("下载 CSV", lambda: export_csv(fetch()), file_name=f"{name}.csv", mime="text/csv",
+    left.download_button("下载 CSV", lambda: export_csv(fetch(), paths=paths), file_name=f"{name}.csv", mime="text/csv",
                          key=f"{key}_csv", on_click="ignore")
     right.download_button("下载 Excel", lambda: export_xlsx(fetch()), file_name=f"{name}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -520,7 +526,8 @@ def show_export(preview: Preview, fetch: Callable[[], pd.DataFrame], name: str, 
             st.info("表格超过 Excel 工作表的行数上限，网页不提供下载。请缩小筛选范围，或在命令行导出：")
             st.code(command, language="bash")
             return
-        downloads(lambda: shown_frame(fetch(), columns=columns, hide=hide, extra=extra), name, key=key)
+        downloads(lambda: shown_frame(fetch(), columns=columns, hide=hide, extra=extra), name, key=key,
+                  paths=_paths(columns, extra))
 
 
 def review_queue() -> None:

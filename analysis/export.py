@@ -2,8 +2,9 @@
 
 ``EXPORTS`` maps an export name to an ``ExportSpec``: a function ``(tables, flt, *, query, groups, codebook,
 top, by) -> DataFrame`` and the output table's contract (column → Column, for Chinese headers).
-``export_csv`` writes UTF-8 with a BOM, CRLF line ends (as Excel expects) and neutralises formula-like text
-cells (a leading ``'`` before ``= + - @``, tab or CR); ``export_xlsx`` writes every text as a text cell (never a formula).
+``export_csv`` writes UTF-8 with a BOM, CRLF line ends (as Excel expects), neutralises formula-like text
+cells (a leading ``'`` before ``= + - @``, tab or CR) and writes outline paths as 2·3·1 (``csv_path``: Excel reads
+1.10 as the number 1.1); ``export_xlsx`` writes every text as a text cell (never a formula, 1.10 kept as written).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import shlex
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -475,6 +476,24 @@ def rounded(value: float) -> float:
     return float(f"{value:.3g}") if abs(value) < 1e-4 else round(value, 4)
 
 
+CSV_PATH_SEPARATOR = "\u00b7"
+"""Joins the levels of an outline path in a CSV: the middle dot (1·10, 2·3·1), which no spreadsheet reads as a
+number, date or time; a CSV cell has no text type, and a formula (="1.10") or an invisible mark is not wanted."""
+
+
+def csv_path(text: str) -> str:
+    """An outline path as a CSV cell: "1.10" → "1·10", "2.3.1" → "2·3·1"; a one-level "1" and any other text stay
+    as they are (Excel reads 1.10 as the number 1.1 and 1-10, 1/10 as dates)."""
+    parts = text.split(".")
+    return CSV_PATH_SEPARATOR.join(parts) if len(parts) > 1 and all(p.isdigit() for p in parts) else text
+
+
+def outline_columns(columns: dict[str, Column], labels: dict[str, str] | None = None) -> list[str]:
+    """The columns of a table contract that hold outline paths (``Column.outline_path``), by name, or by their
+    header in ``labels`` when given (a page's table is renamed to its headers before it is written)."""
+    return [(labels or {}).get(c, c) for c, col in columns.items() if col.outline_path]
+
+
 def neutralise(text: str) -> str:
     """A leading ``'`` before text Excel would read as a formula (``= + - @``, tab, CR)."""
     return "'" + text if text.startswith(DANGEROUS_START) else text
@@ -511,15 +530,17 @@ def _text(value: Any, lang: str = "zh") -> str:
     return str(value)
 
 
-def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: str = "zh") -> bytes:
+def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: str = "zh",
+               paths: Collection[str] = ()) -> bytes:
     """The table as CSV bytes for Excel: UTF-8 with a BOM, CRLF line ends, formula-like text neutralised.
 
     Missing values are empty cells; numbers are written as numbers (a negative number is not neutralised), floats
-    ``rounded``; booleans as 是/否 (True/False with ``lang="en"``).
+    ``rounded``; booleans as 是/否 (True/False with ``lang="en"``); outline paths as 2·3·1 (``csv_path``).
 
     Args:
         df: any DataFrame (its index is not written).
         labels: column → header (e.g. ``labels_for(name)``); columns without one keep their name.
+        paths: the columns of ``df`` that hold outline paths (``outline_columns`` of its contract).
     Returns:
         the CSV file's bytes.
 
@@ -531,9 +552,11 @@ def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: 
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralise(str((labels or {}).get(c, c))) for c in df.columns])
     columns = [_categorical_texts(df.iloc[:, i]) for i in range(df.shape[1])]
+    outline = [c in set(paths) for c in df.columns]
     for lo in range(0, len(df), CSV_CHUNK_ROWS):
         part = df.iloc[lo:lo + CSV_CHUNK_ROWS]
-        writer.writerows(zip(*(_column_texts(part.iloc[:, i], texts, lang) for i, texts in enumerate(columns)),
+        cells = (_column_texts(part.iloc[:, i], texts, lang) for i, texts in enumerate(columns))
+        writer.writerows(zip(*([csv_path(t) for t in c] if o else c for c, o in zip(cells, outline, strict=True)),
                              strict=True))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -578,7 +601,8 @@ def export_xlsx(df: pd.DataFrame, *, labels: dict[str, str] | None = None, sheet
                 lang: str = "zh") -> bytes:
     """The table as an .xlsx workbook: one sheet, Chinese headers in bold, the header row frozen, columns as wide
     as their text (up to ``XLSX_MAX_WIDTH``), every text a text cell (so formula-like text is never a formula and
-    needs no visible guard, and an outline path "1.10" stays 1.10), floats ``rounded``, booleans as 是/否.
+    needs no visible guard, and an outline path "1.10" stays 1.10, not 1·10 as in a CSV), floats ``rounded``,
+    booleans as 是/否.
 
     Args:
         df: any DataFrame (its index is not written).
@@ -639,13 +663,14 @@ def _width(value: Any) -> int:
 
 
 def write_export(df: pd.DataFrame, path: str | Path, *, labels: dict[str, str] | None = None,
-                 lang: str = "zh") -> Path:
+                 lang: str = "zh", paths: Collection[str] = ()) -> Path:
     """Write the table to ``path`` as .csv or .xlsx (by its extension), atomically (temporary file, then rename).
 
     Args:
         df: the table.
         path: the output file; its extension decides the format.
         labels: column → header.
+        paths: the columns holding outline paths (a CSV writes them as 2·3·1; a workbook as written).
     Returns:
         the path written.
     """
@@ -653,7 +678,8 @@ def write_export(df: pd.DataFrame, path: str | Path, *, labels: dict[str, str] |
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(value_invalid_msg("output extension", suffix or path.name, FORMATS))
-    data = export_csv(df, labels=labels, lang=lang) if suffix == ".csv" else export_xlsx(df, labels=labels, lang=lang)
+    data = (export_csv(df, labels=labels, lang=lang, paths=paths) if suffix == ".csv"
+            else export_xlsx(df, labels=labels, lang=lang))
     return write_bytes_atomically(data, path)
 
 
@@ -759,11 +785,12 @@ def run_export(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", "zh")
     labels = labels_for(args.table) if lang == "zh" else None
     df = localise(df, lang)
+    paths = outline_columns(EXPORTS[args.table].columns)
     if args.out:
-        write_export(df, args.out, labels=labels, lang=lang)
+        write_export(df, args.out, labels=labels, lang=lang, paths=paths)
         print(f"{args.table}: {len(df)} rows → {args.out}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(export_csv(df, labels=labels, lang=lang))
+        sys.stdout.buffer.write(export_csv(df, labels=labels, lang=lang, paths=paths))
         sys.stdout.buffer.flush()
     return 0
 
@@ -784,6 +811,7 @@ __all__ = [
     "Preview",
     "add_export_command",
     "cli_command",
+    "csv_path",
     "download_table",
     "export_csv",
     "export_table",
@@ -791,6 +819,7 @@ __all__ = [
     "labels_for",
     "localise",
     "neutralise",
+    "outline_columns",
     "preview_table",
     "register",
     "rounded",

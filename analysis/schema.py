@@ -30,9 +30,11 @@ class Column(NamedTuple):
     dtype: str
     meaning: str
     label_zh: str
+    outline_path: bool = False
+    """The column holds outline paths ('2.3.1'): a CSV writes them as 2·3·1 (Excel reads 1.10 as the number 1.1)."""
 
 
-def _table(**cols: tuple[str, str, str]) -> dict[str, Column]:
+def _table(**cols: tuple) -> dict[str, Column]:
     return {name: Column(*spec) for name, spec in cols.items()}
 
 
@@ -76,7 +78,7 @@ SECTIONS = _table(
     section_id=("str", "doc_id + '/' + path", "段落编号"),
     doc_id=("str", "the document", "文档编号"),
     parent_id=("str", "the parent section; null at level 1 and for the preamble", "上级段落"),
-    path=("str", "outline position, '2.3.1'; '0' for the preamble", "路径"),
+    path=("str", "outline position, '2.3.1'; '0' for the preamble", "路径", True),
     level=("int64", "depth in the outline tree: 0 preamble, 1 top level, 2 its children …", "层级深度"),
     marker_type=("str", ("cn_dun 一、 / cn_paren （一） / cn_shi 一是 / cn_di 第一， / num 1. / "
                          "num_paren (1) / circled ㈠ / bracket 【】 / dash —— / plain (unnumbered line) / runin (unnumbered "

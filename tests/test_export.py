@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import shutil
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -30,6 +32,7 @@ from analysis.query.filters import Filter
 from analysis.store import core as store_module
 from analysis.tables.keyness import TERM_SHIFT as TERM_SHIFT_COLUMNS
 from tests.analysis_fixtures import tables as fixture_tables
+from tests.excel_mimic import DEEP_REPORT, excel_converts
 
 SAMPLE = pd.DataFrame({
     "term": ["=1+1", "宣传,工作", "-负面"],
@@ -562,3 +565,70 @@ def test_cli_command_quotes_every_value_for_the_shell(tmp_path, unit):
     out = subprocess.run(["bash", "-c", echo], cwd=tmp_path, capture_output=True, check=True).stdout
     assert out.decode().split("\0")[:-1] == argv[1:]
     assert not (tmp_path / "pwned").exists()
+
+
+# --------------------------------------------------------------------------------------------- outline paths
+
+PATH_EXPORTS = [n for n, spec in EXPORTS.items() if any(c.label_zh == "路径" for c in spec.columns.values())]
+"""The exports with an outline-path column (路径), found in the registry."""
+
+
+@pytest.fixture(scope="module")
+def deep_store(tmp_path_factory, seeds_dir):
+    """The seeds and ``DEEP_REPORT`` built into a scratch store."""
+    from analysis.store import build
+
+    base = tmp_path_factory.mktemp("deep")
+    shutil.copytree(seeds_dir, base / "src")
+    (base / "src" / "deep.txt").write_text(DEEP_REPORT, encoding="utf-8")
+    build(base / "src", base / "data", progress=False)
+    return base / "data"
+
+
+@pytest.mark.parametrize("text, converted", [
+    ("1", "number"), ("1.", "number"), ("1.10", "number"), ("1e5", "number"), ("1,000", "number"),
+    ("10%", "number"), ("1 1/2", "number"), ("1-10", "date"), ("1/10", "date"), ("2020-1-10", "date"),
+    ("1.10.2020", "date"), ("1月10日", "date"), ("1:10", "time"), ("1:10:05", "time"),
+    ("宣传", None), ("1·10", None), ("2·3·1", None),
+])
+def test_the_excel_mimic_converts_what_excel_converts(text, converted):
+    assert excel_converts(text) == converted
+
+
+def test_every_outline_path_column_is_known_as_one():
+    """A column headed 路径 holds outline paths: its CSV cells are written so that Excel keeps them as text."""
+    assert set(PATH_EXPORTS) == {"sections", "kwic"}
+    for where, table in _table_contracts().items():
+        for name, col in table.items():
+            assert col.outline_path == (col.label_zh == "路径"), (where, name)
+
+
+@pytest.mark.parametrize("name", PATH_EXPORTS)
+def test_csv_outline_paths_stay_text_when_excel_opens_them(deep_store, tmp_path, name):
+    """Excel read the CSV's outline path 1.10 as the number 1.1 (and 1.2.3 as a date where dates take dots)."""
+    out = tmp_path / f"{name}.csv"
+    assert _cli(["export", name, "--query", "工作 学习", "--data", str(deep_store), "--out", str(out)]) == 0
+    cells = [row["路径"] for row in csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")))]
+    paths = export_table(name, store_module.load(deep_store), query="工作 学习")["path"].astype(str).tolist()
+    assert "1.10" in paths and "1.10.1" in paths
+    changed = {c: excel_converts(c) for c in cells if excel_converts(c) and not c.isdigit()}
+    assert not changed, f"Excel turns {len(changed)} path cells into numbers or dates: {changed}"
+    assert cells == [p.replace(".", "·") for p in paths]     # a one-level path stays 1; nothing invisible added
+
+
+def test_outline_paths_stay_as_written_in_the_workbook_and_the_english_csv(deep_store, tmp_path, capsysbinary):
+    out = tmp_path / "sections.xlsx"
+    assert _cli(["export", "sections", "--data", str(deep_store), "--out", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out).active
+    column = [c.value for c in sheet[1]].index("路径") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, sheet.max_row + 1)]
+    assert "1.10" in {c.value for c in cells} and {c.data_type for c in cells} == {"s"}
+    assert _cli(["export", "sections", "--lang", "en", "--data", str(deep_store)]) == 0
+    en = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig"))))
+    assert "1·10" in {row["path"] for row in en}
+
+
+@pytest.mark.parametrize("text, cell", [("1.10", "1·10"), ("2.3.1", "2·3·1"), ("1", "1"), ("0", "0"),
+                                        ("宣传.1", "宣传.1"), ("1.", "1."), ("", "")])
+def test_csv_path_joins_the_levels_with_a_middle_dot(text, cell):
+    assert export_module.csv_path(text) == cell

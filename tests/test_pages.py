@@ -241,6 +241,34 @@ def test_structure_page_kind_shares_equal_kind_coverage(env, downloads):
     assert all(made(data).startswith(BOM) for name, data in downloads.items() if name.endswith(".csv"))
 
 
+def _path_cells(data) -> list[str]:
+    """The 路径 column of a CSV download, as its cells are written."""
+    import csv
+    import io
+
+    return [row["路径"] for row in csv.DictReader(io.StringIO(made(data).decode("utf-8-sig")))]
+
+
+def test_outline_paths_show_as_written_and_download_as_text_for_excel(env, downloads, monkeypatch):
+    """Excel read a downloaded path 1.10 as the number 1.1: the CSV writes 1·10; the page shows 1.10."""
+    from tests.excel_mimic import DEEP_REPORT, excel_converts
+
+    (env / "src" / "deep.txt").write_text(DEEP_REPORT, encoding="utf-8")
+    at = open_page("pages/structure.py")
+    ok(at)
+    doc = tables(env).documents.set_index("file").loc["deep.txt", "doc_id"]
+    at.selectbox(key="st_doc").set_value(doc).run()
+    ok(at)
+    assert "1.10" in set(shown(at, "st_outline_t")["路径"])
+    at, handed = _export_page(monkeypatch, "sections")
+    assert "1.10" in set(shown(at, "dt_export_t")["路径"])
+    for name, data in [("报告提纲.csv", downloads["报告提纲.csv"]), ("段落.csv", handed["段落.csv"])]:
+        cells = _path_cells(data)
+        changed = {c: excel_converts(c) for c in cells if excel_converts(c) and not c.isdigit()}
+        assert not changed, f"{name}: Excel turns {len(changed)} path cells into numbers or dates: {changed}"
+        assert "1·10" in cells and "1·10·1" in cells, name
+
+
 def test_shifts_page_compares_matched_years_by_default(env):
     from analysis.tables.support import matched_filters
 

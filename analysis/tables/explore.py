@@ -48,7 +48,7 @@ PASSAGES = {
     "doc_id": Column("str", "the report", "文档编号"),
     "report": Column("str", "the report for people: unit, year, period", "报告"),
     "file": Column("str", "the report file", "文件"),
-    "path": Column("str", "the section's outline position ('2.3.1')", "路径"),
+    "path": Column("str", "the section's outline position ('2.3.1')", "路径", outline_path=True),
     "heading": Column("str", "the section's heading", "段落标题"),
     "left": Column("str", "text before the match (within the section)", "左文"),
     "match": Column("str", "the text matched, as written", "命中文字"),

@@ -22,7 +22,7 @@ KWIC = {
     "doc_id": Column("str", "the document", "文档编号"),
     "file": Column("str", "the report file", "文件"),
     "section_id": Column("str", "the section holding the match", "段落编号"),
-    "path": Column("str", "the section's outline position ('2.3.1')", "路径"),
+    "path": Column("str", "the section's outline position ('2.3.1')", "路径", outline_path=True),
     "heading": Column("str", "the section's heading", "段落标题"),
     "start": Column("int64", "offset of the match in the cleaned document", "起始"),
     "end": Column("int64", "end offset of the match", "结束"),

@@ -42,14 +42,14 @@ CJK_FONTS = (
 )
 
 PASSAGES = {
-    "path": Column("str", "the section's outline position", "路径"),
+    "path": Column("str", "the section's outline position", "路径", outline_path=True),
     "heading": Column("str", "the section's heading", "段落标题"),
     "left": Column("str", "text before the match", "左文"),
     "match": Column("str", "the keyword or phrase matched", "关键词"),
     "right": Column("str", "text after the match", "右文"),
 }
 OUTLINE = {
-    "path": Column("str", "outline position", "路径"),
+    "path": Column("str", "outline position", "路径", outline_path=True),
     "level": Column("int64", "depth", "层级深度"),
     "heading": Column("str", "heading, indented by depth", "标题"),
     "kind": Column("str", "kind of section (Chinese)", "类型"),
