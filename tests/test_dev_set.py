@@ -29,8 +29,8 @@ FLOORS = {
     "top": 0.98,
     "l2": 1.00,
     "unit": 0.93,
-    "place": 0.92,
-    "province": 0.92,
+    "place": 0.95,
+    "province": 0.96,
 }
 
 pytestmark = pytest.mark.skipif(not (DEV / "labels.csv").exists() or not SCORER.exists(),

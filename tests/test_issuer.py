@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.parse import places
 from analysis.parse.meta import infer_metadata
 from analysis.parse.outline import split_sections
 from analysis.parse.places import locate
@@ -116,3 +117,82 @@ def test_special_regions_only_from_the_issuers_own_name():
 ])
 def test_no_unit_from_words_or_a_bare_government(text):
     assert infer(text)["unit"] is None
+
+
+# ---- towns and streets: the gazetteer below cpca (analysis/resources/towns.tsv) -------------------------------
+
+def test_a_town_named_by_the_issuer_resolves_to_its_county_city_and_province():
+    meta = infer("千灯镇宣传办2022年宣传工作总结\n一、工作回顾\n今年以来，我镇扎实推进宣传思想工作。")
+    assert (meta["province"], meta["city"], meta["county"]) == ("江苏省", "苏州市", "昆山市")
+    assert meta["region"].endswith("千灯镇")
+    assert meta["region_confidence"] == "medium"      # the gazetteer, not the text, says where the town is
+
+
+def test_a_town_name_many_counties_share_says_no_place():
+    assert len(places.towns()["城关镇"]) > 1
+    meta = infer("城关镇宣传办2022年宣传工作总结\n一、工作回顾\n今年以来，我镇扎实推进宣传思想工作。")
+    assert meta["province"] is None and meta["region"] == "城关镇"
+
+
+def test_a_shared_town_name_is_resolved_by_a_place_the_text_names():
+    divisions, _, _ = places.gazetteer()
+    county = next(divisions[c] for c in places.towns()["城关镇"] if c in divisions)
+    assert places.town_path("城关镇") is None
+    assert places.town_path("城关镇", county) == places.path(county)
+    assert places.town_path("城关镇", divisions[county.code[:2] + "0000"]) in (None, places.path(county))
+
+
+def test_a_town_of_a_county_newer_than_the_gazetteer_resolves_to_its_city():
+    divisions, _, _ = places.gazetteer()
+    town, code = next((t, cs[0]) for t, cs in places.towns().items() if len(cs) == 1 and cs[0] not in divisions
+                      and cs[0][:4] + "00" in divisions)
+    assert places.town_path(town) == places.path(divisions[code[:4] + "00"])
+
+
+def test_the_towns_table_is_written_from_the_division_tables_streets(tmp_path):
+    streets = tmp_path / "streets.csv"
+    streets.write_text("code,name,areaCode,provinceCode,cityCode\n"
+                       "320583108,\"千灯镇\",320583,32,3205\n"
+                       "320583400,\"开发区\",320583,32,3205\n"       # not a town or street: left out
+                       "421224100,\"城关镇\",421224,42,4212\n"
+                       "421224201,\"大畈乡\",421224,42,4212\n", encoding="utf-8")
+    out = tmp_path / "towns.tsv"
+    assert places.write_towns(str(streets), str(out)) == 3
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert rows == [["320583", "千灯镇"], ["421224", "城关镇 大畈乡"]]
+
+
+# ---- local outlets: a place heading the name of the report's own media or platform ---------------------------
+
+@pytest.mark.parametrize("text,written", [
+    ("通过“赣州干部网络学院”组织学习。", "赣州干部网络学院"),         # quoted
+    ("在《武威日报》刊发稿件。", "武威日报"),
+    ("组织网警、通山好门户等网站负责人开会。", "通山好门户"),           # listed before 等网站
+    ("开设“恩施发布”“利川云”专栏。", "恩施发布"),
+])
+def test_a_place_heading_a_local_outlets_name_is_found(text, written):
+    assert written in [h.written for h in places.outlet_places(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "发布“合作大会青岛倡议发布”。",      # too much between the place and the outlet word
+    "举办“东湖论坛”。",                  # a forum, not an outlet
+    "用好“学习强国”、人民网、新华网。",  # national outlets name no place
+    "转发“香港发布”内容。",              # Hong Kong, Macao and Taiwan are topics, not where the issuer is
+])
+def test_no_outlet_place_from_other_names(text):
+    assert places.outlet_places(text) == []
+
+
+def test_a_place_known_only_from_an_outlet_is_said_with_low_confidence():
+    loc = locate("我县通过“湖南干部网络学院”组织党员干部学习。")
+    assert loc.province == "湖南省" and loc.outlet
+    meta = infer("宣传工作汇报\n今年以来，我县通过“湖南干部网络学院”组织党员干部学习。")
+    assert meta["province"] == "湖南省" and meta["region_confidence"] == "low"
+    assert "待核对" in meta["region_evidence"]
+    assert locate("我县组织党员干部学习。") is None                 # without the outlet: no place
+
+
+def test_an_outlet_adds_to_places_named_elsewhere():
+    loc = locate("2023年，通山县宣传工作扎实推进，“通山发布”推送稿件。")
+    assert loc.county == "通山县" and not loc.outlet

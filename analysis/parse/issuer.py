@@ -230,8 +230,12 @@ def find_region(text: str, simple: str, title: str | None, unit: str | None) -> 
                 township = m.group(0)
                 break
     if loc is None and township is None:
-        return None, None, None, None, None, None, None, None
-    parts = [p for p in ((loc.province, loc.city, loc.county) if loc else ()) if p]
+        return None, None, None, None, None, None, None
+    province, city, county = (loc.province, loc.city, loc.county) if loc else (None, None, None)
+    town = places.town_path(township, loc.division if loc else None) if township else None
+    if town is not None and (loc is None or loc.division.rank < 2):  # the town's county (and city) below the place
+        province, city, county = town
+    parts = [p for p in (province, city, county) if p]
     if township:
         parts.append(township)
     region = "".join(dict.fromkeys(parts))
@@ -242,12 +246,16 @@ def find_region(text: str, simple: str, title: str | None, unit: str | None) -> 
     if conflict:
         evidence += f"（另有：{conflict}）"
         confidence = "low"
+    elif loc and loc.outlet and town is None:
+        evidence += "（仅见于当地媒体或平台名，待核对）"
+        confidence = "low"
+    elif loc is None and town is not None:
+        confidence = "medium"  # a town of that name is in one county only: the gazetteer, not the text, says where
     elif (loc and loc.strong) or (township and unit and township in simplified(unit)):
         confidence = "high"
     else:
         confidence = "medium" if (loc is None or loc.score >= 2) else "low"
-    return (region, source, evidence, confidence, loc.province if loc else None, loc.city if loc else None,
-            loc.county if loc else None)
+    return region, source, evidence, confidence, province, city, county
 
 
 def resolve_region(region: str) -> tuple:

