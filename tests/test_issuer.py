@@ -242,3 +242,29 @@ def test_the_former_places_table_is_written_from_the_yearly_division_table(tmp_p
     assert "郊区" not in names and "东郊区" not in names             # a generic name; a name of two provinces
     assert "公园区" not in names                                     # an ordinary word with a suffix
     assert "通山县" not in names                                     # a current name is cpca's
+
+
+# ---- the nation's voice; organs and words that only look like bodies ---------------------------------------------
+
+def test_a_report_speaking_for_the_nation_names_places_as_topics():
+    national = ("各位代表：\n一、过去一年的工作\n我国经济稳中有进。全国各族人民团结奋斗，武汉市、武汉市民众抗击疫情，"
+                "湖北省经济恢复。我国对外开放扩大。")
+    assert infer(national)["region"] is None
+    local = "一、过去一年的工作\n我县经济稳中有进，全县干部群众支援武汉市、湖北省抗击疫情。我国对外开放扩大。"
+    assert infer(local)["province"] == "湖北省"
+    titled = "武汉市2020年宣传工作总结\n我国经济稳中有进。我国对外开放扩大。"   # the issuer's own title still counts
+    assert infer(titled)["city"] == "武汉市"
+
+
+def test_a_national_organ_issues_its_government_work_report():
+    meta = infer("2012年国务院政府工作报告\n各位代表：\n一、过去一年工作回顾\n正文。")
+    assert meta["unit"] == "国务院"
+
+
+def test_a_national_organ_in_a_body_is_not_the_issuer():
+    assert infer("宣传工作总结\n今年以来，国务院部署新任务，我县认真落实。")["unit"] != "国务院"
+
+
+@pytest.mark.parametrize("text", ["工作总结\n推进开放。自贸试验区建设布局进一步完善。", "工作总结\n过去一年，新发展格局加快构建。"])
+def test_a_word_ending_in_局_is_no_bureau(text):
+    assert infer(text)["unit"] is None

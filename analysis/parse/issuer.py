@@ -106,7 +106,13 @@ def _is_name(unit: str) -> bool:
     core = re.sub(rf"^{MASK}$", "", u)
     place = re.sub(rf"(?:{BODY})$", "", u)
     return (bool(core) and u not in BARE and u.lstrip("我全本") not in BARE and bool(BODY_END.search(u))
-            and place not in TEMPLATE)
+            and place not in TEMPLATE and not NOT_A_BUREAU.search(u))
+
+
+NOT_A_BUREAU = re.compile(r"[布格大全结时僵开败骗棋变残定破]局$")
+"""局 ending a word that is no bureau: 布局, 格局, 大局, 开局 (自贸试验区建设布局进一步完善)."""
+NATIONAL_ORGANS = frozenset({"国务院", "中共中央", "中央人民政府"})
+"""Named as the issuer only by a title (2010年国务院政府工作报告); in a body they are the superior or a topic."""
 
 
 def title_issuer(title: str) -> str:
@@ -127,7 +133,9 @@ def find_unit(text: str, simple: str, title: str | None, title_end: int) -> tupl
         return None, None, None, None  # a person's speech or summary: no body issued it
     if stitle:
         head = title_issuer(stitle)
-        if _is_name(head):
+        if head.endswith("政府") and head[:-2] in NATIONAL_ORGANS:
+            head = head[:-2]  # 国务院 + 政府工作报告: the document is the government work report
+        if _is_name(head) or head in NATIONAL_ORGANS:
             start = _clean(stitle).find(head)
             return _clean(title)[start: start + len(head)], "title", title, "high"
     after = simple[title_end: title_end + 40].lstrip()
@@ -209,6 +217,17 @@ PLACE_CHARS = 3000
 TOWNSHIP = re.compile(r"([\u4e00-\u9fa5]{2,4}?(?:街道|镇|乡))")
 
 
+NATIONAL_SELF = re.compile(r"我国|全国各族人民|各位代表")
+LOCAL_SELF = re.compile(r"[我全本](?:省|市|县|区|州|盟|旗|镇|乡|街道|社区)(?![长委级场])")
+
+
+def national_voice(simple: str) -> bool:
+    """Whether a text speaks for the nation (我国, 全国各族人民, 各位代表) more often than it calls itself by a
+    place below it (我省, 全市, 本县, 我镇 …): a State Council or Party congress report, a central body's summary."""
+    national = len(NATIONAL_SELF.findall(simple))
+    return national > 0 and national > len(LOCAL_SELF.findall(simple))
+
+
 def find_region(text: str, simple: str, title: str | None, unit: str | None) -> tuple:
     """(region, source, evidence, confidence, province, city, county): the issuer's place, resolved.
 
@@ -217,6 +236,8 @@ def find_region(text: str, simple: str, title: str | None, unit: str | None) -> 
     """
     strong = " ".join(s for s in (simplified(unit or ""), title_issuer(simplified(title)) if title else "") if s)
     loc = places.locate(simple[:PLACE_CHARS], strong=strong)
+    if loc is not None and not loc.strong and national_voice(simple[:PLACE_CHARS]):
+        loc = None  # a report that speaks for the nation names places as topics (武汉 in an epidemic year)
     township = None
     if unit:
         m = TOWNSHIP.match(simplified(_clean(unit)))
