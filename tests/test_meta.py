@@ -196,3 +196,13 @@ def test_calendar_markers_and_chinese_numeral_years(text, year):
 ])
 def test_no_year_from_a_count_a_target_or_a_date(text):
     assert infer(text)["year"] is None
+
+
+def test_a_government_work_report_reviews_the_year_before_its_meeting():
+    meta = infer("2015年XX市政府工作报告\n各位代表：\n过去一年，全市经济稳中有进，筹办奥运会、十三五开局。\n")
+    assert (meta["year"], meta["year_source"]) == (2014, "title")
+    assert infer("2015年XX市政府工作报告\n各位代表：\n一、2014年工作回顾\n正文。\n二、2015年工作安排\n正文。")["year"] == 2014
+
+
+def test_the_olympics_alone_date_no_report():
+    assert infer("体育宣传工作总结\n一、工作回顾\n积极宣传运动员备战奥运会，营造良好氛围。")["year"] is None

@@ -24,13 +24,17 @@ PLAN_AFTER = re.compile(r"计划|計劃|打算|安排|要点|要點|思路|规�
 SUMMARY_WORDS = re.compile(r"总结|總結|小结|小結|汇报|匯報|综述|綜述|情况|情況|回顾|回顧")
 SPEECH_START = re.compile(r"^同志们[：:，,]", re.MULTILINE)
 MEETING_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-SPEECH = re.compile(r"会议上的|會議上的|讲话|講話|发言|發言")
+SPEECH = re.compile(r"会议上的|會議上的|讲话|講話|发言|發言|政府工作报告|政府工作報告|代表大会上的报告")
+"""A title of a speech or a report delivered at a meeting: its year is the meeting's, not the year reviewed."""
+MEETING_REPORT = re.compile(r"政府工作报告|政府工作報告|代表大会上的报告")
+"""Delivered at the people's congress early in the year, a government work report reviews the year before."""
 
 # (pattern, typical year, earliest, latest): the political calendar of DOMAIN.md and before.
 CALENDAR = [
     (r"保持共产党员先进性教育|先进性教育(?:活动)?|保持党员先进性", 2005, 2005, 2006),
     (r"八荣八耻", 2006, 2006, 2008),
-    (r"抗冰救灾|迎奥运|奥运会|汶川|改革开放30周年", 2008, 2008, 2008),
+    (r"抗冰救灾|迎奥运|改革开放30周年", 2008, 2008, 2008),
+    (r"汶川(?:特大)?地震|抗震救灾", 2008, 2008, 2011),  # recovery is reported on for years (not 奥运会: every 4 years)
     (r"新中国成立60周年|建国60周年", 2009, 2009, 2009),
     (r"建党90周年|建黨90周年|十七届六中全会", 2011, 2011, 2012),
     (r"喜迎党的十八大|迎接党的十八大", 2012, 2012, 2012),
@@ -203,6 +207,8 @@ def _year(text: str, title: str | None, sections: list[dict], period: str | None
     if m:
         year = int(m.group(1) or m.group(2))
         return year, "body", m.group(0).strip("。；\n "), _against_calendar(year, cal)
+    if meeting and title and MEETING_REPORT.search(title):  # the campaigns it names span years past and planned
+        return meeting[0] - 1, "title", title, "medium"
     if cal:
         return (*cal, "medium")
     if meeting:  # a speech at a meeting early in the year reviews the year before

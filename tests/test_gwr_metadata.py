@@ -1,4 +1,4 @@
-"""Region on the gwr corpus, a labelled set nobody tuned the rules to: SOURCES.csv names each report's issuer.
+"""Metadata on the gwr corpus, labelled by its SOURCES.csv (issuer, year of delivery) and tuned to by no rule.
 
 A State Council or Party congress report speaks for the nation and names places as topics (武汉 in 2020, 汶川
 in 2008): it gets no region. A provincial government's report gets its province, a district's its district.
@@ -53,3 +53,14 @@ def test_no_unit_is_a_word_ending_in_a_body_suffix(inferred):
     units = {m["unit"] for _, m in inferred if m["unit"]}
     assert not [u for u in units if u.endswith(("布局", "格局", "大局"))]
     assert "国务院政府" not in units        # 国务院 + 政府工作报告: the organ issued it
+
+
+GWR_YEAR_FLOOR = 0.88
+"""Share of government work reports dated to the year before their delivery (SOURCES.csv's year); only rises."""
+
+
+def test_a_government_work_report_is_dated_to_the_year_it_reviews(inferred):
+    reports = [(r, m) for r, m in inferred if r["kind"] == "gwr"]
+    assert len(reports) >= 100
+    right = [m["year"] == int(r["year"]) - 1 for r, m in reports]
+    assert sum(right) / len(right) >= GWR_YEAR_FLOOR
