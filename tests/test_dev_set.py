@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from analysis.parse.meta import infer_metadata
+from analysis.parse.outline import split_sections
+from analysis.read.report import read_report
+from analysis.read.script import to_simplified
 from analysis.store.pipeline import inspect_report
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -116,3 +120,33 @@ def test_dev_set_inspect_keys_are_stable(results):
     for _, out in results:
         assert list(out)[: len(keys)] == keys
         assert all(set(s) >= {"path", "level", "marker", "heading", "kind", "start", "end"} for s in out["sections"])
+
+
+FIELDS_READ = ("year", "period", "unit", "unit_level", "province", "city", "county")
+COPIES = {  # how web copies of one report differ: none of it changes what the report is
+    "traditional": lambda t: _s2t().convert(t),
+    "ascii punctuation": lambda t: t.translate(str.maketrans("，：；（）！？", ",:;()!?")),
+    "blank lines": lambda t: t.replace("\n", "\n\n"),
+    "indented": lambda t: "\n".join("\u3000\u3000" + line for line in t.split("\n")),
+}
+
+
+def _s2t():
+    import opencc  # opencc-python-reimplemented: its converter is slow but exact; fine for 65 excerpts
+
+    return opencc.OpenCC("s2t")
+
+
+def _fields(text: str) -> dict:
+    meta = infer_metadata(text, split_sections(text))
+    return {k: to_simplified(meta[k]) if isinstance(meta[k], str) else meta[k] for k in FIELDS_READ}
+
+
+@pytest.mark.parametrize("copy", list(COPIES))
+def test_a_copy_of_every_dev_report_gives_the_same_metadata(copy):
+    changed = []
+    for path in sorted((DEV / "reports").glob("*.txt")):
+        text = read_report(path).text
+        before, after = _fields(text), _fields(COPIES[copy](text))
+        changed += [(path.name, k, before[k], after[k]) for k in FIELDS_READ if before[k] != after[k]]
+    assert changed == []

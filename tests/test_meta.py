@@ -206,3 +206,10 @@ def test_a_government_work_report_reviews_the_year_before_its_meeting():
 
 def test_the_olympics_alone_date_no_report():
     assert infer("体育宣传工作总结\n一、工作回顾\n积极宣传运动员备战奥运会，营造良好氛围。")["year"] is None
+
+
+def test_a_traditional_report_is_dated_as_its_simplified_copy_and_quoted_as_written():
+    trad = infer("宣傳工作匯報\n一、工作回顧\n今年上半年以來，我縣深入開展黨史學習教育，慶祝建黨100周年。")
+    simple = infer("宣传工作汇报\n一、工作回顾\n今年上半年以来，我县深入开展党史学习教育，庆祝建党100周年。")
+    assert (trad["year"], trad["period"]) == (simple["year"], simple["period"]) == (2021, "H1")
+    assert "黨" in trad["year_evidence"] and "党" in simple["year_evidence"]

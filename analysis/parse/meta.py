@@ -98,17 +98,25 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
     given = {k: v for k, v in (manifest_row or {}).items() if k in FIELDS and not _missing(v)}
     if isinstance(sections, pd.DataFrame):
         sections = sections.to_dict("records")
-    title, title_end = find_title(text)
+    # Every rule reads the Simplified form (one character for one, so offsets hold); what it quotes as evidence
+    # is given back in the report's own script.
+    simple = issuer.simplified(text)
+    stitle, title_end = find_title(simple)
+    title = issuer.as_written(stitle, text, simple) if stitle else None
+    ssections = sections if simple == text else [_simplified_row(r) for r in sections]
     guesses = {"title": (title, "title", title)}  # only the fields the manifest leaves open are inferred
     if "year" not in given or "period" not in given:
-        cues = _period(text, title, sections, None)
-        guesses["year"] = _year(text, title, sections, period=given.get("period") or cues[0])
+        cues = _period(simple, stitle, ssections, None)
+        guesses["year"] = _year(simple, stitle, ssections, period=given.get("period") or cues[0])
         if guesses["year"][0] is None and guesses["year"][1] == "body":  # several years: no single period either
             cues = (None, "body", guesses["year"][2], "low")
         elif cues[0] is None:
-            cues = _period(text, title, sections, guesses["year"][0])
+            cues = _period(simple, stitle, ssections, guesses["year"][0])
         guesses["period"] = cues
-    simple = issuer.simplified(text)
+        for f in ("year", "period"):
+            value, source, evidence, *rest = guesses[f]
+            if evidence and simple != text:
+                guesses[f] = (value, source, _as_written(evidence, text, simple), *rest)
     unit = given.get("unit")
     if "unit" not in given:
         guesses["unit"] = issuer.find_unit(text, simple, title, title_end)
@@ -141,6 +149,18 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
             out[f"{f}_confidence"] = confidence
     out.update(province=region[-3], city=region[-2], county=region[-1])
     return out
+
+
+def _as_written(phrase: str, text: str, simple: str) -> str:
+    """A phrase quoted from the Simplified form, as the report writes it: the same span of the text when it is
+    one, else character by character (a phrase put together from two places)."""
+    at = simple.find(phrase)
+    return text[at: at + len(phrase)] if at >= 0 else issuer.as_written(phrase, text, simple)
+
+
+def _simplified_row(row: dict) -> dict:
+    """A section row with its marker, heading and text in Simplified characters."""
+    return {**row, **{k: issuer.simplified(row[k]) for k in ("marker", "heading", "text") if isinstance(row.get(k), str)}}
 
 
 def _missing(value) -> bool:
