@@ -58,7 +58,17 @@ CHART_LABELS_JS = r"""
 
 CUT_BUTTONS_JS = r"""
 () => [...document.querySelectorAll("[data-testid='stDownloadButton'] button, [data-testid='stButton'] button")]
-  .filter(b => b.getClientRects().length && b.scrollWidth > b.clientWidth + 1)
+  .filter(b => b.getClientRects().length)
+  .filter(b => {
+    // the label is laid out at its whole width even where it is clipped: wider than the button, it is cut
+    const label = document.createRange();
+    label.selectNodeContents(b);
+    const style = getComputedStyle(b);
+    const inner = b.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    // or an element of the button clips it (Streamlit's label box hides its overflow behind "…")
+    const clipped = [b, ...b.querySelectorAll("*")].some(e => e.scrollWidth > e.clientWidth + 1);
+    return clipped || label.getBoundingClientRect().width > inner + 1;
+  })
   .map(b => b.innerText)
 """
 """Buttons whose label does not fit (drawn cut, as "下…")."""

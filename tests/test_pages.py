@@ -364,6 +364,26 @@ def _values(data) -> list:
     return list(data)
 
 
+def test_every_axis_title_stands_off_its_tick_labels(env):
+    """Rotated Chinese axis titles overlapped the tick labels: on every chart of every page an axis with a title
+    keeps it a set distance from its tick labels (``title.standoff``) and the margin grows to fit both
+    (``automargin``; plotly places a title without a standoff by a formula that ignores long labels)."""
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    titled = []
+    for path, title in page_paths():
+        if path != page_paths()[0][0]:
+            at.switch_page(path).run()
+        ok(at)
+        for spec in _charts(at):
+            chart = spec["layout"].get("title", {}).get("text", "")
+            for name, axis in spec["layout"].items():
+                if re.fullmatch(r"[xy]axis\d*", name) and (axis.get("title") or {}).get("text"):
+                    titled.append((title, chart, name, axis.get("automargin"), axis["title"].get("standoff")))
+    assert len({t[0] for t in titled}) >= 5, titled                      # the charts of most pages have titles
+    close = [t for t in titled if t[3] is not True or (t[4] or 0) < 10]
+    assert not close, f"{len(close)} of {len(titled)} axis titles not stood off (page, chart, axis, automargin, standoff): {close}"
+
+
 def _year_traces(spec: dict) -> list[list]:
     return [_values(trace["x"]) for trace in spec["data"] if trace.get("x") is not None]
 
@@ -455,6 +475,29 @@ def test_ledger_draws_every_year_of_its_range_with_missing_years_blank(env):
         z = np.array(_values(z), dtype=float).reshape([int(n) for n in str(z["shape"]).split(",")])
     z = np.array(z, dtype=float)
     assert np.isnan(z[:, 1]).all() and not np.isnan(z[:, [0, 2, 3]]).all()   # 2021: no report, a blank column
+
+
+@pytest.mark.parametrize("early", [False, True], ids=["seeds", "a 1990 report too"])
+def test_ledger_counts_are_drawn_at_a_readable_size_or_not_at_all(env, early):
+    """At 153 reports (1952–2026) the ledger's cell labels were too small to read: plotly shrinks a heatmap's
+    labels to fit its cells unless their size is set. A cell's label is its bare count at a set size of 12 px or
+    more, and a ledger of more than 30 years (cells too narrow for a label at that size) draws none (hover only)."""
+    if early:
+        (env / "src" / "old.txt").write_text("1990年某县委宣传部工作总结\n一、主要工作成效\n（一）理论学习。组织学习12次。\n"
+                                           "二、存在的问题\n宣讲力量不足。\n", encoding="utf-8")
+    at = open_page("pages/overview.py")
+    ok(at)
+    heat = next(c for c in _charts(at) if c["layout"]["title"]["text"].startswith("报告台账"))["data"][0]
+    years = _values(heat["x"])
+    assert years[0] == ("1990" if early else "2020")
+    if not heat.get("texttemplate"):
+        assert len(years) > 30, "a ledger of few years labels its cells"
+        return
+    size = (heat.get("textfont") or {}).get("size")
+    assert size is not None and size >= 12, f"cell labels sized to fit their cells (textfont.size={size})"
+    assert len(years) <= 30, f"{len(years)} year columns: too narrow for a label of {size} px"
+    texts = [t for row in heat["text"] for t in row if t]
+    assert texts and all(t.isdigit() for t in texts), texts[:5]        # bare counts: 3, not 3 篇
 
 
 def test_compare_page_marks_shared_text_and_lists_figures(env):
