@@ -552,7 +552,8 @@ def export_csv(df: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: 
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralise(str((labels or {}).get(c, c))) for c in df.columns])
     columns = [_categorical_texts(df.iloc[:, i]) for i in range(df.shape[1])]
-    outline = [c in set(paths) for c in df.columns]
+    wanted = set(paths)
+    outline = [c in wanted for c in df.columns]
     for lo in range(0, len(df), CSV_CHUNK_ROWS):
         part = df.iloc[lo:lo + CSV_CHUNK_ROWS]
         cells = (_column_texts(part.iloc[:, i], texts, lang) for i, texts in enumerate(columns))

@@ -73,6 +73,25 @@ CUT_BUTTONS_JS = r"""
 """
 """Buttons whose label does not fit (drawn cut, as "下…")."""
 
+TITLE_OVERLAPS_JS = r"""
+() => {
+  const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const out = [];
+  for (const gd of document.querySelectorAll(".js-plotly-plot")) {
+    const chart = (gd.layout && gd.layout.title && gd.layout.title.text) || "";
+    const ticks = [...gd.querySelectorAll(".xaxislayer-above text, .yaxislayer-above text")]
+      .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+    for (const title of gd.querySelectorAll(".g-xtitle text, .g-ytitle text")) {
+      const r = title.getBoundingClientRect();
+      const hit = r.width > 0 && ticks.find(([, q]) => overlap(r, q));
+      if (hit) out.push(`${chart}: axis title ${title.textContent} over tick label ${hit[0]}`);
+    }
+  }
+  return out;
+}
+"""
+"""Axis titles drawn over a tick label of their chart (bounding boxes)."""
+
 ALLOWED_WORDS = {"CSV", "Excel", "PNG", "SVG", "PDF", "DOCX", "TXT", "YAML", "XLSX", "UTF", "BOM", "MB", "KB",
                  "TF", "IDF", "Word", "csv", "xlsx", "txt", "docx", "pdf", "yaml", "png", "svg"}
 """File formats, units of size and measure names that have no Chinese name (the rest must be Chinese)."""

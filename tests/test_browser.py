@@ -17,6 +17,7 @@ from bench.browser import start_server, stop_server
 from tests.browser_checks import (
     CHART_LABELS_JS,
     CUT_BUTTONS_JS,
+    TITLE_OVERLAPS_JS,
     VISIBLE_TEXT_JS,
     corpus,
     data_words,
@@ -151,7 +152,8 @@ def test_every_page_loads_and_is_screenshotted(server, page):
 
 
 def test_every_page_on_a_large_store_is_chinese_and_its_labels_never_collide(big_server, page):
-    """At 150+ reports: no exception, no English word outside data cells, no two rows or ticks with one label."""
+    """At 150+ reports: no exception, no English word outside data cells, no two rows or ticks with one label, no
+    button label cut, no axis title over a tick label."""
     url, words = big_server
     ARTIFACTS.mkdir(exist_ok=True)
     problems = []
@@ -166,6 +168,7 @@ def test_every_page_on_a_large_store_is_chinese_and_its_labels_never_collide(big
             problems.append(f"{title}: English on the page {english}")
         problems += [f"{title}: {c}" for c in label_collisions(page.evaluate(CHART_LABELS_JS))]
         problems += [f"{title}: button label cut: {b}" for b in page.evaluate(CUT_BUTTONS_JS)]
+        problems += [f"{title}: {o}" for o in page.evaluate(TITLE_OVERLAPS_JS)]
     assert not problems, "\n".join(problems)
 
 
