@@ -128,6 +128,7 @@ COPIES = {  # how web copies of one report differ: none of it changes what the r
     "ascii punctuation": lambda t: t.translate(str.maketrans("，：；（）！？", ",:;()!?")),
     "blank lines": lambda t: t.replace("\n", "\n\n"),
     "indented": lambda t: "\n".join("\u3000\u3000" + line for line in t.split("\n")),
+    "hard-wrapped": lambda t: "\n".join(line[i: i + 36] for line in t.split("\n") for i in range(0, len(line) or 1, 36)),
 }
 
 

@@ -13,7 +13,8 @@ import re
 import pandas as pd
 
 from analysis.parse import issuer
-from analysis.parse.outline import find_title
+from analysis.parse.outline import find_title, split_sections
+from analysis.read.report import unwrap_lines
 
 FIELDS = ("title", "unit", "unit_level", "region", "year", "period")
 CONFIDENCE_FIELDS = ("year", "period", "unit", "unit_level", "region")
@@ -98,6 +99,9 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
     given = {k: v for k, v in (manifest_row or {}).items() if k in FIELDS and not _missing(v)}
     if isinstance(sections, pd.DataFrame):
         sections = sections.to_dict("records")
+    unwrapped = unwrap_lines(text)  # a copy of a PDF broken at the page width: its title and sentences made whole
+    if unwrapped != text:
+        text, sections = unwrapped, split_sections(unwrapped).to_dict("records")
     # Every rule reads the Simplified form (one character for one, so offsets hold); what it quotes as evidence
     # is given back in the report's own script.
     simple = issuer.simplified(text)
