@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.read.clean import clean_web, strip_chunk_numbers, strip_footers
 from analysis.read.report import read_report
 from analysis.store.pipeline import process_file
@@ -59,6 +61,23 @@ def test_wikisource_licence_and_news_site_lines_go():
             + "\n扫一扫在手机打开当前页\n编辑：张某\n相关报道：")
     text, removed = clean_web(news)
     assert text.strip() == body and removed["footer"] == len(news) - len(text)
+
+
+@pytest.mark.parametrize("header", [
+    "首页 > 范文 > 工作总结",
+    "当前位置：首页 » 工作总结 » 宣传工作总结",
+    "文章 › 总结 › 宣传部",
+    "发布时间：2021-03-02 09:15  来源：本站  浏览次数：1024",
+    "【字体：大 中 小】",
+])
+def test_a_site_header_before_the_title_goes(header):
+    body = "2021年县委宣传部工作总结\n一、工作回顾\n正文。"
+    assert clean_web(header + "\n" + body)[0] == body
+
+
+def test_a_line_of_the_report_with_an_arrow_is_kept():
+    text = "一、工作情况\n满意度>90%\n正文。"
+    assert clean_web(text)[0] == text
 
 
 def test_a_report_sentence_about_an_editor_is_kept():

@@ -16,6 +16,7 @@ import pytest
 
 from analysis.parse.meta import infer_metadata
 from analysis.parse.outline import split_sections
+from analysis.read.clean import clean_web
 from analysis.read.report import read_report
 from analysis.read.script import to_simplified
 from analysis.store.pipeline import inspect_report
@@ -128,6 +129,7 @@ COPIES = {  # how web copies of one report differ: none of it changes what the r
     "ascii punctuation": lambda t: t.translate(str.maketrans("，：；（）！？", ",:;()!?")),
     "blank lines": lambda t: t.replace("\n", "\n\n"),
     "indented": lambda t: "\n".join("\u3000\u3000" + line for line in t.split("\n")),
+    "behind a site header": lambda t: clean_web("当前位置：首页 » 工作总结\n发布时间：2021-03-02 09:15  来源：本站\n" + t)[0],
     "hard-wrapped": lambda t: "\n".join(line[i: i + 36] for line in t.split("\n") for i in range(0, len(line) or 1, 36)),
 }
 

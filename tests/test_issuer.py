@@ -268,3 +268,10 @@ def test_a_national_organ_in_a_body_is_not_the_issuer():
 @pytest.mark.parametrize("text", ["工作总结\n推进开放。自贸试验区建设布局进一步完善。", "工作总结\n过去一年，新发展格局加快构建。"])
 def test_a_word_ending_in_局_is_no_bureau(text):
     assert infer(text)["unit"] is None
+
+
+def test_a_one_line_copy_keeps_its_byline_and_opening_subject():
+    byline = infer("2015年宣传工作总结 千灯镇宣传办 (2015年12月23日) 2015年以来，我镇宣传工作扎实推进。")
+    assert byline["unit"] == "千灯镇宣传办"
+    subject = infer("宣传思想工作总结 2021年，县委宣传部坚持以习近平新时代中国特色社会主义思想为指导。")
+    assert subject["unit"] == "县委宣传部"

@@ -23,7 +23,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-BODY = (r"委宣传部|宣传部|宣扬部|宣传科|网信办|文明办|精神文明办|办公室|党工委|党委|党组|党支部|工委|镇委|政府|局|中心"
+BODY = (r"委宣传部|宣传部|宣扬部|宣传科|宣传办|网信办|文明办|精神文明办|办公室|党工委|党委|党组|党支部|工委|镇委|政府|局|中心"
         r"|矿区|街道|社区|集团|公司|学院|学校|大学|中学|小学|医院|出版社|报社|电视台|新区|高新区|开发区")
 BODY_END = re.compile(rf"(?:{BODY}|[镇乡县区市省旗委])$")
 MASK = r"(?:[xX×*＊]+|某+|_+)"
@@ -58,7 +58,7 @@ SUPERIOR_BEFORE = re.compile(r"(?:在|按照|根据|经|由|向|对|和|与|受|
 NAME_CHAR = r"(?:(?![的和在与及对为把将被由向从高重视提升不断开展围绕抓按据是了着过紧全我本各其该并等做加强推进深化营造筑牢])[\u4e00-\u9fa5])"
 """A character of a place or body name: not a verb or function word (提升…城乡, 在镇…, 不断提高全镇)."""
 CLAUSE_SUBJECT = re.compile(
-    r"(?:^|[。；;，,\n：:）)】])\s*(?:(?:19|20)\d{2}\s*年(?:上半年|度)?|今年以来|今年|上半年|一年(?:以)?来)?\s*[，,]?\s*"
+    r"(?:^|[。；;，,\n：:）)】 \u3000])\s*(?:(?:19|20)\d{2}\s*年(?:上半年|度)?|今年以来|今年|上半年|一年(?:以)?来)?\s*[，,]?\s*"
     rf"我?((?:[省市县区镇乡]?{MASK})?{NAME_CHAR}{{0,10}}?(?:{BODY}|[镇乡县区市旗]))"
     r"(?=[在以紧坚始认把高全深立围继结制紧聚扎积严按于及宣精意文构强切不大着充进主加通认是对])")
 TEMPLATE = _words("县区 县市区 市县 区县 乡镇 县市 市区")
@@ -139,7 +139,7 @@ def find_unit(text: str, simple: str, title: str | None, title_end: int) -> tupl
             start = _clean(stitle).find(head)
             return _clean(title)[start: start + len(head)], "title", title, "high"
     after = simple[title_end: title_end + 40].lstrip()
-    byline = after.split("\n", 1)[0].strip()
+    byline = re.split(r"\n|[ \t\u3000]{1,}", after, maxsplit=1)[0].strip()  # a line, or a one-line copy's next words
     if byline and len(byline) <= 15 and _is_name(byline) and not re.search(r"[，。,:：；]", byline):
         start = simple.find(byline, title_end)
         return text[start: start + len(byline)], "body", byline, "high"

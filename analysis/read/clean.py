@@ -16,7 +16,7 @@ report. Everything else is kept as written; offsets in every table refer to the 
 - Site headers and footers: the Wikisource licence block (本作品是中华人民共和国的… / 本作品来自… to the end, when the
   end names Wikisource or the public domain; Public domain, false), news-site lines (扫一扫在手机打开当前页, 【字号：…】,
   下载 打印 全屏 收藏, 上一篇/下一篇, 打印本页/关闭窗口, ICP备案 and copyright lines anywhere; 编辑：…, 来源：…, 时间：…,
-  您的位置, 首页, 字体 大 中 小, 收藏, 相关报道, a bare date-time only among the first or last EDGE_REACH lines, so a
+  您的位置, 首页, a breadcrumb (首页 > 范文 > 工作总结, or any two or more › » → steps), 字体 大 中 小, 收藏, 相关报道, a bare date-time only among the first or last EDGE_REACH lines, so a
   sentence of the report that mentions an editor is kept). Only lines of at most SHORT_LINE characters are tested; a
   removed line goes with its line break.
 """
@@ -68,10 +68,12 @@ ANYWHERE_LINES = re.compile(r"^[ \t\u3000]*(?:扫一扫在手机(?:上)?打开�
                             r"|(?:上一篇|下一篇)[：:].{0,60}|网站地图.{0,40}|.{0,30}ICP备.{0,40}|版权所有.{0,60}"
                             r"|Copyright.{0,80}|Public domain|false)[ \t\u3000]*$", re.IGNORECASE)
 EDGE_LINES = re.compile(r"^[ \t\u3000]*(?:(?:责任)?编辑[：:].{0,20}|(?:文章)?来源[：:].{0,30}|作者[：:].{0,20}"
-                        r"|(?:发布)?时间[：:].{0,30}|发布日期[：:].{0,30}|浏览(?:次数)?[：:].{0,20}|点击(?:数|量)?[：:].{0,20}"
+                        r"|(?:发布)?时间[：:].{0,60}|发布日期[：:].{0,30}|浏览(?:次数)?[：:].{0,20}|点击(?:数|量)?[：:].{0,20}"
                         r"|相关(?:报道|链接|阅读|新闻|文档)[：:]?.{0,10}|您的位置[：:]?.{0,40}|当前位置[：:]?.{0,40}|首页"
-                        r"|[>›»|×]|【?字体[：:]?|[大中小]|】|收藏|分享到.{0,10}|》》.{0,20}《《"
-                        r"|\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)[ \t\u3000]*$")
+                        r"|[>›»|×]|【?字体[：:]?[ \t\u3000大中小]*】?|[大中小]|】|收藏|分享到.{0,10}|》》.{0,20}《《"
+                        r"|\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+                        r"|(?:首页|主页|网站首页)[ \t\u3000]*(?:[>›»/→][^\n]{0,60})?"  # a breadcrumb: 首页 > 范文 > 工作总结
+                        r"|(?:[^\n>›»→。，；]{1,12}[ \t\u3000]*[>›»→][ \t\u3000]*){2,6}[^\n>›»→。，；]{1,30})[ \t\u3000]*$")
 EDGE_REACH = 15  # header lines are looked for among the first, footer lines among the last non-empty lines
 
 
