@@ -127,6 +127,7 @@ FIELDS_READ = ("year", "period", "unit", "unit_level", "province", "city", "coun
 COPIES = {  # how web copies of one report differ: none of it changes what the report is
     "traditional": lambda t: _s2t().convert(t),
     "ascii punctuation": lambda t: t.translate(str.maketrans("，：；（）！？", ",:;()!?")),
+    "full-width digits": lambda t: t.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
     "blank lines": lambda t: t.replace("\n", "\n\n"),
     "indented": lambda t: "\n".join("\u3000\u3000" + line for line in t.split("\n")),
     "behind a site header": lambda t: clean_web("当前位置：首页 » 工作总结\n发布时间：2021-03-02 09:15  来源：本站\n" + t)[0],

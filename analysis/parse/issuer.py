@@ -83,16 +83,23 @@ class Issuer:
     confidence: dict
 
 
+NARROW = str.maketrans({chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
+                       | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
+                       | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
+"""Full-width digits and Latin letters (２０１０年, ＸＸ县) as ASCII; punctuation keeps its width."""
+
+
 def simplified(text: str) -> str:
-    """The text in Simplified characters, offset for offset (``analysis.read.script.to_simplified``)."""
-    return to_simplified(text)
+    """The text in Simplified characters with ASCII digits and letters, offset for offset
+    (``analysis.read.script.to_simplified``, then ``NARROW``)."""
+    return to_simplified(text).translate(NARROW)
 
 
 def as_written(name: str, text: str, simple: str) -> str:
     """A Simplified name in the script the report uses: each character as the report writes it (郑州 → 鄭州)."""
     if simple == text:
         return name
-    seen = {s: t for s, t in zip(simple, text, strict=True) if s != t}
+    seen = {s: t for s, t in zip(simple, text, strict=True) if s != t and t.translate(NARROW) == t}  # script, not width
     return "".join(seen.get(ch, ch) for ch in name)
 
 
