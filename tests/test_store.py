@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -325,6 +326,22 @@ def test_build_jobs_gives_the_same_store(src, tmp_path, monkeypatch, threads):
     two = store.build(src, tmp_path / "two", jobs=2)
     assert (two.loaded, two.failed) == (one.loaded, one.failed) == (3, 1)
     assert store.version(tmp_path / "one") == store.version(tmp_path / "two")
+
+
+def test_spawned_workers_never_run_the_parents_main_script(src, tmp_path, monkeypatch):
+    """Under Streamlit ``__main__`` is dashboard.py; a spawned worker that ran it set up a workspace of its own."""
+    script = tmp_path / "main_script.py"
+    script.write_text("raise SystemExit('the main script ran in a build worker')\n", encoding="utf-8")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    monkeypatch.setattr(store.threading, "active_count", lambda: 3)  # threads: the pool spawns
+    monkeypatch.setattr(store, "process_file", fake_process_report)
+    monkeypatch.setattr(store, "list_reports", fake_list_reports)
+    monkeypatch.setattr(store, "get_segmenter", fake_get_segmenter)
+    result = store.build(src, tmp_path / "data", jobs=2)
+    assert (result.loaded, result.failed) == (3, 0)
+    assert sys.modules["__main__"] is main
 
 
 @pytest.mark.parametrize("progress", [False, True])

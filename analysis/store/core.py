@@ -21,6 +21,7 @@ import stat
 import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -426,7 +427,8 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
                     max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                     initargs=(process_file, (lambda: segmenter) if forking else segmenter_factory, codebook,
                               os.getpid())) as pool:
-                futures = {pool.submit(_process_chunk, chunk_tasks): rels for rels, chunk_tasks in chunks}
+                with contextlib.nullcontext() if forking else _main_script_hidden():  # workers start on submit
+                    futures = {pool.submit(_process_chunk, chunk_tasks): rels for rels, chunk_tasks in chunks}
                 for future in concurrent.futures.as_completed(futures):
                     rels = futures.pop(future)    # the future holds its result: let both go once kept
                     try:
@@ -438,6 +440,19 @@ def _run(todo: list[str], *, src: Path, manifest_rows: dict, segmenter, codebook
     finally:
         bar.close()
     return outcomes
+
+
+@contextlib.contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """While spawned workers start, ``__main__`` is a bare module: multiprocessing would have each of them run the
+    parent's main script again (under Streamlit, dashboard.py: a second workspace set-up and build per worker)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _kept(pieces: Pieces, outcome: tuple) -> tuple:
