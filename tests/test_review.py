@@ -75,3 +75,16 @@ def test_manifest_fields_and_null_fields_never_wait(folder, tmp_path):
     assert multi["year_confidence"] == "low" and pd.isna(multi["year"])
     assert review.review_queue(docs).empty
 
+
+
+def test_periods_and_levels_wait_by_their_chinese_labels_and_are_written_as_codes(tmp_path):
+    docs = pd.DataFrame([{"file": "a.txt", "year": 2021, "year_confidence": "high", "year_source": "title",
+                          "period": "annual", "period_confidence": "low", "period_source": "body",
+                          "period_evidence": "全年", "unit": None, "unit_level": "county",
+                          "unit_level_confidence": "low", "unit_level_source": "body", "unit_level_evidence": "我县",
+                          "region": None}])
+    queue = review.review_queue(docs)
+    assert dict(zip(queue["field"], queue["value"], strict=True)) == {"period": "全年", "unit_level": "县级"}
+    review.accept(tmp_path, queue, "a.txt")
+    rows, problems = manifest.read_manifest(tmp_path)
+    assert problems == [] and (rows["a.txt"]["period"], rows["a.txt"]["unit_level"]) == ("annual", "county")

@@ -103,7 +103,11 @@ def _parse(file: str, field: str, value) -> object:
 
 
 def _text(field: str, value) -> str:
-    return str(int(value)) if field == "year" else str(value)
+    """A value as the queue shows it: a year as digits, a period or level by its Chinese label (全年, 县级)."""
+    if field == "year":
+        return str(int(value))
+    labels = {"period": schema.PERIOD_ZH, "unit_level": schema.LEVEL_ZH}.get(field, {})
+    return labels.get(value, str(value))
 
 
 def _missing(value) -> bool:
