@@ -213,3 +213,9 @@ def test_a_traditional_report_is_dated_as_its_simplified_copy_and_quoted_as_writ
     simple = infer("宣传工作汇报\n一、工作回顾\n今年上半年以来，我县深入开展党史学习教育，庆祝建党100周年。")
     assert (trad["year"], trad["period"]) == (simple["year"], simple["period"]) == (2021, "H1")
     assert "黨" in trad["year_evidence"] and "党" in simple["year_evidence"]
+
+
+@pytest.mark.parametrize("suffix", ["_某某范文网", " - 百度文库", "-第一范文网", "｜宣传文秘网"])
+def test_a_site_name_after_the_title_is_not_part_of_it(suffix):
+    meta = infer(f"2022年某县委宣传部工作总结{suffix}\n2022年，县委宣传部扎实工作。\n一、主要工作\n正文。")
+    assert meta["title"] == "2022年某县委宣传部工作总结" and meta["unit"] == "某县委宣传部"

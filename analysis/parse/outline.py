@@ -158,9 +158,15 @@ TITLE_WORDS = re.compile(r"总结|總結|计划|計劃|报告|報告|汇报|匯�
                          r"|讲话|講話|范文|述职|总体|工作|综合|通报")
 
 
+SITE_SUFFIX = re.compile(r"[ \t\u3000]*[_|｜—–-]+[ \t\u3000]*[^_|｜—–\-\s]{1,15}?"
+                         r"(?:网|网站|文库|文档|范文|资料|百科|首页|频道|专题|文秘|写作)$")
+"""A web page's site name after its title: 工作总结_某某范文网, 工作总结 - 百度文库."""
+
+
 def _title_part(line: str, *, first: bool) -> str | None:
     # one-line documents: the title is the first space-separated chunk
     chunk = re.split(r"[ \t\u3000]{1,}(?=\S)", line, maxsplit=1)[0] if len(line) > 60 else line
+    chunk = SITE_SUFFIX.sub("", chunk)
     if len(chunk) > 60 or any(ch in chunk for ch in "。；;！？!?") or chunk.endswith(("：", ":")):
         return None
     marker = MARKER_RE.match(chunk)
