@@ -154,3 +154,30 @@ def test_a_copy_of_every_dev_report_gives_the_same_metadata(copy):
         before, after = _fields(text), _fields(COPIES[copy](text))
         changed += [(path.name, k, before[k], after[k]) for k in FIELDS_READ if before[k] != after[k]]
     assert changed == []
+
+
+def _first_line(t: str, frame: str) -> str:
+    head, _, rest = t.partition("\n")
+    return frame.replace("T", head) + "\n" + rest
+
+
+TITLE_FRAMES = {  # how a site dresses a title; a report with no title word may lose its unit, never change it
+    "bracketed": "【T】",
+    "tagged": "【精品】T",
+    "in book marks": "《T》",
+    "with a site name": "T_某某范文网",
+    "with a dashed site name": "T - 百度文库",
+}
+
+
+@pytest.mark.parametrize("frame", list(TITLE_FRAMES))
+def test_a_dressed_title_never_changes_what_the_metadata_says(frame):
+    changed, lost = [], []
+    for path in sorted((DEV / "reports").glob("*.txt")):
+        text = read_report(path).text
+        before, after = _fields(text), _fields(_first_line(text, TITLE_FRAMES[frame]))
+        changed += [(path.name, k, before[k], after[k]) for k in FIELDS_READ
+                    if after[k] is not None and before[k] != after[k]]
+        lost += [(path.name, k) for k in FIELDS_READ if after[k] is None and before[k] is not None]
+    assert changed == []
+    assert len(lost) <= 2

@@ -113,7 +113,11 @@ def _is_name(unit: str) -> bool:
     core = re.sub(rf"^{MASK}$", "", u)
     place = re.sub(rf"(?:{BODY})$", "", u)
     return (bool(core) and u not in BARE and u.lstrip("我全本") not in BARE and bool(BODY_END.search(u))
-            and place not in TEMPLATE and not NOT_A_BUREAU.search(u))
+            and place not in TEMPLATE and not NOT_A_BUREAU.search(u) and bool(NAME_START.match(u)))
+
+
+NAME_START = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9xX×*＊_]")
+"""A name starts with a character, a letter or a mask, never with a bracket or a quote (【精品】宣传部)."""
 
 
 NOT_A_BUREAU = re.compile(r"[布格大全结时僵开败骗棋变残定破]局$")
@@ -122,9 +126,15 @@ NATIONAL_ORGANS = frozenset({"国务院", "中共中央", "中央人民政府"})
 """Named as the issuer only by a title (2010年国务院政府工作报告); in a body they are the superior or a topic."""
 
 
+TITLE_FRAME = re.compile(r"^(?:【[^】]{1,6}】|\[[^\]]{1,6}\])+(?=.)")
+"""A site's tag before a title: 【精品】, [推荐]."""
+TITLE_MARKS = "【】[]《》“”\"「」『』〖〗"
+"""Brackets and quotes a web copy puts around its title: 【2021年某镇工作总结】."""
+
+
 def title_issuer(title: str) -> str:
     """The issuing part of a title: what stands before its year or topic ('市委宣传部', '县', 'xx镇')."""
-    t = LEADING.sub("", _clean(title), count=1)
+    t = LEADING.sub("", TITLE_FRAME.sub("", _clean(title)).strip(TITLE_MARKS), count=1)
     m = re.search(r"(?:19|20)[\dxX*]{2}年?|[xX*_]{2}年", t)
     head = t[: m.start()] if m else t
     if not BODY_END.search(head) or TOPIC.search(head):
