@@ -123,11 +123,14 @@ def test_dev_set_inspect_keys_are_stable(results):
         assert all(set(s) >= {"path", "level", "marker", "heading", "kind", "start", "end"} for s in out["sections"])
 
 
+CN_NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
 FIELDS_READ = ("year", "period", "unit", "unit_level", "province", "city", "county")
 COPIES = {  # how web copies of one report differ: none of it changes what the report is
     "traditional": lambda t: _s2t().convert(t),
     "ascii punctuation": lambda t: t.translate(str.maketrans("，：；（）！？", ",:;()!?")),
     "full-width digits": lambda t: t.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "years in Chinese numerals": lambda t: re.sub(r"((?:19|20)\d{2})(?=年)", lambda m: m.group(1).translate(CN_NUMERALS), t),
+    "a space before 年": lambda t: re.sub(r"((?:19|20)\d{2})年", r"\1 年", t),
     "blank lines": lambda t: t.replace("\n", "\n\n"),
     "indented": lambda t: "\n".join("\u3000\u3000" + line for line in t.split("\n")),
     "behind a site header": lambda t: clean_web("当前位置：首页 » 工作总结\n发布时间：2021-03-02 09:15  来源：本站\n" + t)[0],

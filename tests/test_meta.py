@@ -219,3 +219,14 @@ def test_a_traditional_report_is_dated_as_its_simplified_copy_and_quoted_as_writ
 def test_a_site_name_after_the_title_is_not_part_of_it(suffix):
     meta = infer(f"2022年某县委宣传部工作总结{suffix}\n2022年，县委宣传部扎实工作。\n一、主要工作\n正文。")
     assert meta["title"] == "2022年某县委宣传部工作总结" and meta["unit"] == "某县委宣传部"
+
+
+def test_a_year_in_chinese_numerals_reads_as_its_digits():
+    meta = infer("二〇一五年某县委宣传部工作总结\n二○一五年，县委宣传部扎实工作。\n一、主要工作\n正文。")
+    assert (meta["year"], meta["unit"]) == (2015, "某县委宣传部")
+    assert meta["title"] == "二〇一五年某县委宣传部工作总结"          # quoted as written
+
+
+def test_a_title_is_quoted_as_written_beside_years_in_other_numerals():
+    meta = infer("2021年某县宣传工作总结\n一、主要工作\n二〇二〇年以来，全县扎实工作。")
+    assert meta["title"] == "2021年某县宣传工作总结" and meta["year"] == 2021

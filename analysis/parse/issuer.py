@@ -89,17 +89,24 @@ NARROW = str.maketrans({chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
 """Full-width digits and Latin letters (２０１０年, ＸＸ县) as ASCII; punctuation keeps its width."""
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
+CN_YEAR = re.compile(r"[一二][〇○零OＯ0一二三四五六七八九]{3}(?=[ \t\u3000]*年)")
+CN_DIGITS = str.maketrans("〇○零OＯ一二三四五六七八九", "00000123456789")
+
+
 def simplified(text: str) -> str:
-    """The text in Simplified characters with ASCII digits and letters, offset for offset
-    (``analysis.read.script.to_simplified``, then ``NARROW``)."""
-    return to_simplified(text).translate(NARROW)
+    """The text in Simplified characters with ASCII digits and letters, and a year written in Chinese numerals in
+    digits (二〇一五年 → 2015年: four characters for four), offset for offset (``analysis.read.script.to_simplified``,
+    then ``NARROW`` and ``CN_YEAR``)."""
+    out = to_simplified(text).translate(NARROW)
+    return CN_YEAR.sub(lambda m: m.group(0).translate(CN_DIGITS), out) if "年" in out else out
 
 
 def as_written(name: str, text: str, simple: str) -> str:
     """A Simplified name in the script the report uses: each character as the report writes it (郑州 → 鄭州)."""
     if simple == text:
         return name
-    seen = {s: t for s, t in zip(simple, text, strict=True) if s != t and t.translate(NARROW) == t}  # script, not width
+    seen = {s: t for s, t in zip(simple, text, strict=True) if s != t and HAN.match(s) and HAN.match(t)}  # script only
     return "".join(seen.get(ch, ch) for ch in name)
 
 
@@ -261,7 +268,7 @@ def find_region(text: str, simple: str, title: str | None, unit: str | None) -> 
         if m and not re.search(MASK, m.group(1)) and not m.group(1).startswith(("乡镇", "街道")):
             township = m.group(1)
     if township is None:  # a real street or town the report names beside calling itself 我街道/我镇
-        for m in re.finditer(rf"(?<![\u4e00-\u9fa5])({NAME_CHAR}{{2,4}}?)(街道|镇)(?=[0-9０-９]{{4}}年|党|办事处|宣传|新时代)",
+        for m in re.finditer(rf"(?<![\u4e00-\u9fa5])({NAME_CHAR}{{2,4}}?)(街道|镇)(?=[0-9０-９]{{4}}[ \t\u3000]*年|党|办事处|宣传|新时代)",
                              simple):
             name = m.group(1)
             if re.search(rf"[我全本]{m.group(2)}", simple) and not re.search(r"[乡城某]", name):

@@ -106,7 +106,7 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
     # is given back in the report's own script.
     simple = issuer.simplified(text)
     stitle, title_end = find_title(simple)
-    title = issuer.as_written(stitle, text, simple) if stitle else None
+    title = _as_written(stitle, text, simple) if stitle else None
     ssections = sections if simple == text else [_simplified_row(r) for r in sections]
     guesses = {"title": (title, "title", title)}  # only the fields the manifest leaves open are inferred
     if "year" not in given or "period" not in given:

@@ -165,7 +165,7 @@ SITE_SUFFIX = re.compile(r"[ \t\u3000]*[_|｜—–-]+[ \t\u3000]*[^_|｜—–\
 
 def _title_part(line: str, *, first: bool) -> str | None:
     # one-line documents: the title is the first space-separated chunk
-    chunk = re.split(r"[ \t\u3000]{1,}(?=\S)", line, maxsplit=1)[0] if len(line) > 60 else line
+    chunk = re.split(r"[ \t\u3000]{1,}(?=[^\s年月日度])", line, maxsplit=1)[0] if len(line) > 60 else line  # not in 2019 年
     chunk = SITE_SUFFIX.sub("", chunk)
     if len(chunk) > 60 or any(ch in chunk for ch in "。；;！？!?") or chunk.endswith(("：", ":")):
         return None
