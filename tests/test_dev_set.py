@@ -17,7 +17,7 @@ import pytest
 from analysis.parse.meta import infer_metadata
 from analysis.parse.outline import split_sections
 from analysis.read.clean import clean_web
-from analysis.read.report import read_report
+from analysis.read.report import clean_text, read_report
 from analysis.read.script import to_simplified
 from analysis.store.pipeline import inspect_report
 
@@ -131,6 +131,7 @@ COPIES = {  # how web copies of one report differ: none of it changes what the r
     "full-width digits": lambda t: t.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
     "years in Chinese numerals": lambda t: re.sub(r"((?:19|20)\d{2})(?=年)", lambda m: m.group(1).translate(CN_NUMERALS), t),
     "a space before 年": lambda t: re.sub(r"((?:19|20)\d{2})年", r"\1 年", t),
+    "no-break spaces": lambda t: clean_text(t.replace(" ", "\u00a0")),
     "blank lines": lambda t: t.replace("\n", "\n\n"),
     "indented": lambda t: "\n".join("\u3000\u3000" + line for line in t.split("\n")),
     "behind a site header": lambda t: clean_web("当前位置：首页 » 工作总结\n发布时间：2021-03-02 09:15  来源：本站\n" + t)[0],

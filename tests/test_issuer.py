@@ -275,3 +275,9 @@ def test_a_one_line_copy_keeps_its_byline_and_opening_subject():
     assert byline["unit"] == "千灯镇宣传办"
     subject = infer("宣传思想工作总结 2021年，县委宣传部坚持以习近平新时代中国特色社会主义思想为指导。")
     assert subject["unit"] == "县委宣传部"
+
+
+@pytest.mark.parametrize("title", ["2019年1-6月某镇宣传工作总结", "某镇1至6月份宣传工作总结"])
+def test_a_span_of_months_in_a_title_is_not_part_of_the_issuer(title):
+    meta = infer(f"{title}\n一、主要工作\n今年以来，我镇扎实工作。")
+    assert meta["unit"] == "某镇" and meta["period"] == "H1"

@@ -55,7 +55,9 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 NO_BREAK = "\u00a0\u202f"
 # Spaces removed at the start and end of a line (the ideographic space U+3000 included).
 LINE_SPACES = " \t\u3000\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f"
-_DROP_RE = re.compile(f"[{re.escape(ZERO_WIDTH + NO_BREAK)}]+")  # a regex: far faster than str.translate
+_DROP_RE = re.compile(f"[{re.escape(ZERO_WIDTH)}]+")  # a regex: far faster than str.translate
+_NO_BREAK_RE = re.compile(f"[{re.escape(NO_BREAK)}]")  # a web page's &nbsp; separates words like a space
+_UNIT_GAP_RE = re.compile(f"(?<=[0-9])[{re.escape(NO_BREAK)}]+(?=[\u4e00-\u9fff])")  # typeset 2023 年: no gap
 _BREAKS_RE = re.compile("\r\n|[\r\f\v\u2028\u2029\x85]")
 _PAYWALL_RE = re.compile(r"##paid(?:begin|end)##", re.IGNORECASE)
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
@@ -252,7 +254,9 @@ def _non_empty(text: str, path: str) -> str:
 def clean_text(text: str) -> str:
     """Keep the text a reader sees, and nothing else.
 
-    Line breaks become LF; no-break and zero-width characters go; spaces (U+3000 included) at a line's start and
+    Line breaks become LF; zero-width characters go and no-break spaces become spaces (a title and its body on one
+    line of a web copy are often parted by &nbsp; alone), except between a number and the character after it
+    (a typeset 2023 年); spaces (U+3000 included) at a line's start and
     its end go; ``##paidbegin##``/``##paidend##`` markers go (with their line if it is left empty); leading blank
     lines and trailing whitespace go; three or more line breaks become two. Punctuation is kept as written.
     Idempotent: ``clean_text(clean_text(t)) == clean_text(t)``.
@@ -262,7 +266,7 @@ def clean_text(text: str) -> str:
     Returns:
         the cleaned text.
     """
-    text = _DROP_RE.sub("", _BREAKS_RE.sub("\n", text))
+    text = _NO_BREAK_RE.sub(" ", _UNIT_GAP_RE.sub("", _DROP_RE.sub("", _BREAKS_RE.sub("\n", text))))
     lines = []
     for line in text.split("\n"):
         if "##" in line:
