@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.parse import places
+from analysis.parse.numerals import ascii_years
 from analysis.read.script import to_simplified
 
 
@@ -85,23 +86,14 @@ class Issuer:
     confidence: dict
 
 
-NARROW = str.maketrans({chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
-                       | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
-                       | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
-"""Full-width digits and Latin letters (２０１０年, ＸＸ县) as ASCII; punctuation keeps its width."""
-
-
 HAN = re.compile(r"[\u4e00-\u9fff]")
-CN_YEAR = re.compile(r"[一二][〇○零OＯ0一二三四五六七八九]{3}(?=[ \t\u3000]*年)")
-CN_DIGITS = str.maketrans("〇○零OＯ一二三四五六七八九", "00000123456789")
 
 
 def simplified(text: str) -> str:
     """The text in Simplified characters with ASCII digits and letters, and a year written in Chinese numerals in
-    digits (二〇一五年 → 2015年: four characters for four), offset for offset (``analysis.read.script.to_simplified``,
-    then ``NARROW`` and ``CN_YEAR``)."""
-    out = to_simplified(text).translate(NARROW)
-    return CN_YEAR.sub(lambda m: m.group(0).translate(CN_DIGITS), out) if "年" in out else out
+    digits (二〇一五年 → 2015年), offset for offset (``analysis.read.script.to_simplified``, then
+    ``analysis.parse.numerals.ascii_years``)."""
+    return ascii_years(to_simplified(text))
 
 
 def as_written(name: str, text: str, simple: str) -> str:

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from analysis.parse import issuer
+from analysis.parse.numerals import ascii_years
 from analysis.parse.outline import find_title, split_sections
 from analysis.read.report import unwrap_lines
 
@@ -171,18 +172,10 @@ def _missing(value) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
-FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-CN_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000123456789")
-CN_YEAR = re.compile(r"[一二][〇○零Ｏ一二三四五六七八九]{3}(?=\s*年)")
-
-
 def _norm(s: str) -> str:
     """Full-width digits and Chinese-numeral years as ASCII (二○○九年 → 2009年), and the PDF spaces between digits
     and 年 removed ('２０２４ 年' → '2024年'); the length only changes where spaces are removed."""
-    s = CN_YEAR.sub(lambda m: m.group(0).translate(CN_DIGITS), s.translate(FULLWIDTH_DIGITS))
-    return re.sub(r"(?<=\d)\s+(?=[\d年])", "", s)
+    return re.sub(r"(?<=\d)\s+(?=[\d年])", "", ascii_years(s))
 
 
 def _year_from(phrase: str) -> tuple[int, str] | None:
