@@ -230,3 +230,8 @@ def test_a_year_in_chinese_numerals_reads_as_its_digits():
 def test_a_title_is_quoted_as_written_beside_years_in_other_numerals():
     meta = infer("2021年某县宣传工作总结\n一、主要工作\n二〇二〇年以来，全县扎实工作。")
     assert meta["title"] == "2021年某县宣传工作总结" and meta["year"] == 2021
+
+
+def test_a_speaker_declaring_the_year_he_reviews_dates_an_annual_report():
+    meta = infer("按照会议安排，我就2015年全县宣传思想文化工作进行简要总结，并对2016年工作进行安排部署。 正文。")
+    assert (meta["year"], meta["period"]) == (2015, "annual")

@@ -239,7 +239,7 @@ def _year(text: str, title: str | None, sections: list[dict], period: str | None
 
 MULTI_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|－|-|–|~|～)\s*((?:19|20)\d{2})\s*年")
 MULTI_TITLE = re.compile(r"近[两二三四五几]年|[两二三四五几]年来|近年来|五年|十年")
-DECLARED = re.compile(r"现将[^。；\n]{0,60}?(?:总结|汇报|报告|通报)(?:如下)?")
+DECLARED = re.compile(r"(?:现将|我就)[^。；\n]{0,60}?(?:总结|汇报|报告|通报|回顾)(?:如下)?")
 
 
 def _multi_year(text: str, title: str | None) -> str | None:
