@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from analysis.parse import places
 from analysis.parse.numerals import ascii_years
 from analysis.read.script import to_simplified
@@ -98,9 +100,12 @@ def simplified(text: str) -> str:
 
 def as_written(name: str, text: str, simple: str) -> str:
     """A Simplified name in the script the report uses: each character as the report writes it (郑州 → 鄭州)."""
-    if simple == text:
+    if simple == text or not HAN.search(name):
         return name
-    seen = {s: t for s, t in zip(simple, text, strict=True) if s != t and HAN.match(s) and HAN.match(t)}  # script only
+    a = np.frombuffer(simple.encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    seen = {chr(s): chr(t) for s, t in zip(a[a != b].tolist(), b[a != b].tolist(), strict=True)
+            if 0x4E00 <= s <= 0x9FFF and 0x4E00 <= t <= 0x9FFF}  # script only: not a digit folded from 二〇
     return "".join(seen.get(ch, ch) for ch in name)
 
 

@@ -16,6 +16,7 @@ from analysis.parse import issuer
 from analysis.parse.numerals import ascii_years
 from analysis.parse.outline import find_title, split_sections
 from analysis.read.report import unwrap_lines
+from analysis.read.script import has_traditional
 
 FIELDS = ("title", "unit", "unit_level", "region", "year", "period")
 CONFIDENCE_FIELDS = ("year", "period", "unit", "unit_level", "region")
@@ -108,7 +109,8 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
     simple = issuer.simplified(text)
     stitle, title_end = find_title(simple)
     title = _as_written(stitle, text, simple) if stitle else None
-    ssections = sections if simple == text else [_simplified_row(r) for r in sections]
+    fold = issuer.simplified if has_traditional(text) else ascii_years  # a section row is folded as its text was
+    ssections = sections if simple == text else [_simplified_row(r, fold, text, simple) for r in sections]
     guesses = {"title": (title, "title", title)}  # only the fields the manifest leaves open are inferred
     if "year" not in given or "period" not in given:
         cues = _period(simple, stitle, ssections, None)
@@ -163,9 +165,19 @@ def _as_written(phrase: str, text: str, simple: str) -> str:
     return text[at: at + len(phrase)] if at >= 0 else issuer.as_written(phrase, text, simple)
 
 
-def _simplified_row(row: dict) -> dict:
-    """A section row with its marker, heading and text in Simplified characters."""
-    return {**row, **{k: issuer.simplified(row[k]) for k in ("marker", "heading", "text") if isinstance(row.get(k), str)}}
+def _simplified_row(row: dict, fold, text: str, simple: str) -> dict:
+    """A section row with its marker, heading and text read as the rules read the report (``fold``): the same
+    spans of the folded report when the row is a span of this text (offsets hold: one character for one)."""
+    out = dict(row)
+    body, start, end = row.get("text"), row.get("start"), row.get("end")
+    spans = isinstance(body, str) and start is not None and end is not None and text[int(start): int(end)] == body
+    for k in ("text", "marker", "heading"):
+        value = row.get(k)
+        if not isinstance(value, str) or not value:
+            continue
+        at = (0 if k == "text" else body.find(value)) if spans else -1
+        out[k] = simple[int(start) + at: int(start) + at + len(value)] if at >= 0 else fold(value)
+    return out
 
 
 def _missing(value) -> bool:
