@@ -3,8 +3,11 @@ of every chart (for collisions). Kept apart from test_browser.py so the checks c
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 VISIBLE_TEXT_JS = r"""
@@ -156,3 +159,18 @@ def corpus(dst: Path, project: Path, shared: Path) -> int:
         if not target.exists():
             target.write_bytes(path.read_bytes())
     return len(list(dst.glob("*.txt")))
+
+
+@contextlib.contextmanager
+def dashboard(base: Path, project: Path) -> Iterator[str]:
+    """``streamlit run dashboard.py`` over ``base/src`` (its store in ``base/data``, a copy of the shipped word lists
+    in ``base/res``); yields the URL and stops the server on exit."""
+    from bench.browser import start_server, stop_server
+
+    shutil.copytree(project / "analysis" / "resources", base / "res")
+    proc, url = start_server(base / "src", base / "data", base / "server.log",
+                             env={"REPORTLENS_RESOURCES": str(base / "res")}, timeout=60)
+    try:
+        yield url
+    finally:
+        stop_server(proc)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import start_server, stop_server
 from tests.browser_checks import (
     CHART_LABELS_JS,
     CUT_BUTTONS_JS,
     TITLE_OVERLAPS_JS,
     VISIBLE_TEXT_JS,
     corpus,
+    dashboard,
     data_words,
     english_words,
     label_collisions,
@@ -67,14 +67,9 @@ def server(tmp_path_factory):
     """`streamlit run dashboard.py` on a free port over tmp folders; yields the base URL; stopped in finally."""
     base = tmp_path_factory.mktemp("browser")
     shutil.copytree(ROOT / "seeds", base / "src")
-    shutil.copytree(ROOT / "analysis" / "resources", base / "res")
     write_reports(base / "src")
-    proc, url = start_server(base / "src", base / "data", base / "server.log",
-                             env={"REPORTLENS_RESOURCES": str(base / "res")}, timeout=60)
-    try:
+    with dashboard(base, ROOT) as url:
         yield url, base
-    finally:
-        stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -89,14 +84,9 @@ def big_server(tmp_path_factory):
     n = corpus(base / "src", ROOT, SHARED)
     assert n >= BIG, n
     build(base / "src", base / "data", progress=False)
-    shutil.copytree(ROOT / "analysis" / "resources", base / "res")
     words = data_words(with_themes(load(base / "data"), load_codebook()))
-    proc, url = start_server(base / "src", base / "data", base / "server.log",
-                             env={"REPORTLENS_RESOURCES": str(base / "res")}, timeout=60)
-    try:
+    with dashboard(base, ROOT) as url:
         yield url, words
-    finally:
-        stop_server(proc)
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,12 @@ at run time). Run with `pytest -m browser`; skipped without Chromium, playwright
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bench.browser import start_server, stop_server
 from tests import test_browser
+from tests.browser_checks import dashboard
 from tests.test_browser import ARTIFACTS, CHROMIUM, open_page, settle
 
 pytestmark = pytest.mark.browser
@@ -35,13 +34,8 @@ def server(tmp_path_factory, shared_dir):
 
     base = tmp_path_factory.mktemp("explore")
     generate(REPORTS, base / "src", seed=3, shared=shared_dir)
-    shutil.copytree(ROOT / "analysis" / "resources", base / "res")
-    proc, url = start_server(base / "src", base / "data", base / "server.log",
-                             env={"REPORTLENS_RESOURCES": str(base / "res")}, timeout=60)
-    try:
+    with dashboard(base, ROOT) as url:
         yield url, base
-    finally:
-        stop_server(proc)
 
 
 def click_point(pg, chart_key: str, want, *, selector: str = ".scatterlayer .trace") -> list:
