@@ -99,13 +99,20 @@ def simplified(text: str) -> str:
 
 
 def as_written(name: str, text: str, simple: str) -> str:
-    """A Simplified name in the script the report uses: each character as the report writes it (郑州 → 鄭州)."""
-    if simple == text or not HAN.search(name):
+    """A Simplified name or phrase in the script the report uses (郑州 → 鄭州): the same span of the text when the
+    phrase is one span of the Simplified form (offsets hold: one character for one), else character by character,
+    script only (a composed path; a digit folded from 二〇 stays a digit)."""
+    if simple == text:
+        return name
+    at = simple.find(name)
+    if at >= 0:
+        return text[at: at + len(name)]
+    if not HAN.search(name):
         return name
     a = np.frombuffer(simple.encode("utf-32-le"), dtype=np.uint32)
     b = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     seen = {chr(s): chr(t) for s, t in zip(a[a != b].tolist(), b[a != b].tolist(), strict=True)
-            if 0x4E00 <= s <= 0x9FFF and 0x4E00 <= t <= 0x9FFF}  # script only: not a digit folded from 二〇
+            if 0x4E00 <= s <= 0x9FFF and 0x4E00 <= t <= 0x9FFF}
     return "".join(seen.get(ch, ch) for ch in name)
 
 

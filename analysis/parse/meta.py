@@ -108,7 +108,7 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
     # is given back in the report's own script.
     simple = issuer.simplified(text)
     stitle, title_end = find_title(simple)
-    title = _as_written(stitle, text, simple) if stitle else None
+    title = issuer.as_written(stitle, text, simple) if stitle else None
     fold = issuer.simplified if has_traditional(text) else ascii_years  # a section row is folded as its text was
     ssections = sections if simple == text else [_simplified_row(r, fold, text, simple) for r in sections]
     guesses = {"title": (title, "title", title)}  # only the fields the manifest leaves open are inferred
@@ -123,7 +123,7 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
         for f in ("year", "period"):
             value, source, evidence, *rest = guesses[f]
             if evidence and simple != text:
-                guesses[f] = (value, source, _as_written(evidence, text, simple), *rest)
+                guesses[f] = (value, source, issuer.as_written(evidence, text, simple), *rest)
     unit = given.get("unit")
     if "unit" not in given:
         guesses["unit"] = issuer.find_unit(text, simple, title, title_end)
@@ -156,13 +156,6 @@ def infer_metadata(text: str, sections: pd.DataFrame | list[dict], *, file: str 
             out[f"{f}_confidence"] = confidence
     out.update(province=region[-3], city=region[-2], county=region[-1])
     return out
-
-
-def _as_written(phrase: str, text: str, simple: str) -> str:
-    """A phrase quoted from the Simplified form, as the report writes it: the same span of the text when it is
-    one, else character by character (a phrase put together from two places)."""
-    at = simple.find(phrase)
-    return text[at: at + len(phrase)] if at >= 0 else issuer.as_written(phrase, text, simple)
 
 
 def _simplified_row(row: dict, fold, text: str, simple: str) -> dict:
